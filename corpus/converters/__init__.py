@@ -1,0 +1,108 @@
+"""Converters: raw articles in, records out. One module per input format.
+
+Every converter yields either a record or a `Reject` (source, code, reason); nothing is dropped
+silently. `convert_paths` walks files and directories and dispatches on the file extension.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import CODES
+
+__all__ = ["Reject", "ConvertOptions", "convert_paths", "FORMATS", "source_name"]
+
+
+@dataclass(frozen=True)
+class Reject:
+    """An input that could not become a record, with a stable code and the reason."""
+
+    source: str
+    code: str
+    reason: str
+    raw: Any = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"source": self.source, "code": self.code, "reason": self.reason}
+        if self.raw is not None:
+            out["raw"] = self.raw
+        return out
+
+
+@dataclass(frozen=True)
+class ConvertOptions:
+    """How tabular inputs map to record fields (`--text-field`, ...), or a named preset."""
+
+    preset: str | None = None
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+Converter = Callable[[Path, str, ConvertOptions], Iterator[dict[str, Any] | Reject]]
+
+
+def _formats() -> dict[str, Converter]:
+    from . import html, tabular, text, warc
+
+    return {
+        ".txt": text.convert,
+        ".jsonl": tabular.convert,
+        ".jsonl.gz": tabular.convert,
+        ".json": tabular.convert,
+        ".csv": tabular.convert,
+        ".html": html.convert,
+        ".htm": html.convert,
+        ".warc": warc.convert,
+        ".warc.gz": warc.convert,
+    }
+
+
+FORMATS = (".txt", ".jsonl", ".jsonl.gz", ".json", ".csv", ".html", ".htm", ".warc", ".warc.gz")
+
+
+def _suffix(path: Path) -> str:
+    name = path.name.lower()
+    for fmt in sorted(FORMATS, key=len, reverse=True):
+        if name.endswith(fmt):
+            return fmt
+    return path.suffix.lower()
+
+
+def source_name(path: Path, root: Path) -> str:
+    """The `meta.source` of a file: its path relative to the parent of the input it was found under,
+    in POSIX form, so the same tree gives the same sources (and ids) on every machine."""
+    base = root.parent if root.is_dir() else path.parent
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _walk(inputs: Iterable[str | Path]) -> Iterator[tuple[Path, Path]]:
+    for item in inputs:
+        root = Path(item)
+        if root.is_dir():
+            for path in sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith(".")):
+                yield path, root
+        else:
+            yield root, root
+
+
+def convert_paths(inputs: Iterable[str | Path], options: ConvertOptions | None = None) -> Iterator[dict[str, Any] | Reject]:
+    """Convert files and directories (recursively, in sorted order) into records and rejects."""
+    opts = options or ConvertOptions()
+    formats = _formats()
+    for path, root in _walk(inputs):
+        source = source_name(path, root)
+        if not path.exists():
+            yield Reject(source, "E053", CODES["E053"].format(source=source, cause="no such file or directory"))
+            continue
+        suffix = _suffix(path)
+        converter = formats.get(suffix)
+        if converter is None:
+            known = ", ".join(FORMATS)
+            yield Reject(source, "E052", CODES["E052"].format(source=source, suffix=suffix or path.name, known=known))
+            continue
+        yield from converter(path, source, opts)

@@ -1,0 +1,39 @@
+"""HTML article pages: trafilatura extracts the main text and the metadata (title, date, author, url)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ..errors import CODES
+from . import ConvertOptions, Reject
+from .text import article_record
+
+__all__ = ["convert", "convert_html"]
+
+
+def convert_html(html: str | bytes, source: str, url: str | None = None) -> dict[str, Any] | Reject:
+    """One record from one HTML page, or a Reject saying why there is none."""
+    import trafilatura
+
+    try:
+        doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False, include_tables=False, deduplicate=False, as_dict=False)
+    except Exception as exc:  # trafilatura raises many kinds on broken markup
+        return Reject(source, "E053", CODES["E053"].format(source=source, cause=f"HTML extraction failed: {exc}"))
+    text = getattr(doc, "text", None) if doc is not None else None
+    if not text or not text.strip():
+        return Reject(source, "E051", CODES["E051"].format(source=source))
+    meta = {
+        "title": doc.title or None,
+        "date": doc.date or None,
+        "author": doc.author or None,
+        "url": url or doc.url or None,
+    }
+    if doc.language:
+        meta["language"] = doc.language
+    return article_record(text, source=source, id_parts=(meta["url"],) if meta["url"] else (source,), **meta)
+
+
+def convert(path: Path, source: str, options: ConvertOptions) -> Iterator[dict[str, Any] | Reject]:
+    yield convert_html(path.read_bytes(), source)

@@ -1,0 +1,81 @@
+"""Error codes as data: every problem the toolkit reports has a stable code and a message template.
+
+Codes never change meaning once released; new problems get new codes. The validator, the JSONL
+reader and the converters all report through these, so a user can grep a code across tools.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["CODES", "Problem", "CorpusError", "InvalidLineError"]
+
+CODES: dict[str, str] = {
+    # reading
+    "E001": "line {line} is not valid JSON: {cause}",
+    "E002": "line {line} is JSON but not an object (got {kind})",
+    # record contract (JSON Schema)
+    "E010": "does not match the record schema at {path}: {cause}",
+    "E011": "meta.id {id!r} already used on line {first_line}",
+    # tokens
+    "E020": "token {index} [{start}:{end}] lies outside the text (length {length})",
+    "E021": "token {index} text {got!r} differs from text[{start}:{end}] = {want!r}",
+    "E022": "token {index} has id {id}; tokens must be numbered 0..n-1 in order",
+    "E023": "token {index} [{start}:{end}] overlaps or precedes the token before it",
+    "E024": "token {index} ws={ws} but the character after it is {after!r}",
+    # spans
+    "E030": "span {index} {label} [{start}:{end}] lies outside the text (length {length}) or is empty",
+    "E031": "span {index} {label} [{start}:{end}] does not agree with its tokens {token_start}..{token_end} [{tstart}:{tend}]",
+    "E032": "span {index} {label} [{start}:{end}] starts or ends with whitespace: {snippet!r}",
+    "E033": "span {index} has label {label!r}, which is not in the registry; known labels: {known}",
+    "E034": "span {index} {label} attribute {attr!r}: {cause}",
+    "E035": "entity spans {index} {label} [{start}:{end}] and {other} {other_label} [{ostart}:{oend}] overlap",
+    "E036": "span {index} {label} carries text {got!r} but text[{start}:{end}] is {want!r}",
+    "E037": "span {index} {label} is a duplicate of span {other}",
+    # relations
+    "E040": "relation {index} {label}: ({head_label} -> {child_label}) is not an allowed triple; allowed for {label}: {allowed}",
+    "E041": "relation {index} {label}: its {which} span {span} is not in spans",
+    "E042": "relation {index} {label}: {which} is {got} but its span ends at token {want}",
+    "E043": "relation {index} has label {label!r}, which is not in the registry; known: {known}",
+    # conversion and pipeline
+    "E050": "cannot decode {source} as UTF-8: {cause}",
+    "E051": "{source} holds no article text",
+    "E052": "{source}: unknown input format {suffix!r}; known: {known}",
+    "E053": "{source}: {cause}",
+    "E054": "annotation failed: {cause}",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one record: a stable code and a readable message."""
+
+    code: str
+    message: str
+
+    @classmethod
+    def make(cls, code: str, **fields: Any) -> "Problem":
+        return cls(code, CODES[code].format(**fields))
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.message}"
+
+
+class CorpusError(Exception):
+    """An error a user can act on; carries a stable code."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code} {message}")
+        self.code = code
+        self.message = message
+
+
+class InvalidLineError(CorpusError):
+    """A JSONL line that is not a JSON object. Carries the file, the 1-based line number and the line."""
+
+    def __init__(self, code: str, message: str, *, path: str, lineno: int, line: str) -> None:
+        super().__init__(code, f"{path}:{lineno}: {message}")
+        self.path = path
+        self.lineno = lineno
+        self.line = line

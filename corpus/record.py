@@ -1,0 +1,207 @@
+"""The record: one article as a Prodigy task with our `meta`, tokens, spans and relations.
+
+This module holds all offset arithmetic. Spans are made from character offsets only through
+`TokenIndex.span` (strict alignment: a span that does not fall on token boundaries is an error,
+never silently widened) or from a spaCy `Span`, so a shifted span fails loudly where it is made.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from murmurhash.mrmr import hash as _murmur
+
+from .errors import CorpusError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "stable_id",
+    "new_record",
+    "tokenize",
+    "tokens_from_doc",
+    "TokenIndex",
+    "span_from_spacy",
+    "make_relation",
+    "set_hashes",
+    "span_key",
+    "doc_from_record",
+]
+
+SCHEMA_VERSION = "1"
+INPUT_KEYS = ("text",)
+TASK_KEYS = ("spans", "relations", "label", "options")
+
+
+def stable_id(*parts: str) -> str:
+    """A 16-hex-digit id from the parts that identify an article; the same parts give the same id."""
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return digest[:16]
+
+
+@lru_cache(maxsize=1)
+def _blank() -> "Language":
+    import spacy
+
+    return spacy.blank("en")
+
+
+def tokenize(text: str, cuts: Iterable[int] = ()) -> list[dict[str, Any]]:
+    """Prodigy tokens for `text` from spaCy's English tokenizer.
+
+    `cuts` are character offsets that must fall on token boundaries (the edges of gold spans that
+    an importer brings in). A token that straddles a cut is split there, so gold offsets are kept
+    exactly instead of being snapped to the nearest token.
+    """
+    doc = _blank().make_doc(text)
+    tokens = tokens_from_doc(doc)
+    cut_set = sorted({c for c in cuts if 0 < c < len(text)})
+    if not cut_set:
+        return tokens
+    out: list[dict[str, Any]] = []
+    for tok in tokens:
+        inner = [c for c in cut_set if tok["start"] < c < tok["end"]]
+        if not inner:
+            out.append(dict(tok))
+            continue
+        edges = [tok["start"], *inner, tok["end"]]
+        for i, (a, b) in enumerate(zip(edges, edges[1:])):
+            last = i == len(edges) - 2
+            out.append({"text": text[a:b], "start": a, "end": b, "id": 0, "ws": tok["ws"] if last else False})
+    for i, tok in enumerate(out):
+        tok["id"] = i
+    return out
+
+
+def tokens_from_doc(doc: "Doc") -> list[dict[str, Any]]:
+    """Tokens as Prodigy writes them: text, start, end, id, ws."""
+    return [
+        {"text": t.text, "start": t.idx, "end": t.idx + len(t.text), "id": t.i, "ws": bool(t.whitespace_)}
+        for t in doc
+    ]
+
+
+class TokenIndex:
+    """Maps character offsets to token indices for one record's tokens."""
+
+    def __init__(self, text: str, tokens: Sequence[dict[str, Any]]) -> None:
+        self.text = text
+        self.tokens = tokens
+        self._by_start = {t["start"]: i for i, t in enumerate(tokens)}
+        self._by_end = {t["end"]: i for i, t in enumerate(tokens)}
+
+    def span(self, start: int, end: int, label: str, attrs: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A span over text[start:end]; raises when the offsets are not on token boundaries."""
+        if not 0 <= start < end <= len(self.text):
+            raise CorpusError("E030", f"span {label} [{start}:{end}] lies outside the text (length {len(self.text)}) or is empty")
+        token_start = self._by_start.get(start)
+        token_end = self._by_end.get(end)
+        if token_start is None or token_end is None:
+            raise CorpusError(
+                "E031",
+                f"span {label} [{start}:{end}] {self.text[start:end]!r} does not fall on token boundaries",
+            )
+        span: dict[str, Any] = {"start": start, "end": end, "token_start": token_start, "token_end": token_end, "label": label}
+        if attrs:
+            span["attrs"] = attrs
+        return span
+
+
+def span_from_spacy(span: "Span", label: str | None = None, attrs: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A record span from a spaCy `Span` (whose token and character offsets agree by construction)."""
+    out: dict[str, Any] = {
+        "start": span.start_char,
+        "end": span.end_char,
+        "token_start": span.start,
+        "token_end": span.end - 1,
+        "label": label if label is not None else span.label_,
+    }
+    if attrs:
+        out["attrs"] = attrs
+    return out
+
+
+def span_key(span: dict[str, Any]) -> tuple[int, int, str]:
+    """What identifies a span inside one record: its offsets and label."""
+    return (span["start"], span["end"], span["label"])
+
+
+def make_relation(label: str, head_span: dict[str, Any], child_span: dict[str, Any]) -> dict[str, Any]:
+    """A Prodigy relation: head/child are the `token_end` of each span, with copies of both spans."""
+    return {
+        "head": head_span["token_end"],
+        "child": child_span["token_end"],
+        "label": label,
+        "head_span": dict(head_span),
+        "child_span": dict(child_span),
+    }
+
+
+def new_record(
+    text: str,
+    *,
+    source: str,
+    id: str | None = None,
+    tokens: list[dict[str, Any]] | None = None,
+    **meta: Any,
+) -> dict[str, Any]:
+    """A schema-version-1 record for `text`, tokenized, with no annotations yet.
+
+    Unknown `meta` keys are kept; the common ones default to None so every record has them.
+    """
+    record_meta: dict[str, Any] = {
+        "id": id if id is not None else stable_id(source, text),
+        "source": source,
+        "title": None,
+        "url": None,
+        "date": None,
+        "dateline": None,
+        "language": "en",
+        "schema_version": SCHEMA_VERSION,
+    }
+    record_meta.update(meta)
+    record: dict[str, Any] = {
+        "text": text,
+        "meta": record_meta,
+        "tokens": tokens if tokens is not None else tokenize(text),
+        "spans": [],
+        "relations": [],
+        "answer": "accept",
+        "_view_id": "spans_manual",
+    }
+    return set_hashes(record)
+
+
+def _hash_values(record: dict[str, Any], keys: Sequence[str], prefix: str = "") -> int:
+    parts = [prefix] if prefix else []
+    for key in keys:
+        if key in record:
+            parts.append(json.dumps(record[key], sort_keys=True, ensure_ascii=False, separators=(",", ":")))
+    return int(_murmur("".join(parts)))
+
+
+def set_hashes(record: dict[str, Any]) -> dict[str, Any]:
+    """Set Prodigy's `_input_hash` (from `text`) and `_task_hash` (input hash plus spans, relations,
+    label, options), recomputed every time so they follow the annotations."""
+    input_hash = _hash_values(record, INPUT_KEYS)
+    record["_input_hash"] = input_hash
+    record["_task_hash"] = _hash_values(record, TASK_KEYS, prefix=str(input_hash))
+    return record
+
+
+def doc_from_record(vocab: Any, record: dict[str, Any]) -> "Doc":
+    """A spaCy `Doc` with exactly the record's tokens (no re-tokenization), for exporters."""
+    from spacy.tokens import Doc
+
+    tokens = record["tokens"]
+    doc = Doc(vocab, words=[t["text"] for t in tokens], spaces=[bool(t["ws"]) for t in tokens])
+    if doc.text != record["text"]:
+        raise CorpusError("E021", f"record {record['meta']['id']}: its tokens do not rebuild its text")
+    return doc

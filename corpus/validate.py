@@ -1,0 +1,248 @@
+"""Semantic validation of records: the JSON Schema, then every rule of DESIGN.md's Validation section.
+
+`check_record` returns the problems of one record; `Validator` adds what needs the whole file
+(unique `meta.id`) and keeps counts for the summary. Each problem has a stable code (see
+`corpus.errors.CODES`) and a message that says what to fix.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from .errors import Problem
+from .jsonl import Line, iter_lines
+from .registry import Registry, load_record_schema, load_registry
+
+__all__ = ["check_record", "Validator", "Report"]
+
+_WS = frozenset(" \t\n\r\x0b\x0c\u00a0\u2028\u2029\u3000\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u1680\x85")
+
+
+def _is_ws(ch: str) -> bool:
+    return ch in _WS or ch.isspace()
+
+
+_schema_validator: Draft202012Validator | None = None
+_fast_validator: Any = None
+_TOKEN_KEYS = frozenset(("text", "start", "end", "id", "ws"))
+
+
+def _schema() -> Draft202012Validator:
+    global _schema_validator
+    if _schema_validator is None:
+        _schema_validator = Draft202012Validator(load_record_schema())
+    return _schema_validator
+
+
+def _tokens_plainly_valid(tokens: Any) -> bool:
+    """A fast check, stricter than the schema's token definition: True means the schema accepts them."""
+    if type(tokens) is not list:
+        return False
+    for t in tokens:
+        if type(t) is not dict or t.keys() != _TOKEN_KEYS:
+            return False
+        s, e, i = t["start"], t["end"], t["id"]
+        if type(s) is not int or type(e) is not int or type(i) is not int or s < 0 or e < 0 or i < 0:
+            return False
+        if type(t["text"]) is not str or type(t["ws"]) is not bool:
+            return False
+    return True
+
+
+def _schema_accepts(record: dict[str, Any]) -> bool:
+    """The fast path for valid records: compiled schema over everything but the tokens, which a
+    plain loop checks. Only records that fail here pay for the full validator's messages."""
+    global _fast_validator
+    import fastjsonschema
+
+    if _fast_validator is None:
+        _fast_validator = fastjsonschema.compile(load_record_schema())
+    if "tokens" in record and not _tokens_plainly_valid(record["tokens"]):
+        return False
+    try:
+        _fast_validator({k: v for k, v in record.items() if k != "tokens"})
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
+
+
+def _check_schema(record: dict[str, Any]) -> list[Problem]:
+    if _schema_accepts(record):
+        return []
+    problems = []
+    for err in sorted(_schema().iter_errors(record), key=lambda e: list(e.absolute_path)):
+        path = "/" + "/".join(str(p) for p in err.absolute_path)
+        problems.append(Problem.make("E010", path=path, cause=err.message))
+    return problems
+
+
+def _check_tokens(text: str, tokens: list[dict[str, Any]]) -> list[Problem]:
+    problems: list[Problem] = []
+    n = len(text)
+    prev_end = 0
+    for i, tok in enumerate(tokens):
+        start, end = tok["start"], tok["end"]
+        if tok["id"] != i:
+            problems.append(Problem.make("E022", index=i, id=tok["id"]))
+        if not 0 <= start <= end <= n:
+            problems.append(Problem.make("E020", index=i, start=start, end=end, length=n))
+            continue
+        if start < prev_end:
+            problems.append(Problem.make("E023", index=i, start=start, end=end))
+        prev_end = end
+        if text[start:end] != tok["text"]:
+            problems.append(Problem.make("E021", index=i, got=tok["text"], start=start, end=end, want=text[start:end]))
+        after = text[end:end + 1]
+        if tok["ws"] != (after == " "):
+            problems.append(Problem.make("E024", index=i, ws=tok["ws"], after=after))
+    return problems
+
+
+def _check_span(i: int, span: dict[str, Any], text: str, tokens: list[dict[str, Any]] | None, reg: Registry) -> list[Problem]:
+    problems: list[Problem] = []
+    start, end, label = span["start"], span["end"], span["label"]
+    if not 0 <= start < end <= len(text):
+        return [Problem.make("E030", index=i, label=label, start=start, end=end, length=len(text))]
+    if _is_ws(text[start]) or _is_ws(text[end - 1]):
+        problems.append(Problem.make("E032", index=i, label=label, start=start, end=end, snippet=text[start:end][:60]))
+    if "text" in span and span["text"] != text[start:end]:
+        problems.append(Problem.make("E036", index=i, label=label, got=span["text"], start=start, end=end, want=text[start:end]))
+    if tokens is not None:
+        ts, te = span["token_start"], span["token_end"]
+        if not (0 <= ts <= te < len(tokens)) or tokens[ts]["start"] != start or tokens[te]["end"] != end:
+            tstart = tokens[ts]["start"] if 0 <= ts < len(tokens) else "?"
+            tend = tokens[te]["end"] if 0 <= te < len(tokens) else "?"
+            problems.append(Problem.make("E031", index=i, label=label, start=start, end=end, token_start=ts, token_end=te, tstart=tstart, tend=tend))
+    specs = reg.attrs.get(label)
+    if specs is None:
+        problems.append(Problem.make("E033", index=i, label=label, known=", ".join(reg.labels)))
+        return problems
+    attrs = span.get("attrs") or {}
+    for name, value in attrs.items():
+        spec = specs.get(name)
+        if spec is None:
+            known = ", ".join(specs) or "none"
+            problems.append(Problem.make("E034", index=i, label=label, attr=name, cause=f"not an attribute of {label} (allowed: {known})"))
+            continue
+        why = spec.check(value)
+        if why:
+            problems.append(Problem.make("E034", index=i, label=label, attr=name, cause=why))
+    for name, spec in specs.items():
+        if spec.required and name not in attrs:
+            problems.append(Problem.make("E034", index=i, label=label, attr=name, cause="required but missing"))
+    return problems
+
+
+def check_record(record: dict[str, Any], registry: Registry | None = None) -> list[Problem]:
+    """Every problem of one record, in a stable order; an empty list means the record is valid."""
+    reg = registry or load_registry()
+    problems = _check_schema(record)
+    if problems:
+        return problems  # the semantic checks below rely on the shapes the schema guarantees
+    text: str = record["text"]
+    tokens = record.get("tokens")
+    if tokens is not None:
+        problems += _check_tokens(text, tokens)
+        if problems:
+            tokens = None  # token indices cannot be trusted; still check the spans' characters
+    spans: list[dict[str, Any]] = record.get("spans", [])
+    seen: dict[tuple[int, int, str], int] = {}
+    for i, span in enumerate(spans):
+        problems += _check_span(i, span, text, tokens, reg)
+        key = (span["start"], span["end"], span["label"])
+        if key in seen:
+            problems.append(Problem.make("E037", index=i, label=span["label"], other=seen[key]))
+        else:
+            seen[key] = i
+    problems += _check_entity_overlap(spans, reg)
+    problems += _check_relations(record.get("relations", []), seen, reg)
+    return problems
+
+
+def _check_entity_overlap(spans: list[dict[str, Any]], reg: Registry) -> list[Problem]:
+    problems = []
+    exclusive = {label for layer, labels in reg.layers.items() if not reg.overlapping[layer] for label in labels}
+    ents = sorted((s["start"], s["end"], i, s["label"]) for i, s in enumerate(spans) if s["label"] in exclusive)
+    for (s1, e1, i1, l1), (s2, e2, i2, l2) in zip(ents, ents[1:]):
+        if s2 < e1:
+            problems.append(Problem.make("E035", index=i1, label=l1, start=s1, end=e1, other=i2, other_label=l2, ostart=s2, oend=e2))
+    return problems
+
+
+def _check_relations(relations: list[dict[str, Any]], spans: dict[tuple[int, int, str], int], reg: Registry) -> list[Problem]:
+    problems = []
+    for i, rel in enumerate(relations):
+        label = rel["label"]
+        head, child = rel["head_span"], rel["child_span"]
+        if label not in reg.relations:
+            problems.append(Problem.make("E043", index=i, label=label, known=", ".join(reg.relations)))
+        elif not reg.allows(label, head["label"], child["label"]):
+            heads, children = reg.relations[label]
+            allowed = f"{'|'.join(sorted(heads))} -> {'|'.join(sorted(children))}"
+            problems.append(Problem.make("E040", index=i, label=label, head_label=head["label"], child_label=child["label"], allowed=allowed))
+        for which, span, token in (("head", head, rel["head"]), ("child", child, rel["child"])):
+            key = (span["start"], span["end"], span["label"])
+            if key not in spans:
+                problems.append(Problem.make("E041", index=i, label=label, which=which, span=f"{key[2]} [{key[0]}:{key[1]}]"))
+            elif token != span["token_end"]:
+                problems.append(Problem.make("E042", index=i, label=label, which=which, got=token, want=span["token_end"]))
+    return problems
+
+
+@dataclass
+class Report:
+    """What a validation run saw: records, invalid records, problems per code."""
+
+    records: int = 0
+    invalid: int = 0
+    codes: Counter[str] = field(default_factory=Counter)
+
+
+class Validator:
+    """Validates a stream of records, adding the file-level rule that `meta.id` is unique."""
+
+    def __init__(self, registry: Registry | None = None) -> None:
+        self.registry = registry or load_registry()
+        self.report = Report()
+        self._ids: dict[str, str] = {}
+
+    def check(self, record: dict[str, Any], where: str) -> list[Problem]:
+        problems = check_record(record, self.registry)
+        meta = record.get("meta")
+        rid = meta.get("id") if isinstance(meta, dict) else None
+        if isinstance(rid, str):
+            first = self._ids.setdefault(rid, where)
+            if first != where:
+                problems.append(Problem.make("E011", id=rid, first_line=first))
+        self.report.records += 1
+        if problems:
+            self.report.invalid += 1
+            self.report.codes.update(p.code for p in problems)
+        return problems
+
+    def check_lines(self, lines: Iterable[Line]) -> Iterator[tuple[Line, list[Problem]]]:
+        for line in lines:
+            yield line, self.check(line.record, f"{line.path}:{line.lineno}")
+
+    def check_file(self, path: str) -> Iterator[tuple[Line, list[Problem]]]:
+        """Validate one file; a line that is not JSON is reported as E001/E002 and the run goes on."""
+        from .errors import InvalidLineError
+
+        errors: list[InvalidLineError] = []
+        for line in iter_lines(path, skip_invalid=True, errors=errors):
+            while errors:
+                yield from self._bad_line(errors.pop(0))
+            yield line, self.check(line.record, f"{line.path}:{line.lineno}")
+        while errors:
+            yield from self._bad_line(errors.pop(0))
+
+    def _bad_line(self, err: Any) -> Iterator[tuple[Line, list[Problem]]]:
+        self.report.records += 1
+        self.report.invalid += 1
+        self.report.codes[err.code] += 1
+        yield Line((err.path, err.lineno, {"_raw": err.line.rstrip("\n")})), [Problem(err.code, err.message.split(": ", 1)[-1])]
