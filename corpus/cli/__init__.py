@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from . import convert, stats, validate
+from . import convert, importers, stats, validate
 
 __all__ = ["app", "main"]
 
@@ -23,6 +23,7 @@ app = typer.Typer(
 app.command("convert")(convert.convert)
 app.command("validate")(validate.validate)
 app.command("stats")(stats.stats)
+app.command("import")(importers.import_)
 
 
 def main() -> None:

@@ -1,0 +1,46 @@
+"""`corpus import FORMAT INPUT... -o records.jsonl`: gold annotations from other tools and corpora."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .common import RejectsWriter, console, err_console, track
+
+
+def import_(
+    format: str = typer.Argument(..., help="brat, conll, conllu, labelstudio, doccano, seesaw or cqe."),
+    inputs: list[Path] = typer.Argument(..., help="Files or directories in that format."),
+    output: str = typer.Option(..., "-o", "--output", help="Records JSONL to write (.gz, or - for stdout)."),
+    rejects: Optional[str] = typer.Option(None, "--rejects", help="Where rejected inputs go (default: OUTPUT.rejects.jsonl)."),
+    scheme: Optional[str] = typer.Option(None, "--scheme", help="Tag scheme for conll: iob1 or iob2 (default: detected)."),
+) -> None:
+    """Import annotated data as records that `corpus validate` accepts."""
+    from ..converters import Reject
+    from ..errors import CorpusError
+    from ..importers import ImportOptions, get_importer
+    from ..jsonl import write_jsonl
+
+    try:
+        importer = get_importer(format)
+    except CorpusError as exc:
+        err_console.print(f"[red]{exc}[/]")
+        raise typer.Exit(2) from exc
+    rejects_path = rejects or (None if output == "-" else f"{output}.rejects.jsonl")
+    with RejectsWriter(rejects_path) as rej:
+
+        def records():  # type: ignore[no-untyped-def]
+            for item in track(importer.read(list(inputs), ImportOptions(scheme=scheme)), f"import {format}", unit="records"):
+                if isinstance(item, Reject):
+                    rej.write(item.to_json())
+                    err_console.print(f"[yellow]rejected[/] {item.source}: {item.code} {item.reason}", markup=True, highlight=False)
+                else:
+                    yield item
+
+        written = write_jsonl(output, records())
+    out = err_console if output == "-" else console
+    out.print(f"wrote {written} records to {output}; rejected {rej.count}" + (f" (reasons in {rejects_path})" if rej.count and rejects_path else ""))
+    if written == 0:
+        raise typer.Exit(1)
