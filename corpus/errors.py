@@ -44,6 +44,7 @@ CODES: dict[str, str] = {
     "E052": "{source}: unknown input format {suffix!r}; known: {known}",
     "E053": "{source}: {cause}",
     "E054": "annotation failed: {cause}",
+    "E055": "{cause}",
 }
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from . import convert, importers, stats, validate
+from . import annotate, convert, importers, stats, validate
 
 __all__ = ["app", "main"]
 
@@ -24,6 +24,7 @@ app.command("convert")(convert.convert)
 app.command("validate")(validate.validate)
 app.command("stats")(stats.stats)
 app.command("import")(importers.import_)
+app.command("annotate")(annotate.annotate)
 
 
 def main() -> None:
