@@ -13,8 +13,10 @@ import gzip
 import io
 import json
 import os
+import re
+import secrets
+import stat
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -33,6 +35,9 @@ __all__ = [
 
 PathLike = str | os.PathLike[str]
 
+# Bytes that are not UTF-8 arrive as lone surrogates under "surrogateescape", one line at a time.
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
+
 
 def dumps(record: Any) -> str:
     """One compact JSON line, non-ASCII kept as written (as Prodigy writes it)."""
@@ -44,23 +49,28 @@ def _name(path: PathLike) -> str:
 
 
 @contextlib.contextmanager
-def open_text(path: PathLike) -> Iterator[IO[str]]:
+def open_text(path: PathLike, errors: str = "strict") -> Iterator[IO[str]]:
     """Open a text file for reading: `-` is stdin, `.gz` is decompressed, a BOM is dropped.
 
     Newlines are kept as they are except that CRLF and CR end a line, as in any text file.
+    `errors` is the codec's error handler (`iter_lines` uses "surrogateescape" to find bad lines).
     """
     if str(path) == "-":
-        stream = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig")
+        buffer = getattr(sys.stdin, "buffer", None)
+        if buffer is None:  # stdin replaced by a text stream (tests, notebooks): read it as it is
+            yield sys.stdin
+            return
+        stream = io.TextIOWrapper(buffer, encoding="utf-8-sig", errors=errors)
         try:
             yield stream
         finally:
             stream.detach()
         return
     if str(path).endswith(".gz"):
-        with gzip.open(path, "rt", encoding="utf-8-sig") as fh:
+        with gzip.open(path, "rt", encoding="utf-8-sig", errors=errors) as fh:
             yield fh
     else:
-        with open(path, encoding="utf-8-sig") as fh:
+        with open(path, encoding="utf-8-sig", errors=errors) as fh:
             yield fh
 
 
@@ -85,41 +95,58 @@ class Line(tuple[str, int, dict[str, Any]]):
 def iter_lines(path: PathLike, *, skip_invalid: bool = False, errors: list[InvalidLineError] | None = None) -> Iterator[Line]:
     """Yield every record of a JSONL file with its line number; blank lines are skipped.
 
-    A line that is not a JSON object raises `InvalidLineError` (file, line, cause chained), unless
-    the caller asks to `skip_invalid`; then the error is appended to `errors` so it is counted.
+    A line that is not UTF-8 (E050) or not a JSON object (E001, E002) raises `InvalidLineError`
+    (file, line, cause chained), unless the caller asks to `skip_invalid`; then the error is
+    appended to `errors` so it is counted, and the lines after it are still read.
     """
     name = _name(path)
-    try:
-        with open_text(path) as fh:
-            for lineno, raw in enumerate(fh, start=1):
+    with open_text(path, errors="surrogateescape") as fh:
+        for lineno, raw in enumerate(fh, start=1):
+            cause: Exception | None = None
+            bad = _UNDECODABLE.search(raw)
+            if bad is not None:
+                data = raw.encode("utf-8", "surrogateescape")
+                pos = len(raw[: bad.start()].encode("utf-8", "surrogateescape"))
+                cause = UnicodeDecodeError("utf-8", data, pos, pos + 1, "not UTF-8")
+                err = InvalidLineError(
+                    "E050",
+                    CODES["E050"].format(source=f"line {lineno}", cause=f"byte 0x{data[pos]:02x} at byte {pos} of the line"),
+                    path=name,
+                    lineno=lineno,
+                    line=data.decode("utf-8", "replace"),
+                )
+            else:
                 line = raw.strip()
                 if not line:
                     continue
                 try:
                     record = json.loads(line)
                 except json.JSONDecodeError as exc:
+                    cause = exc
                     err = InvalidLineError("E001", CODES["E001"].format(line=lineno, cause=exc.msg), path=name, lineno=lineno, line=raw)
-                    if not skip_invalid:
-                        raise err from exc
-                    if errors is not None:
-                        errors.append(err)
-                    continue
-                if not isinstance(record, dict):
+                else:
+                    if isinstance(record, dict):
+                        yield Line((name, lineno, record))
+                        continue
                     err = InvalidLineError("E002", CODES["E002"].format(line=lineno, kind=type(record).__name__), path=name, lineno=lineno, line=raw)
-                    if not skip_invalid:
-                        raise err
-                    if errors is not None:
-                        errors.append(err)
-                    continue
-                yield Line((name, lineno, record))
-    except UnicodeDecodeError as exc:
-        raise InvalidLineError("E050", CODES["E050"].format(source=name, cause=exc), path=name, lineno=0, line="") from exc
+            if not skip_invalid:
+                raise err from cause
+            if errors is not None:
+                errors.append(err)
 
 
 def read_jsonl(path: PathLike, *, skip_invalid: bool = False) -> Iterator[dict[str, Any]]:
     """Yield the records of a JSONL file (plain, `.gz` or `-`), lazily."""
     for line in iter_lines(path, skip_invalid=skip_invalid):
         yield line.record
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 @contextlib.contextmanager
@@ -135,8 +162,13 @@ def atomic_open(path: PathLike, mode: str = "w") -> Iterator[IO[Any]]:
         return
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    tmp = target.parent / f".{target.name}.{secrets.token_hex(6)}.tmp"
+    # 0o666 less the umask, as for any new file (mkstemp's 0o600 would hide the output from others);
+    # a file that is replaced keeps its permissions.
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(fd, stat.S_IMODE(os.stat(target).st_mode))
         with os.fdopen(fd, "wb") as raw:
             if target.name.endswith(".gz"):
                 with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
@@ -150,6 +182,7 @@ def atomic_open(path: PathLike, mode: str = "w") -> Iterator[IO[Any]]:
             else:
                 with io.TextIOWrapper(raw, encoding="utf-8", newline="\n") as fh:
                     yield fh
+        _fsync(tmp)  # the bytes are on disk before the name points at them
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
