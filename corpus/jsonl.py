@@ -8,12 +8,12 @@ last record is written, so a crash never leaves half a file behind.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import gzip
 import io
 import json
 import os
-import re
 import secrets
 import stat
 import sys
@@ -35,9 +35,6 @@ __all__ = [
 
 PathLike = str | os.PathLike[str]
 
-# Bytes that are not UTF-8 arrive as lone surrogates under "surrogateescape", one line at a time.
-_UNDECODABLE = re.compile("[\udc80-\udcff]")
-
 
 def dumps(record: Any) -> str:
     """One compact JSON line, non-ASCII kept as written (as Prodigy writes it)."""
@@ -49,28 +46,23 @@ def _name(path: PathLike) -> str:
 
 
 @contextlib.contextmanager
-def open_text(path: PathLike, errors: str = "strict") -> Iterator[IO[str]]:
+def open_text(path: PathLike) -> Iterator[IO[str]]:
     """Open a text file for reading: `-` is stdin, `.gz` is decompressed, a BOM is dropped.
 
     Newlines are kept as they are except that CRLF and CR end a line, as in any text file.
-    `errors` is the codec's error handler (`iter_lines` uses "surrogateescape" to find bad lines).
     """
     if str(path) == "-":
-        buffer = getattr(sys.stdin, "buffer", None)
-        if buffer is None:  # stdin replaced by a text stream (tests, notebooks): read it as it is
-            yield sys.stdin
-            return
-        stream = io.TextIOWrapper(buffer, encoding="utf-8-sig", errors=errors)
+        stream = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig")
         try:
             yield stream
         finally:
             stream.detach()
         return
     if str(path).endswith(".gz"):
-        with gzip.open(path, "rt", encoding="utf-8-sig", errors=errors) as fh:
+        with gzip.open(path, "rt", encoding="utf-8-sig") as fh:
             yield fh
     else:
-        with open(path, encoding="utf-8-sig", errors=errors) as fh:
+        with open(path, encoding="utf-8-sig") as fh:
             yield fh
 
 
@@ -92,29 +84,39 @@ class Line(tuple[str, int, dict[str, Any]]):
         return self[2]
 
 
+@contextlib.contextmanager
+def _open_bytes(path: PathLike) -> Iterator[IO[bytes]]:
+    if str(path) == "-":
+        yield sys.stdin.buffer
+    elif str(path).endswith(".gz"):
+        with gzip.open(path, "rb") as fh:
+            yield fh
+    else:
+        with open(path, "rb") as fh:
+            yield fh
+
+
 def iter_lines(path: PathLike, *, skip_invalid: bool = False, errors: list[InvalidLineError] | None = None) -> Iterator[Line]:
     """Yield every record of a JSONL file with its line number; blank lines are skipped.
 
     A line that is not UTF-8 (E050) or not a JSON object (E001, E002) raises `InvalidLineError`
     (file, line, cause chained), unless the caller asks to `skip_invalid`; then the error is
-    appended to `errors` so it is counted, and the lines after it are still read.
+    appended to `errors` so it is counted, and the lines after it are still read. Lines end at LF
+    or CRLF; a BOM at the start is dropped.
     """
     name = _name(path)
-    with open_text(path, errors="surrogateescape") as fh:
-        for lineno, raw in enumerate(fh, start=1):
+    with _open_bytes(path) as fh:
+        # bytes are decoded line by line, so a bad byte costs its own line, not the rest of the file
+        for lineno, data in enumerate(fh, start=1):
+            if lineno == 1 and data.startswith(codecs.BOM_UTF8):
+                data = data[len(codecs.BOM_UTF8):]
             cause: Exception | None = None
-            bad = _UNDECODABLE.search(raw)
-            if bad is not None:
-                data = raw.encode("utf-8", "surrogateescape")
-                pos = len(raw[: bad.start()].encode("utf-8", "surrogateescape"))
-                cause = UnicodeDecodeError("utf-8", data, pos, pos + 1, "not UTF-8")
-                err = InvalidLineError(
-                    "E050",
-                    CODES["E050"].format(source=f"line {lineno}", cause=f"byte 0x{data[pos]:02x} at byte {pos} of the line"),
-                    path=name,
-                    lineno=lineno,
-                    line=data.decode("utf-8", "replace"),
-                )
+            try:
+                raw = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                cause = exc
+                bad = f"byte 0x{data[exc.start]:02x} at byte {exc.start} of the line"
+                err = InvalidLineError("E050", CODES["E050"].format(source=f"line {lineno}", cause=bad), path=name, lineno=lineno, line=data.decode("utf-8", "replace"))
             else:
                 line = raw.strip()
                 if not line:
