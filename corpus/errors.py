@@ -45,6 +45,22 @@ CODES: dict[str, str] = {
     "E053": "{source}: {cause}",
     "E054": "annotation failed: {cause}",
     "E055": "{cause}",
+    "E056": "evaluation: {cause}",
+    # importers: seesaw and cqe (E070-E079)
+    "E070": "{source}: {cause}",
+    "E071": "{source}: annotated sentence {sentence!r} is not a sentence of the article (it has {count})",
+    "E072": "{source}: unknown SEESAW sentiment {value!r}; known: {known}",
+    "E073": "{source}: quantity value {value!r} is not a number or a range",
+    "E074": "{source}: unknown CQE change {value!r}; known: {known}",
+    "E075": "{source}: no annotations file for this article (looked for {path})",
+    # review loop: annotation tools (Label Studio, doccano), merge, agreement
+    "E080": "{source}: not a {format} export: {cause}",
+    "E081": "{source}: span {label} [{start}:{end}]: {cause}",
+    "E082": "{source}: label {label!r} is not in the registry; known labels: {known}",
+    "E083": "{source}: attribute {attr!r} of {label} [{start}:{end}]: {cause}",
+    "E084": "{source}: relation {label!r}: {cause}",
+    "E085": "{source}: the imported record is invalid: {problems}",
+    "E086": "record {id}: {cause}",
 }
 
 

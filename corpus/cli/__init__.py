@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from . import annotate, convert, importers, stats, validate
+from . import annotate, convert, evaluate, importers, stats, validate
 
 __all__ = ["app", "main"]
 
@@ -25,6 +25,7 @@ app.command("validate")(validate.validate)
 app.command("stats")(stats.stats)
 app.command("import")(importers.import_)
 app.command("annotate")(annotate.annotate)
+app.command("evaluate")(evaluate.evaluate)
 
 
 def main() -> None:

@@ -1,0 +1,298 @@
+"""Scores of predicted records against gold records, per layer and label.
+
+Spans are compared by character offsets, so gold and prediction may be tokenized differently.
+Exact match: same start, end and label. Overlap match: same label and the shared characters are at
+least half of each span, paired one-to-one. Layer-specific scores follow DESIGN.md: quotes (source
+and cue accuracy on matched quotes, direct quotes), statistics (value, value+unit, approximator),
+stances (holder-polarity-target triplets and holder+polarity pairs).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import CorpusError
+from .registry import load_registry
+
+__all__ = ["evaluate", "Score", "overlaps", "LABEL_MAPS"]
+
+Span = dict[str, Any]
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def add(self, tp: int, n_pred: int, n_gold: int) -> None:
+        self.tp += tp
+        self.fp += n_pred - tp
+        self.fn += n_gold - tp
+
+    def as_dict(self) -> dict[str, float | int]:
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        if self.tp + self.fp + self.fn == 0:  # nothing to find and nothing found: perfect
+            p = r = f = 1.0
+        return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "tp": self.tp, "fp": self.fp, "fn": self.fn}
+
+
+def overlaps(a: Span, b: Span) -> bool:
+    """The overlap criterion: shared characters are at least half of each span."""
+    shared = min(a["end"], b["end"]) - max(a["start"], b["start"])
+    return shared > 0 and 2 * shared >= a["end"] - a["start"] and 2 * shared >= b["end"] - b["start"]
+
+
+def _pair(gold: Sequence[Any], pred: Sequence[Any], same: Callable[[Any, Any], bool]) -> list[tuple[int, int]]:
+    """One-to-one pairs (gold index, pred index) under `same`, greedily in text order."""
+    used: set[int] = set()
+    pairs = []
+    for gi, g in enumerate(gold):
+        for pi, p in enumerate(pred):
+            if pi not in used and same(g, p):
+                used.add(pi)
+                pairs.append((gi, pi))
+                break
+    return pairs
+
+
+def _conll_map() -> dict[str, str | None]:
+    try:
+        from .importers.conll import ONTONOTES_TO_CONLL
+    except ImportError as exc:  # pragma: no cover - the importer ships with the package
+        raise CorpusError("E056", "the conll label map needs corpus.importers.conll") from exc
+    return dict(ONTONOTES_TO_CONLL)
+
+
+LABEL_MAPS: dict[str, Callable[[], dict[str, str | None]]] = {"conll": _conll_map}
+
+
+def _relations_from(record: dict[str, Any]) -> dict[tuple[int, int, str], dict[str, Span]]:
+    """For each head span, its related spans by relation label."""
+    out: dict[tuple[int, int, str], dict[str, Span]] = defaultdict(dict)
+    for rel in record.get("relations", []):
+        h = rel["head_span"]
+        out[(h["start"], h["end"], h["label"])][rel["label"]] = rel["child_span"]
+    return out
+
+
+def _key(span: Span) -> tuple[int, int, str]:
+    return (span["start"], span["end"], span["label"])
+
+
+def _name(span: Span | None, text: str) -> str | None:
+    if span is None:
+        return None
+    name = (span.get("attrs") or {}).get("name") or text[span["start"]:span["end"]]
+    return " ".join(str(name).lower().split())
+
+
+def _same_name(a: str | None, b: str | None) -> bool:
+    """Names agree when equal or when one's words are all among the other's ("trump" ~ "donald trump")."""
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    wa, wb = set(a.replace("’s", "").replace("'s", "").split()), set(b.replace("’s", "").replace("'s", "").split())
+    return bool(wa) and bool(wb) and (wa <= wb or wb <= wa)
+
+
+def _same_value(a: Any, b: Any) -> bool:
+    try:
+        fa, fb = float(a), float(b)
+    except (TypeError, ValueError):
+        return False
+    return math.isclose(fa, fb, rel_tol=1e-6, abs_tol=1e-9) or (abs(fb) > 1 and round(fa, 1) == round(fb, 1))
+
+
+class _Layer:
+    def __init__(self) -> None:
+        self.exact: dict[str, Score] = defaultdict(Score)
+        self.overlap: dict[str, Score] = defaultdict(Score)
+        self.extra: dict[str, Score] = defaultdict(Score)
+        self.accuracy: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+
+    def result(self) -> dict[str, Any]:
+        labels = sorted(set(self.exact) | set(self.overlap))
+        micro_e, micro_o = Score(), Score()
+        for label in labels:
+            for micro, per in ((micro_e, self.exact), (micro_o, self.overlap)):
+                micro.tp += per[label].tp
+                micro.fp += per[label].fp
+                micro.fn += per[label].fn
+        out: dict[str, Any] = dict(micro_e.as_dict())
+        out["overlap"] = micro_o.as_dict()
+        out["labels"] = {
+            label: {**self.exact[label].as_dict(), "overlap": self.overlap[label].as_dict(), "support": self.exact[label].tp + self.exact[label].fn}
+            for label in labels
+        }
+        for name, score in sorted(self.extra.items()):
+            out[name] = score.as_dict()
+        for name, (right, total) in sorted(self.accuracy.items()):
+            out[name] = {"accuracy": round(right / total, 4) if total else None, "correct": right, "total": total}
+        return out
+
+
+def _score_spans(layer: _Layer, gold: list[Span], pred: list[Span], labels: Iterable[str]) -> dict[str, list[tuple[int, int]]]:
+    pairs_by_label = {}
+    for label in labels:
+        g = sorted((s for s in gold if s["label"] == label), key=_key)
+        p = sorted((s for s in pred if s["label"] == label), key=_key)
+        if not g and not p:
+            continue
+        exact = len({_key(s) for s in g} & {_key(s) for s in p})
+        layer.exact[label].add(exact, len(p), len(g))
+        pairs = _pair(g, p, overlaps)
+        layer.overlap[label].add(len(pairs), len(p), len(g))
+        pairs_by_label[label] = pairs
+    return pairs_by_label
+
+
+def _quotes(layer: _Layer, text: str, gold: dict[str, Any], pred: dict[str, Any]) -> None:
+    gq = sorted((s for s in gold["spans"] if s["label"] == "QUOTE"), key=_key)
+    pq = sorted((s for s in pred["spans"] if s["label"] == "QUOTE"), key=_key)
+    grel, prel = _relations_from(gold), _relations_from(pred)
+    for gi, pi in _pair(gq, pq, overlaps):
+        g, p = grel.get(_key(gq[gi]), {}), prel.get(_key(pq[pi]), {})
+        for role in ("SOURCE", "CUE"):
+            if role in g:
+                acc = layer.accuracy[f"{role.lower()}_accuracy"]
+                acc[1] += 1
+                ps = p.get(role)
+                if ps is not None and (overlaps(g[role], ps) or (role == "SOURCE" and _same_name(_name(g[role], text), _name(ps, text)))):
+                    acc[0] += 1
+    gd = [s for s in gq if (s.get("attrs") or {}).get("kind") == "direct"]
+    pd = [s for s in pq if (s.get("attrs") or {}).get("kind") == "direct"]
+    direct = layer.extra["direct_overlap"]
+    matched_gold = len(_pair(gd, pq, overlaps))
+    matched_pred = len(_pair(pd, gq, overlaps))
+    direct.tp += matched_gold  # recall side counts gold direct quotes found by any predicted quote
+    direct.fn += len(gd) - matched_gold
+    direct.fp += len(pd) - matched_pred  # precision side: predicted direct quotes that match nothing
+
+
+def _quantities(record: dict[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    for s in record.get("spans", []):
+        if s["label"] == "STATISTIC":
+            a = s.get("attrs") or {}
+            out.append({"value": a.get("value"), "unit": a.get("unit"), "approximator": a.get("approximator") or "="})
+    for q in (record.get("meta") or {}).get("gold_quantities") or []:
+        out.append({"value": q.get("value"), "unit": q.get("unit"), "approximator": q.get("approximator") or "="})
+    return out
+
+
+def _statistics(layer: _Layer, gold: dict[str, Any], pred: dict[str, Any]) -> None:
+    g, p = _quantities(gold), _quantities(pred)
+    value_pairs = _pair(g, p, lambda a, b: _same_value(a["value"], b["value"]))
+    layer.extra["value"].add(len(value_pairs), len(p), len(g))
+    unit_pairs = _pair(g, p, lambda a, b: _same_value(a["value"], b["value"]) and (a["unit"] or None) == (b["unit"] or None))
+    layer.extra["value_unit"].add(len(unit_pairs), len(p), len(g))
+    acc = layer.accuracy["approximator_accuracy"]
+    for gi, pi in value_pairs:
+        acc[1] += 1
+        acc[0] += g[gi]["approximator"] == p[pi]["approximator"]
+
+
+def _triplets(record: dict[str, Any]) -> list[tuple[str | None, str, str | None]]:
+    meta_gold = (record.get("meta") or {}).get("gold_stances")
+    if meta_gold is not None:  # the importer's complete list, spans or not
+        return [(_norm(t.get("holder")), t["polarity"], _norm(t.get("target"))) for t in meta_gold]
+    text = record["text"]
+    out = []
+    rels = _relations_from(record)
+    for s in record.get("spans", []):
+        if s["label"] != "STANCE":
+            continue
+        r = rels.get(_key(s), {})
+        out.append((_name(r.get("HOLDER"), text), (s.get("attrs") or {}).get("polarity", "neutral"), _name(r.get("TARGET"), text)))
+    return out
+
+
+def _norm(name: Any) -> str | None:
+    return " ".join(str(name).lower().split()) if name else None
+
+
+def _stances(layer: _Layer, gold: dict[str, Any], pred: dict[str, Any]) -> None:
+    g, p = _triplets(gold), _triplets(pred)
+    trip = _pair(g, p, lambda a, b: a[1] == b[1] and _same_name(a[0], b[0]) and _same_name(a[2], b[2]))
+    layer.extra["triplet"].add(len(trip), len(p), len(g))
+    hp = _pair(g, p, lambda a, b: a[1] == b[1] and _same_name(a[0], b[0]))
+    layer.extra["holder_polarity"].add(len(hp), len(p), len(g))
+
+
+def _mapped(spans: list[Span], label_map: dict[str, str | None] | None, entity_labels: frozenset[str]) -> list[Span]:
+    if not label_map:
+        return spans
+    out = []
+    for s in spans:
+        if s["label"] in entity_labels:
+            new = label_map.get(s["label"])
+            if new is None:
+                continue
+            s = {**s, "label": new}
+        out.append(s)
+    return out
+
+
+def evaluate(
+    gold: Iterable[dict[str, Any]],
+    pred: Iterable[dict[str, Any]],
+    layers: Sequence[str] | None = None,
+    label_map: str | None = None,
+    labels: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """Score `pred` against `gold`; records are matched by `meta.id`, else by text.
+
+    `label_map` ("conll") maps entity labels of both sides (OntoNotes to PER/ORG/LOC/MISC) and drops
+    those it maps to nothing; `labels` keeps only those labels (after mapping).
+    """
+    reg = load_registry()
+    wanted = tuple(layers) if layers else tuple(reg.layers)
+    if label_map and label_map not in LABEL_MAPS:
+        raise CorpusError("E056", f"unknown label map {label_map!r}; known: {', '.join(LABEL_MAPS)}")
+    mapping = LABEL_MAPS[label_map]() if label_map else None
+    entity_labels = frozenset(reg.layers["entities"])
+    keep = frozenset(labels) if labels else None
+
+    def key(rec: dict[str, Any]) -> str:
+        meta = rec.get("meta") or {}
+        return str(meta.get("id") or rec["text"])
+
+    predicted = {key(r): r for r in pred}
+    results = {layer: _Layer() for layer in wanted}
+    layer_labels: dict[str, set[str]] = {layer: set(reg.layers[layer]) for layer in wanted}
+    if mapping:
+        layer_labels["entities"] = {v for v in mapping.values() if v} if "entities" in wanted else set()
+    n_gold = n_missing = 0
+    for g in gold:
+        n_gold += 1
+        p = predicted.pop(key(g), None)
+        if p is None:
+            n_missing += 1
+            p = {"text": g["text"], "spans": [], "relations": [], "meta": {}}
+        elif p["text"] != g["text"]:
+            raise CorpusError("E056", f"record {key(g)}: gold and predicted texts differ, so offsets cannot be compared")
+        gspans = _mapped(g.get("spans", []), mapping, entity_labels)
+        pspans = _mapped(p.get("spans", []), mapping, entity_labels)
+        if keep is not None:
+            gspans = [s for s in gspans if s["label"] in keep]
+            pspans = [s for s in pspans if s["label"] in keep]
+        for layer in wanted:
+            labs = layer_labels[layer] if keep is None else layer_labels[layer] & keep
+            _score_spans(results[layer], gspans, pspans, sorted(labs))
+        if "quotes" in results:
+            _quotes(results["quotes"], g["text"], g, p)
+        if "statistics" in results:
+            _statistics(results["statistics"], g, p)
+        if "stances" in results:
+            _stances(results["stances"], g, p)
+    report: dict[str, Any] = {layer: results[layer].result() for layer in wanted}
+    report["records"] = {"gold": n_gold, "missing_predictions": n_missing, "extra_predictions": len(predicted)}
+    return report
