@@ -46,6 +46,16 @@ CODES: dict[str, str] = {
     "E054": "annotation failed: {cause}",
     "E055": "{cause}",
     "E056": "evaluation: {cause}",
+    # importers: unknown format, brat, conll, conllu (E060-E069)
+    "E060": "unknown import format {name!r}; known formats: {known}",
+    "E061": "{source}: cannot pair annotation and text files: {cause}",
+    "E062": "{source}: annotation {ann_id} [{offsets}] says {want!r} but the text there is {got!r}",
+    "E063": "{source}:{line}: cannot read this line: {cause}",
+    "E064": "{source}:{line}: invalid {scheme} tag sequence: {cause}",
+    "E065": "{source}: label {label!r} has no counterpart in our registry; known source labels: {known}",
+    "E066": "{source}: sentence {sentence} does not rebuild from its tokens: {cause}",
+    "E067": "{source}:{line}: malformed entity annotation: {cause}",
+    "E068": "{source}: a gold span cannot be placed on the tokens: {cause}",
     # importers: seesaw and cqe (E070-E079)
     "E070": "{source}: {cause}",
     "E071": "{source}: annotated sentence {sentence!r} is not a sentence of the article (it has {count})",
