@@ -54,7 +54,7 @@ def _tokens_plainly_valid(tokens: Any) -> bool:
     return True
 
 
-def _schema_accepts(record: dict[str, Any]) -> bool:
+def _schema_accepts(record: dict[str, Any], tokens_plain: bool) -> bool:
     """The fast path for valid records: compiled schema over everything but the tokens, which a
     plain loop checks. Only records that fail here pay for the full validator's messages."""
     global _fast_validator
@@ -62,7 +62,7 @@ def _schema_accepts(record: dict[str, Any]) -> bool:
 
     if _fast_validator is None:
         _fast_validator = fastjsonschema.compile(load_record_schema())
-    if "tokens" in record and not _tokens_plainly_valid(record["tokens"]):
+    if not tokens_plain:
         return False
     try:
         _fast_validator({k: v for k, v in record.items() if k != "tokens"})
@@ -71,14 +71,40 @@ def _schema_accepts(record: dict[str, Any]) -> bool:
     return True
 
 
-def _check_schema(record: dict[str, Any]) -> list[Problem]:
-    if _schema_accepts(record):
-        return []
-    problems = []
-    for err in sorted(_schema().iter_errors(record), key=lambda e: list(e.absolute_path)):
-        path = "/" + "/".join(str(p) for p in err.absolute_path)
-        problems.append(Problem.make("E010", path=path, cause=err.message))
+_SPAN_INTS = ("start", "end", "token_start", "token_end")
+
+
+def _check_integers(record: dict[str, Any], tokens: bool) -> list[Problem]:
+    """JSON Schema counts 1.0 as an integer, but offsets index a `str`: they must be JSON integers."""
+    problems: list[Problem] = []
+
+    def need_ints(path: str, obj: dict[str, Any], keys: tuple[str, ...]) -> None:
+        for key in keys:
+            if type(obj[key]) is not int:
+                problems.append(Problem.make("E010", path=f"{path}/{key}", cause=f"{obj[key]!r} is not an integer"))
+
+    if tokens:
+        for i, tok in enumerate(record["tokens"]):
+            need_ints(f"/tokens/{i}", tok, ("start", "end", "id"))
+    for i, span in enumerate(record.get("spans", [])):
+        need_ints(f"/spans/{i}", span, _SPAN_INTS)
+    for i, rel in enumerate(record.get("relations", [])):
+        need_ints(f"/relations/{i}", rel, ("head", "child"))
+        need_ints(f"/relations/{i}/head_span", rel["head_span"], _SPAN_INTS)
+        need_ints(f"/relations/{i}/child_span", rel["child_span"], _SPAN_INTS)
     return problems
+
+
+def _check_schema(record: dict[str, Any]) -> list[Problem]:
+    tokens_plain = "tokens" not in record or _tokens_plainly_valid(record["tokens"])
+    if not _schema_accepts(record, tokens_plain):
+        problems = []
+        for err in sorted(_schema().iter_errors(record), key=lambda e: list(e.absolute_path)):
+            path = "/" + "/".join(str(p) for p in err.absolute_path)
+            problems.append(Problem.make("E010", path=path, cause=err.message))
+        if problems:
+            return problems
+    return _check_integers(record, tokens=not tokens_plain)
 
 
 def _check_tokens(text: str, tokens: list[dict[str, Any]]) -> list[Problem]:
@@ -160,7 +186,7 @@ def check_record(record: dict[str, Any], registry: Registry | None = None) -> li
         else:
             seen[key] = i
     problems += _check_entity_overlap(spans, reg)
-    problems += _check_relations(record.get("relations", []), seen, reg)
+    problems += _check_relations(record.get("relations", []), seen, spans, reg)
     return problems
 
 
@@ -168,13 +194,19 @@ def _check_entity_overlap(spans: list[dict[str, Any]], reg: Registry) -> list[Pr
     problems = []
     exclusive = {label for layer, labels in reg.layers.items() if not reg.overlapping[layer] for label in labels}
     ents = sorted((s["start"], s["end"], i, s["label"]) for i, s in enumerate(spans) if s["label"] in exclusive)
-    for (s1, e1, i1, l1), (s2, e2, i2, l2) in zip(ents, ents[1:]):
-        if s2 < e1:
+    # compare each span with the one reaching furthest so far, not only its neighbour: [0:10] overlaps [5:8]
+    # even when [1:3] sorts between them
+    reach: tuple[int, int, int, str] | None = None
+    for s2, e2, i2, l2 in ents:
+        if reach is not None and s2 < reach[1]:
+            s1, e1, i1, l1 = reach
             problems.append(Problem.make("E035", index=i1, label=l1, start=s1, end=e1, other=i2, other_label=l2, ostart=s2, oend=e2))
+        if reach is None or e2 > reach[1]:
+            reach = (s2, e2, i2, l2)
     return problems
 
 
-def _check_relations(relations: list[dict[str, Any]], spans: dict[tuple[int, int, str], int], reg: Registry) -> list[Problem]:
+def _check_relations(relations: list[dict[str, Any]], index: dict[tuple[int, int, str], int], spans: list[dict[str, Any]], reg: Registry) -> list[Problem]:
     problems = []
     for i, rel in enumerate(relations):
         label = rel["label"]
@@ -185,12 +217,15 @@ def _check_relations(relations: list[dict[str, Any]], spans: dict[tuple[int, int
             heads, children = reg.relations[label]
             allowed = f"{'|'.join(sorted(heads))} -> {'|'.join(sorted(children))}"
             problems.append(Problem.make("E040", index=i, label=label, head_label=head["label"], child_label=child["label"], allowed=allowed))
-        for which, span, token in (("head", head, rel["head"]), ("child", child, rel["child"])):
-            key = (span["start"], span["end"], span["label"])
-            if key not in spans:
-                problems.append(Problem.make("E041", index=i, label=label, which=which, span=f"{key[2]} [{key[0]}:{key[1]}]"))
-            elif token != span["token_end"]:
-                problems.append(Problem.make("E042", index=i, label=label, which=which, got=token, want=span["token_end"]))
+        for which, copy, token in (("head", head, rel["head"]), ("child", child, rel["child"])):
+            key = (copy["start"], copy["end"], copy["label"])
+            found = index.get(key)
+            # the copy must be the span itself, token indices included: `head`/`child` point at tokens
+            if found is None or (spans[found]["token_start"], spans[found]["token_end"]) != (copy["token_start"], copy["token_end"]):
+                desc = f"{key[2]} [{key[0]}:{key[1]}] (tokens {copy['token_start']}..{copy['token_end']})"
+                problems.append(Problem.make("E041", index=i, label=label, which=which, span=desc))
+            elif token != copy["token_end"]:
+                problems.append(Problem.make("E042", index=i, label=label, which=which, got=token, want=copy["token_end"]))
     return problems
 
 
