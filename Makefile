@@ -9,8 +9,8 @@ STAMP  := $(VENV)/.installed
 .PHONY: corpus test setup clean
 
 corpus: $(STAMP)
-	$(BIN)/corpus convert seeds/ -o build/records.jsonl
-	$(BIN)/corpus validate build/records.jsonl
+	$(BIN)/corpus build seeds/ -o build --group-by paragraph
+	$(BIN)/corpus validate build/annotated.jsonl
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -46,6 +46,8 @@ CODES: dict[str, str] = {
     "E054": "annotation failed: {cause}",
     "E055": "{cause}",
     "E056": "evaluation: {cause}",
+    "E057": "splits: {cause}",
+    "E058": "export: {cause}",
     # importers: unknown format, brat, conll, conllu (E060-E069)
     "E060": "unknown import format {name!r}; known formats: {known}",
     "E061": "{source}: cannot pair annotation and text files: {cause}",
@@ -71,6 +73,7 @@ CODES: dict[str, str] = {
     "E084": "{source}: relation {label!r}: {cause}",
     "E085": "{source}: the imported record is invalid: {problems}",
     "E086": "record {id}: {cause}",
+    "E087": "agree: {cause}",
 }
 
 

@@ -33,6 +33,8 @@ __all__ = [
     "set_hashes",
     "span_key",
     "doc_from_record",
+    "slice_record",
+    "paragraphs",
 ]
 
 SCHEMA_VERSION = "1"
@@ -205,3 +207,40 @@ def doc_from_record(vocab: Any, record: dict[str, Any]) -> "Doc":
     if doc.text != record["text"]:
         raise CorpusError("E021", f"record {record['meta']['id']}: its tokens do not rebuild its text")
     return doc
+
+
+def slice_record(record: dict[str, Any], start: int, end: int, *, suffix: str) -> dict[str, Any]:
+    """The part text[start:end] of a record as a record of its own (a paragraph, for splitting).
+
+    Tokens, spans and relations inside the part are re-based; those that cross its edges cannot be
+    kept (the caller counts them). `meta.parent_id` names the article the part came from.
+    """
+    text = record["text"][start:end]
+    tokens = [t for t in record["tokens"] if t["start"] >= start and t["end"] <= end]
+    if not tokens or tokens[0]["start"] != start or tokens[-1]["end"] != end:
+        raise CorpusError("E031", f"record {record['meta']['id']}: [{start}:{end}] does not fall on token boundaries")
+    first = tokens[0]["id"]
+    new_tokens = [{**t, "start": t["start"] - start, "end": t["end"] - start, "id": t["id"] - first} for t in tokens]
+    new_tokens[-1]["ws"] = False
+
+    def move(span: dict[str, Any]) -> dict[str, Any]:
+        return {**span, "start": span["start"] - start, "end": span["end"] - start,
+                "token_start": span["token_start"] - first, "token_end": span["token_end"] - first}
+
+    inside = lambda s: s["start"] >= start and s["end"] <= end  # noqa: E731
+    spans = [move(s) for s in record.get("spans", []) if inside(s)]
+    relations = [
+        make_relation(r["label"], move(r["head_span"]), move(r["child_span"]))
+        for r in record.get("relations", [])
+        if inside(r["head_span"]) and inside(r["child_span"])
+    ]
+    meta = {**record["meta"], "id": f"{record['meta']['id']}{suffix}", "parent_id": record["meta"]["id"], "offset": start}
+    part = {**record, "text": text, "meta": meta, "tokens": new_tokens, "spans": spans, "relations": relations}
+    return set_hashes(part)
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph: the non-blank lines of the text, edge whitespace excluded."""
+    import re
+
+    return [(m.start(), m.end()) for m in re.finditer(r"[^\s](?:[^\n]*[^\s])?", text)]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from . import annotate, convert, evaluate, importers, stats, validate
+from . import annotate, convert, evaluate, export, importers, stats, validate
 
 __all__ = ["app", "main"]
 
@@ -26,6 +26,8 @@ app.command("stats")(stats.stats)
 app.command("import")(importers.import_)
 app.command("annotate")(annotate.annotate)
 app.command("evaluate")(evaluate.evaluate)
+app.command("export")(export.export_cmd)
+app.command("build")(export.build)
 
 
 def main() -> None:
