@@ -29,15 +29,29 @@ _LEAD_DATELINE = re.compile(
 )
 
 
+# Capitals before a dash that are not places: agency slugs ("FILE - In this photo", "EDITOR'S NOTE -")
+# and one-letter words ("I — like many — ...").
+_NOT_PLACES = frozenset({"FILE", "UPDATE", "EDITOR'S", "EDITOR’S", "BREAKING", "CORRECTION", "CORRECTED",
+                         "EXCLUSIVE", "ANALYSIS", "OPINION", "WATCH", "VIDEO", "PHOTOS", "LIVE", "REFILE"})
+
+
+def _place(candidate: str) -> str | None:
+    place = candidate.strip()
+    first_word = place.split(" ", 1)[0].rstrip(",")
+    if sum(c.isalpha() for c in place) < 2 or first_word in _NOT_PLACES:
+        return None
+    return place
+
+
 def find_dateline(text: str) -> str | None:
     """The dateline of an article, or None when its opening is not one."""
     first = text.lstrip().split("\n", 1)[0]
     m = _LINE_DATELINE.match(first)
-    if m and len(m.group(1)) <= 40 and any(c.isalpha() for c in m.group(1)):
-        return m.group(1).strip()
+    if m and len(m.group(1)) <= 40:
+        return _place(m.group(1))
     m = _LEAD_DATELINE.match(first)
     if m:
-        return m.group(1).strip()
+        return _place(m.group(1))
     return None
 
 
