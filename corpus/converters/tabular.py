@@ -7,6 +7,7 @@ preset or `--text-field`, the layout is recognised from the fields of each row.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -14,9 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..errors import CODES
+from ..errors import CODES, InvalidLineError
 from ..jsonl import iter_lines
-from ..errors import InvalidLineError
 from . import ConvertOptions, Reject
 from .text import article_record
 
@@ -59,10 +59,16 @@ def _row_record(row: Any, source: str, where: str, options: ConvertOptions) -> d
         mapping = _mapping(row, options)
     except ValueError as exc:
         return Reject(name, "E053", CODES["E053"].format(source=name, cause=exc))
-    text = row.get(mapping["text"])
+    field = mapping["text"]
+    text = row.get(field)
+    if field not in row:
+        cause = f"no text field {field!r} (fields: {', '.join(map(str, row))}); pass --text-field or --preset"
+        return Reject(name, "E053", CODES["E053"].format(source=name, cause=cause), raw=row)
+    if text is None:
+        return Reject(name, "E051", CODES["E051"].format(source=name), raw=row)
     if not isinstance(text, str):
-        cause = f"no text field {mapping['text']!r} (fields: {', '.join(map(str, row))}); pass --text-field or --preset"
-        return Reject(name, "E051" if text is None or text == "" else "E053", CODES["E053"].format(source=name, cause=cause), raw=row)
+        cause = f"text field {field!r} holds {type(text).__name__}, not a string"
+        return Reject(name, "E053", CODES["E053"].format(source=name, cause=cause), raw=row)
     meta: dict[str, Any] = {k: _value(row.get(mapping[k])) for k in _META_KEYS if k in mapping}
     if not meta.get("language"):
         meta.pop("language", None)
@@ -77,6 +83,17 @@ def _row_record(row: Any, source: str, where: str, options: ConvertOptions) -> d
     return record
 
 
+@contextlib.contextmanager
+def _csv_field_limit(size: int) -> Iterator[None]:
+    """Let a field be as long as the file: csv's default of 128 KiB rejects long articles."""
+    old = csv.field_size_limit()
+    csv.field_size_limit(max(old, size))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
+
+
 def _rows(path: Path, source: str) -> Iterator[tuple[str, Any] | Reject]:
     name = path.name.lower()
     if name.endswith(".csv"):
@@ -85,9 +102,16 @@ def _rows(path: Path, source: str) -> Iterator[tuple[str, Any] | Reject]:
         except UnicodeDecodeError as exc:
             yield Reject(source, "E050", CODES["E050"].format(source=source, cause=exc))
             return
-        reader = csv.DictReader(io.StringIO(raw, newline=""))
-        for n, row in enumerate(reader, start=1):
-            yield f"row{n}", row
+        reader = csv.DictReader(io.StringIO(raw, newline=""), strict=True)
+        n, line = 0, 2  # the header is line 1
+        try:
+            with _csv_field_limit(len(raw)):
+                for n, row in enumerate(reader, start=1):
+                    yield f"row{n}", row
+                    line = reader.line_num + 1
+        except csv.Error as exc:  # a broken row ends the file: csv cannot tell where the next one starts
+            where = f"{source}:row{n + 1}"
+            yield Reject(where, "E053", CODES["E053"].format(source=where, cause=f"not valid CSV from line {line} on: {exc}"))
     elif name.endswith(".json"):
         try:
             data = json.loads(path.read_bytes().decode("utf-8-sig"))
@@ -102,13 +126,16 @@ def _rows(path: Path, source: str) -> Iterator[tuple[str, Any] | Reject]:
         try:
             for line in iter_lines(str(path), skip_invalid=True, errors=errors):
                 while errors:
-                    err = errors.pop(0)
-                    yield Reject(f"{source}:line{err.lineno}", err.code, err.message, raw=err.line.rstrip("\n"))
+                    yield _line_reject(source, errors.pop(0))
                 yield f"line{line.lineno}", line.record
-        except InvalidLineError as exc:  # undecodable bytes
-            yield Reject(source, exc.code, exc.message)
+        except (OSError, EOFError) as exc:  # not gzip, or a gzip cut short
+            yield Reject(source, "E053", CODES["E053"].format(source=source, cause=f"cannot read: {exc}"))
         for err in errors:
-            yield Reject(f"{source}:line{err.lineno}", err.code, err.message, raw=err.line.rstrip("\n"))
+            yield _line_reject(source, err)
+
+
+def _line_reject(source: str, err: InvalidLineError) -> Reject:
+    return Reject(f"{source}:line{err.lineno}", err.code, err.message, raw=err.line.rstrip("\r\n"))
 
 
 def convert(path: Path, source: str, options: ConvertOptions) -> Iterator[dict[str, Any] | Reject]:
