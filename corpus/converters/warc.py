@@ -1,4 +1,8 @@
-"""WARC and WARC.gz archives: every HTML response record goes through the HTML converter."""
+"""WARC and WARC.gz archives: every HTML response record goes through the HTML converter.
+
+Other responses (not HTML, not a 2xx status, cut short) are rejected with the reason; request,
+metadata and warcinfo records are not articles and are passed over.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +32,14 @@ def convert(path: Path, source: str, options: ConvertOptions) -> Iterator[dict[s
                 if "html" not in ctype.lower():
                     yield Reject(where, "E052", CODES["E052"].format(source=where, suffix=ctype or "no content type", known="text/html responses"))
                     continue
-                yield convert_html(rec.content_stream().read(), where, url=url)
+                status = rec.http_headers.get_statuscode() if rec.http_headers else ""
+                if not str(status).startswith("2"):  # an error page or a redirect is not the article
+                    yield Reject(where, "E053", CODES["E053"].format(source=where, cause=f"HTTP status {status or 'missing'} for {url}"))
+                    continue
+                body = rec.content_stream().read()
+                if getattr(rec.raw_stream, "limit", 0) > 0:  # fewer bytes than Content-Length: the archive is cut short
+                    yield Reject(where, "E053", CODES["E053"].format(source=where, cause=f"record for {url} is truncated"))
+                    continue
+                yield convert_html(body, where, url=url)
         except ArchiveLoadFailed as exc:
             yield Reject(source, "E053", CODES["E053"].format(source=source, cause=f"not a WARC archive: {exc}"))
