@@ -105,4 +105,7 @@ def convert_paths(inputs: Iterable[str | Path], options: ConvertOptions | None =
             known = ", ".join(FORMATS)
             yield Reject(source, "E052", CODES["E052"].format(source=source, suffix=suffix or path.name, known=known))
             continue
-        yield from converter(path, source, opts)
+        try:
+            yield from converter(path, source, opts)
+        except OSError as exc:  # unreadable (permissions, a broken gzip stream): this input fails, not the run
+            yield Reject(source, "E053", CODES["E053"].format(source=source, cause=f"cannot read: {exc}"))
