@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,32 +57,37 @@ def _unit(seed: int, key: str) -> float:
     return int.from_bytes(digest[:8], "big") / 2**64
 
 
-def _near_duplicate_groups(records: Sequence[dict[str, Any]], threshold: float, shingle: int = 5) -> dict[str, str]:
-    """Map each article id to the smallest id of its near-duplicate cluster (MinHash LSH + union-find)."""
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:  # the smaller key represents the group, so the result does not depend on order
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _near_duplicate_pairs(records: Sequence[dict[str, Any]], threshold: float, shingle: int = 5) -> Iterator[tuple[str, str]]:
+    """Pairs of article ids whose word-shingle sets are near-duplicates (MinHash LSH)."""
     from datasketch import MinHash, MinHashLSH
 
     lsh = MinHashLSH(threshold=threshold, num_perm=64)
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
     for rec in records:
         rid = rec["meta"]["id"]
-        parent[rid] = rid
         words = _WORD.findall(rec["text"].lower())
         shingles = {" ".join(words[i:i + shingle]) for i in range(max(1, len(words) - shingle + 1))}
         mh = MinHash(num_perm=64, seed=1)
-        mh.update_batch([s.encode("utf-8") for s in shingles])
-        for other in lsh.query(mh):
-            a, b = find(rid), find(other)
-            if a != b:
-                parent[max(a, b)] = min(a, b)
+        mh.update_batch([s.encode("utf-8") for s in sorted(shingles)])
+        for other in sorted(lsh.query(mh)):
+            yield rid, other
         lsh.insert(rid, mh)
-    return {rid: find(rid) for rid in parent}
 
 
 def _group_key(record: dict[str, Any], group_by: str) -> str | None:
@@ -121,25 +126,14 @@ def plan_splits(
         warnings.append(f"{missing} articles have no meta.{group_by}; each forms its own group")
     merges = 0
     if near_duplicates and group_by != "paragraph" and len(records) > 1:
-        cluster = _near_duplicate_groups(records, near_duplicates)
-        # every group touched by a cluster joins the group of the cluster's representative article
-        rep: dict[str, str] = {}
-        for rid, root in cluster.items():
-            rep.setdefault(root, group_of[root])
-        alias: dict[str, str] = {}
-        for rid, root in cluster.items():
-            g, target = group_of[rid], rep[root]
-            if g != target:
-                alias[g] = min(alias.get(g, target), target)
-        for rid in group_of:
-            g = group_of[rid]
-            seen = set()
-            while g in alias and g not in seen:
-                seen.add(g)
-                g = alias[g]
-            if g != group_of[rid]:
+        uf = _UnionFind()
+        for a, b in _near_duplicate_pairs(records, near_duplicates):
+            uf.union(group_of[a], group_of[b])
+        for rid, g in group_of.items():
+            root = uf.find(g)
+            if root != g:
                 merges += 1
-            group_of[rid] = g
+                group_of[rid] = root
     groups = sorted(set(group_of.values()))
     wanted = [s for s, size in (("test", test_size), ("validation", validation_size)) if size > 0]
     if len(groups) < len(wanted) + 1:
