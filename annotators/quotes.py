@@ -1,0 +1,628 @@
+"""Quotes: who said what, in the Source/Cue/Content model of PARC and PolNeAR.
+
+Reads the one parse: cue verbs come from a Matcher over lemmas (word lists in
+`data/quotes_cues.json`), indirect content is the clausal complement of a cue, direct content is a
+quotation next to the cue's clause (before, after, or continued over sentences and paragraphs),
+and "according to X" makes X the source of its clause. The source is the cue's subject as written;
+`attrs.name` is the full name when the article gives one. Nothing is guessed: a quote whose
+speaker cannot be found has no SOURCE relation, and an ambiguous pronoun gets no name.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span, Token
+
+from .base import LayerWriter, annotations_of
+
+__all__ = ["QuoteAnnotator", "QuoteSegment", "find_quote_segments", "load_cues"]
+
+DATA = Path(__file__).parent / "data" / "quotes_cues.json"
+
+# Quotation marks. Straight marks open or close by position; curly ones say which they are.
+_DOUBLE_OPEN = "“„«"
+_DOUBLE_CLOSE = "”»"
+_MARKS = re.compile(r"[\"“”„«»]|(?<![\w])['‘](?=\w)|(?<=[\w.,!?;:])['’](?!\w)")
+_SINGLE = "'‘’"
+_PARA = re.compile(r"\n")
+
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
+_PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
+_CUE_LEFT = frozenset({"aux", "auxpass", "neg", "advmod"})
+_CUE_ADVERBS = frozenset({"also", "later", "then", "now", "again", "further", "previously", "earlier", "repeatedly", "once", "even", "never", "often", "recently", "publicly", "privately", "reportedly", "separately"})
+_INHERIT = frozenset({"conj", "advcl", "xcomp"})
+_NOT_CUE = frozenset({"amod", "compound", "acomp"})
+_CONTENT_DEPS = frozenset({"ccomp"})
+
+
+@dataclass(frozen=True)
+class QuoteSegment:
+    """A stretch between quotation marks (marks included), as character offsets.
+
+    `continues` is True when the segment opens a paragraph that carries on the previous
+    paragraph's quotation (that paragraph opened a quote and never closed it).
+    """
+
+    start: int
+    end: int
+    single: bool = False
+    continues: bool = False
+    open_end: bool = False
+
+
+def load_cues(path: Path = DATA) -> dict[str, Any]:
+    """The cue word lists (lemmas), loaded once per component."""
+    with path.open(encoding="utf-8") as f:
+        data: dict[str, Any] = json.load(f)
+    return data
+
+
+def find_quote_segments(text: str) -> list[QuoteSegment]:
+    """Quoted stretches of `text`, paragraph by paragraph.
+
+    A quote still open at a paragraph's end stops there (`open_end`), and the next paragraph's
+    opening quote `continues` it, the news convention for quotes over several paragraphs. Single
+    quotes count only when they close within the paragraph (otherwise they are apostrophes).
+    """
+    out: list[QuoteSegment] = []
+    para_start = 0
+    prev_open = False
+    for para_end in [m.start() for m in _PARA.finditer(text)] + [len(text)]:
+        if para_end > para_start:
+            segs = _paragraph_segments(text, para_start, para_end, prev_open)
+            out.extend(segs)
+            body = text[para_start:para_end].strip()
+            if body:
+                prev_open = bool(segs) and segs[-1].open_end and not segs[-1].single
+        para_start = para_end + 1
+    return out
+
+
+def _paragraph_segments(text: str, start: int, end: int, prev_open: bool) -> list[QuoteSegment]:
+    segs: list[QuoteSegment] = []
+    dbl: int | None = None  # start of the open double quote
+    sgl: int | None = None
+    first_mark = True
+    lead = start
+    while lead < end and text[lead].isspace():
+        lead += 1
+    for m in _MARKS.finditer(text, start, end):
+        ch, pos = m.group(), m.start()
+        if ch in _SINGLE:
+            if dbl is not None:
+                continue  # nested single quotes belong to the double quote
+            if sgl is None:
+                if ch != "’":
+                    sgl = pos
+            elif ch != "‘":
+                segs.append(QuoteSegment(sgl, pos + 1, single=True))
+                sgl = None
+            continue
+        sgl = None
+        opening = ch in _DOUBLE_OPEN or (ch == '"' and dbl is None)
+        if dbl is None:
+            if opening:
+                dbl = pos
+        elif ch in _DOUBLE_CLOSE or ch == '"':
+            segs.append(QuoteSegment(dbl, pos + 1, continues=prev_open and dbl == lead and first_mark))
+            first_mark = False
+            dbl = None
+        elif ch in _DOUBLE_OPEN:  # a new opening mark while one is open: the first never closed
+            stop = _rstrip(text, dbl, pos)
+            if stop > dbl + 1:
+                segs.append(QuoteSegment(dbl, stop, open_end=True, continues=prev_open and dbl == lead and first_mark))
+            first_mark = False
+            dbl = pos
+    if dbl is not None:
+        stop = _rstrip(text, dbl, end)
+        if stop > dbl + 1:
+            segs.append(QuoteSegment(dbl, stop, open_end=True, continues=prev_open and dbl == lead and first_mark))
+    return segs
+
+
+def _rstrip(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+@dataclass
+class _Quote:
+    """One attribution while it is being built: token ranges [start, end) of its parts."""
+
+    content: list[tuple[int, int]]
+    cue: tuple[int, int] | None
+    source: tuple[int, int] | None
+    cue_token: int | None = None
+    source_root: int | None = None
+    extra: list[tuple[int, int]] = field(default_factory=list)
+    kinds: dict[tuple[int, int], str] = field(default_factory=dict)
+
+
+class QuoteAnnotator:
+    """Writes the quotes layer: QUOTE (content), CUE and SOURCE spans and their relations."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+        cues = load_cues()
+        self.speech = frozenset(cues["speech"])
+        self.clause_only = frozenset(cues["clause_only"]) - self.speech
+        self.quote_only = frozenset(cues["quote_only"]) - self.speech
+        self.recipient = frozenset(cues["recipient"])
+        self.particles: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in cues["particles"].items()}
+        verbs = sorted(self.speech | self.clause_only | self.quote_only)
+        self.matcher = Matcher(nlp.vocab)
+        self.matcher.add("CUE_VERB", [[{"LEMMA": {"IN": verbs}, "POS": {"IN": ["VERB", "AUX"]}}]])
+        self.phrase_matcher = Matcher(nlp.vocab)
+        self.phrase_matcher.add("CUE_PHRASE", [[{"LOWER": w} for w in phrase] for phrase in cues["phrases"]])
+
+    # -- the component -------------------------------------------------------------------------
+
+    def __call__(self, doc: Doc) -> Doc:
+        writer = LayerWriter(doc, "quotes")
+        if len(doc):
+            quotes = self.extract(doc)
+            names = _Names(doc)
+            for q in quotes:
+                self._write(doc, writer, q, names)
+        writer.write()
+        return doc
+
+    def extract(self, doc: Doc) -> list[_Quote]:
+        """The attributions of `doc` as token ranges, outermost first, one per cue."""
+        segs = self._segments(doc)
+        quoted = _Marks(len(doc), segs)
+        quotes: list[_Quote] = []
+        used_segments: set[int] = set()
+        for _, start, _ in self.matcher(doc):
+            verb = doc[start]
+            if quoted.inside_double(verb.i) or verb.dep_ in _NOT_CUE:
+                continue
+            q = self._from_verb(doc, verb, segs, quoted)
+            if q is not None:
+                quotes.append(q)
+        for _, start, end in self.phrase_matcher(doc):
+            if quoted.inside_double(start):
+                continue
+            q = self._from_phrase(doc, start, end, quoted)
+            if q is not None:
+                quotes.append(q)
+        quotes = _outermost(quotes)
+        for q in quotes:
+            for a, b in q.content:
+                used_segments.update(quoted.segments_in(a, b))
+        self._continuations(doc, quotes, segs, quoted, used_segments)
+        for q in quotes:
+            q.kinds = {rng: _kind(doc, rng[0], rng[1], quoted) for rng in q.content + q.extra}
+        return quotes
+
+    # -- finding the parts ---------------------------------------------------------------------
+
+    def _segments(self, doc: Doc) -> list[tuple[int, int, QuoteSegment]]:
+        out = []
+        for seg in find_quote_segments(doc.text):
+            span = doc.char_span(seg.start, seg.end, alignment_mode="expand")
+            if span is not None and len(span):
+                out.append((span.start, span.end, seg))
+        return out
+
+    def _from_verb(self, doc: Doc, verb: Token, segs: list[tuple[int, int, QuoteSegment]], quoted: "_Marks") -> _Quote | None:
+        lemma = verb.lemma_.lower()
+        content: tuple[int, int] | None = None
+        if lemma not in self.quote_only:
+            content = self._clause_content(doc, verb)
+        if content is None and lemma not in self.clause_only:
+            content = self._adjacent_quote(doc, verb, segs, quoted)
+        if content is None:
+            return None
+        content = quoted.widen(content, verb.i)
+        content = _trim(doc, *content)
+        if content is None or content[0] <= verb.i < content[1]:
+            return None
+        source_root = _subject(verb)
+        source = _np_span(doc, source_root) if source_root is not None else None
+        if source is not None and (_overlaps(source, content)):
+            source, source_root = None, None
+        cue = self._cue_span(doc, verb, content)
+        return _Quote([content], cue, source, verb.i, source_root.i if source_root is not None else None)
+
+    def _clause_content(self, doc: Doc, verb: Token) -> tuple[int, int] | None:
+        """The clausal complement of the cue ("said [that] Y"); else, for "Y, he said", the clause
+        the cue is attached to."""
+        for child in verb.children:
+            if child.dep_ in _CONTENT_DEPS:
+                if child.i < verb.i and any(c.dep_ in _CONTENT_DEPS and c.i > verb.i for c in verb.children):
+                    continue
+                return child.left_edge.i, child.right_edge.i + 1
+        head = verb.head
+        if verb.dep_ in ("parataxis", "ccomp") and head.i < verb.i and head.pos_ in ("VERB", "AUX") and _subject(verb) is not None:
+            # "Y would be a mistake, he said": the cue hangs off the reported clause
+            left = verb.left_edge.i
+            if left > head.left_edge.i and doc[left - 1].is_punct:
+                return head.left_edge.i, left
+        return None
+
+    def _adjacent_quote(self, doc: Doc, verb: Token, segs: list[tuple[int, int, QuoteSegment]], quoted: "_Marks") -> tuple[int, int] | None:
+        """A double quotation right before the cue's clause ("“Y,” X said") or right after it
+        ("X said: “Y”"), with only the cue's own words (source, time, addressee) between."""
+        before: tuple[int, int] | None = None
+        for a, b, seg in segs:
+            if seg.single or a <= verb.i < b:
+                continue
+            if b <= verb.i:
+                if _gap_ok(doc, b, verb.i, verb, before=True):
+                    before = (a, b)
+            else:
+                if before is None and _gap_ok(doc, verb.i + 1, a, verb, before=False):
+                    return a, b
+                break
+        return before
+
+    def _cue_span(self, doc: Doc, verb: Token, content: tuple[int, int]) -> tuple[int, int]:
+        start = end = verb.i
+        lefts = [c for c in verb.lefts if c.dep_ in _CUE_LEFT and (c.dep_ != "advmod" or c.lower_ in _CUE_ADVERBS)]
+        for c in sorted(lefts, key=lambda t: -t.i):
+            if c.i == start - 1:
+                start = c.i
+        lemma = verb.lemma_.lower()
+        for c in verb.rights:
+            if c.i != end + 1 or c.i >= content[0] and c.i < content[1]:
+                continue
+            if c.dep_ in ("prt", "prep") and c.lower_ in self.particles.get(lemma, ()):
+                end = c.i
+            elif lemma in self.recipient and c.dep_ in ("dobj", "dative", "iobj") and c.right_edge.i < content[0]:
+                end = c.right_edge.i
+        if end + 1 < len(doc) and doc[end + 1].text == ":" and not (content[0] <= end + 1 < content[1]):
+            end += 1
+        return start, end + 1
+
+    def _from_phrase(self, doc: Doc, start: int, end: int, quoted: "_Marks") -> _Quote | None:
+        """ "according to X": X is the source; the clause that the phrase modifies is the content."""
+        prep = doc[end - 1]
+        pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        if pobj is None:
+            return None
+        source = _np_span(doc, pobj)
+        phrase_lo, phrase_hi = start, source[1]
+        head = doc[start].head
+        while head.pos_ not in ("VERB", "AUX") and head.dep_ != "ROOT" and head.head.i != head.i:
+            head = head.head
+        lo, hi = head.left_edge.i, head.right_edge.i + 1
+        left = _trim(doc, lo, phrase_lo) if phrase_lo > lo else None
+        right = _trim(doc, phrase_hi, hi) if hi > phrase_hi else None
+        parts = [p for p in (left, right) if p is not None]
+        if not parts:
+            return None
+        content = max(parts, key=lambda p: p[1] - p[0])
+        content = quoted.widen(content, start)
+        content = _trim(doc, *content)
+        if content is None or content[0] < phrase_hi and content[1] > phrase_lo:
+            return None
+        return _Quote([content], (start, end), source, start, pobj.i)
+
+    def _continuations(self, doc: Doc, quotes: list[_Quote], segs: list[tuple[int, int, QuoteSegment]], quoted: "_Marks", used: set[int]) -> None:
+        """Quotations that carry on an attributed one: the next paragraph of an unclosed quote, and
+        "“A,” X said. “B”" where B follows the cue's sentence with nothing between."""
+        owner: dict[int, _Quote] = {}
+        for q in quotes:
+            for a, b in q.content:
+                for k in quoted.segments_in(a, b):
+                    owner[k] = q
+        for k, (a, b, seg) in enumerate(segs):
+            if k in used or seg.single:
+                continue
+            prev = owner.get(k - 1)
+            if prev is None:
+                continue
+            pa, pb, pseg = segs[k - 1]
+            follows = False
+            if seg.continues and pseg.open_end:
+                follows = True
+            elif prev.cue_token is not None and pb <= prev.cue_token:
+                # "“A,” X said. “B”": B opens right after the sentence holding the cue
+                end = doc[prev.cue_token].sent.end
+                follows = end <= a and all(t.is_punct or t.is_space for t in doc[end:a]) and _same_paragraph(doc, pb, a)
+            if follows:
+                prev.extra.append((a, b))
+                owner[k] = prev
+                used.add(k)
+
+    # -- writing --------------------------------------------------------------------------------
+
+    def _write(self, doc: Doc, writer: LayerWriter, q: _Quote, names: "_Names") -> None:
+        source_rec = cue_rec = None
+        if q.cue is not None:
+            cue_rec = writer.add(doc[q.cue[0]:q.cue[1]], "CUE")
+        if q.source is not None and q.source_root is not None:
+            span = doc[q.source[0]:q.source[1]]
+            name = names.resolve(span, doc[q.source_root])
+            source_rec = writer.add(span, "SOURCE", {"name": name} if name else None)
+        for a, b in q.content + q.extra:
+            span = doc[a:b]
+            rec = writer.add(span, "QUOTE", {"kind": q.kinds[(a, b)]})
+            if source_rec is not None:
+                writer.relate("SOURCE", rec, source_rec)
+            if cue_rec is not None:
+                writer.relate("CUE", rec, cue_rec)
+
+
+# -- helpers over the parse ---------------------------------------------------------------------
+
+
+class _Marks:
+    """Which tokens lie inside quotation segments, for constant-time checks."""
+
+    def __init__(self, n: int, segs: list[tuple[int, int, QuoteSegment]]) -> None:
+        self.segs = segs
+        self.double = bytearray(n)
+        for a, b, seg in segs:
+            if not seg.single:
+                self.double[a:b] = b"\x01" * (b - a)
+
+    def inside_double(self, i: int) -> bool:
+        return bool(self.double[i])
+
+    def segments_in(self, a: int, b: int) -> list[int]:
+        return [k for k, (sa, sb, _) in enumerate(self.segs) if sa < b and sb > a]
+
+    def widen(self, content: tuple[int, int], cue: int) -> tuple[int, int]:
+        """Extend the content to whole quotations it cuts into, unless that would take in the cue."""
+        a, b = content
+        for sa, sb, _ in self.segs:
+            if sa < b and sb > a and not (sa <= cue < sb):
+                if sa < a and not (sa <= cue < a):
+                    a = sa
+                if sb > b and not (b <= cue < sb):
+                    b = sb
+        return a, b
+
+
+def _subject(verb: Token) -> Token | None:
+    """The speaker of a cue verb: its subject, the agent of a passive, or for "..., adding that"
+    and "X noted ... and stressed" the subject of the verb it hangs from."""
+    seen = 0
+    tok = verb
+    while seen < 4:
+        for c in tok.children:
+            if c.dep_ in ("nsubj", "csubj"):
+                if c.tag_ in ("WP", "WDT") or c.lower_ == "that":
+                    return tok.head if tok.dep_ == "relcl" else None
+                return c
+        if any(c.dep_ == "auxpass" for c in tok.children) or any(c.dep_ == "nsubjpass" for c in tok.children):
+            agent = next((c for c in tok.children if c.dep_ == "agent"), None)
+            pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+            return pobj
+        if tok.dep_ == "relcl":
+            return tok.head
+        if tok.dep_ in _INHERIT and tok.head.i != tok.i and tok.head.pos_ in ("VERB", "AUX"):
+            tok = tok.head
+            seen += 1
+            continue
+        return None
+    return None
+
+
+def _np_span(doc: Doc, root: Token) -> tuple[int, int]:
+    """The noun phrase of `root` as written, without trailing punctuation; for a relative
+    clause's head, only the words up to the head noun."""
+    lo = root.left_edge.i
+    hi = root.right_edge.i + 1
+    rel = [c for c in root.rights if c.dep_ in ("relcl", "acl")]
+    if rel:
+        hi = min(hi, min(c.left_edge.i for c in rel))
+    while hi - 1 > lo and (doc[hi - 1].is_punct or doc[hi - 1].is_space):
+        hi -= 1
+    while lo < hi - 1 and (doc[lo].is_punct or doc[lo].is_space):
+        lo += 1
+    return lo, hi
+
+
+def _clause_extent(verb: Token) -> tuple[int, int]:
+    return verb.left_edge.i, verb.right_edge.i + 1
+
+
+def _gap_ok(doc: Doc, a: int, b: int, verb: Token, before: bool) -> bool:
+    """Whether tokens [a, b) between a quotation and its cue are only the cue's own words (its
+    subject, auxiliaries, addressee, time) and light punctuation; a sentence end or a blank line
+    between them breaks the link, except a colon that ends the cue's paragraph ("X said:")."""
+    if b - a > 14:
+        return False
+    after_colon = False
+    for t in doc[a:b]:
+        if t.is_space:
+            if "\n" in t.text and not after_colon:
+                return False
+            continue
+        if "\n" in t.whitespace_ and not (t.text == ":" and not before):
+            return False
+        if t.is_punct:
+            if t.text not in (",", ":", "—", "–", "-", "--") and not _is_open_mark(t) and not _is_close_mark(t):
+                return False
+            after_colon = t.text == ":"
+            continue
+        after_colon = False
+        if t.i == verb.i:
+            continue
+        # a word of another clause between quote and cue breaks the link
+        anc = t
+        hops = 0
+        while anc.i != verb.i and anc.head.i != anc.i and hops < 12:
+            if anc.pos_ in ("VERB", "AUX") and anc.dep_ not in ("aux", "auxpass"):
+                return False
+            anc = anc.head
+            hops += 1
+        if anc.i != verb.i:
+            return False
+    return True
+
+
+def _trim(doc: Doc, a: int, b: int) -> tuple[int, int] | None:
+    """Drop edge punctuation and spaces, but keep quotation marks and what they enclose."""
+    while a < b and (doc[a].is_space or (doc[a].is_punct and not _is_open_mark(doc[a]))):
+        a += 1
+    while b > a and (doc[b - 1].is_space or (doc[b - 1].is_punct and not _is_close_mark(doc[b - 1]))):
+        b -= 1
+    if b <= a or all(t.is_punct or t.is_space for t in doc[a:b]):
+        return None
+    return a, b
+
+
+def _is_open_mark(t: Token) -> bool:
+    return t.text in ('"', "“", "„", "«", "'", "‘")
+
+
+def _is_close_mark(t: Token) -> bool:
+    return t.text in ('"', "”", "»", "'", "’") or t.text.endswith(("”", '"'))
+
+
+def _overlaps(x: tuple[int, int], y: tuple[int, int]) -> bool:
+    return x[0] < y[1] and y[0] < x[1]
+
+
+def _outermost(quotes: list[_Quote]) -> list[_Quote]:
+    """One attribution per token, as in PolNeAR: a cue inside another quote's content is nested
+    reporting and gives way to the outer one."""
+    out = []
+    for q in quotes:
+        if any(o is not q and o.cue_token is not None and q.cue_token is not None
+               and any(a <= q.cue_token < b for a, b in o.content) for o in quotes):
+            continue
+        out.append(q)
+    out.sort(key=lambda q: q.content[0][0])
+    return out
+
+
+def _same_paragraph(doc: Doc, a: int, b: int) -> bool:
+    return not any("\n" in t.text or "\n" in t.whitespace_ for t in doc[a:b])
+
+
+def _kind(doc: Doc, a: int, b: int, quoted: "_Marks") -> str:
+    """direct when quotations cover every word of the content, mixed when some words are quoted."""
+    inside = quoted.segments_in(a, b)
+    if not inside:
+        return "indirect"
+    covered = bytearray(b - a)
+    for k in inside:
+        sa, sb, _ = quoted.segs[k]
+        lo, hi = max(a, sa), min(b, sb)
+        covered[lo - a:hi - a] = b"\x01" * (hi - lo)
+    for i in range(a, b):
+        if not covered[i - a] and not (doc[i].is_punct or doc[i].is_space):
+            return "mixed"
+    return "direct"
+
+
+# -- names ----------------------------------------------------------------------------------------
+
+
+class _Names:
+    """Resolves a source as written to a full name: a PERSON mention to its longest form, a
+    pronoun to the most recent PERSON subject, a title ("the mayor") to the one person it was
+    given to. Returns None rather than guess."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.persons: list[tuple[int, int, str]] = []  # token start, end, full name
+        self.orgs: list[tuple[int, int, str]] = []
+        layer = annotations_of(doc).get("entities")
+        given: dict[tuple[int, int], str] = {}
+        if layer is not None:
+            for s in layer.spans:
+                name = (s.get("attrs") or {}).get("name")
+                if s["label"] == "PERSON" and name:
+                    given[(s["token_start"], s["token_end"] + 1)] = name
+        fulls: list[tuple[str, ...]] = []
+        for ent in doc.ents:
+            if ent.label_ == "PERSON":
+                words = tuple(t.text for t in ent if not t.is_punct and t.tag_ != "POS")
+                if len(words) > 1:
+                    fulls.append(words)
+        for ent in doc.ents:
+            if ent.label_ == "PERSON":
+                name = given.get((ent.start, ent.end))
+                if name is None:
+                    words = tuple(t.text for t in ent if not t.is_punct and t.tag_ != "POS")
+                    longer = [f for f in fulls if len(f) > len(words) and _is_part(words, f)]
+                    if len({f for f in longer}) > 1:
+                        longer = [f for f in longer if f[-1] == words[-1]]
+                    name = " ".join(longer[0] if len(set(longer)) == 1 else words) if words else None
+                if name:
+                    self.persons.append((ent.start, ent.end, name))
+            elif ent.label_ in ("ORG", "GPE", "NORP"):
+                text = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
+                self.orgs.append((ent.start, ent.end, text))
+
+    def resolve(self, span: Span, root: Token) -> str | None:
+        for a, b, name in self.persons:
+            if a <= root.i < b:
+                return name
+        for a, b, name in self.persons:  # "Egyptian Foreign Minister Sameh Shoukry", "X, a spokesman"
+            if span.start <= a and b <= span.end and self.doc[a:b].root.head.i == root.i and self.doc[a:b].root.dep_ in ("appos", "compound"):
+                return name
+        low = root.lower_
+        if low in _PRONOUNS_PERSON and root.pos_ == "PRON":
+            return self._pronoun(root)
+        if root.pos_ == "NOUN" and any(t.dep_ == "det" and t.lower_ in ("the", "this", "that") for t in root.lefts):
+            return self._title(span, root)
+        for a, b, name in self.orgs:
+            if a <= root.i < b:
+                return name
+        return None
+
+    def _pronoun(self, pron: Token) -> str | None:
+        """The subject PERSON of the nearest earlier sentence (or clause) that has one; refused
+        when that sentence has two different PERSON subjects."""
+        sent_start = pron.sent.start
+        cands = [(a, b, n) for a, b, n in self.persons if b <= pron.i and a >= max(0, sent_start - 400)]
+        by_sent: dict[int, set[str]] = {}
+        order: list[int] = []
+        for a, b, name in cands:
+            root = self.doc[a:b].root
+            if root.dep_ not in _SUBJECTS:
+                continue
+            s = self.doc[a].sent.start
+            if s not in by_sent:
+                by_sent[s] = set()
+                order.append(s)
+            by_sent[s].add(name)
+        if not order:
+            return None
+        latest = max(order)
+        if latest < sent_start and _sentences_between(self.doc, latest, sent_start) > 3:
+            return None
+        names = by_sent[latest]
+        return next(iter(names)) if len(names) == 1 else None
+
+    def _title(self, span: Span, root: Token) -> str | None:
+        """"the mayor" -> the one earlier person introduced with that title."""
+        words = {t.lemma_.lower() for t in span if t.pos_ in ("NOUN", "PROPN", "ADJ") and t.i <= root.i}
+        if not words:
+            return None
+        found: set[str] = set()
+        for a, b, name in self.persons:
+            if a >= span.start:
+                break
+            ent_root = self.doc[a:b].root
+            top = ent_root
+            while top.dep_ in ("appos", "compound") and top.head.i != top.i:
+                top = top.head
+            around = {t.lemma_.lower() for t in top.subtree} | {t.lemma_.lower() for t in ent_root.subtree}
+            if words <= around:
+                found.add(name)
+        return next(iter(found)) if len(found) == 1 else None
+
+
+def _sentences_between(doc: Doc, a: int, b: int) -> int:
+    return sum(1 for t in doc[a:b] if t.is_sent_start)
+
+
+def _is_part(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
+    n = len(short)
+    return any(full[i:i + n] == short for i in range(len(full) - n + 1))
