@@ -9,6 +9,7 @@ from __future__ import annotations
 import typer
 
 from . import annotate, convert, evaluate, export, importers, stats, validate
+from . import show
 
 __all__ = ["app", "main"]
 
@@ -28,6 +29,7 @@ app.command("annotate")(annotate.annotate)
 app.command("evaluate")(evaluate.evaluate)
 app.command("export")(export.export_cmd)
 app.command("build")(export.build)
+app.command("show")(show.show)
 
 
 def main() -> None:
