@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.markup import escape
 
 from .common import RejectsWriter, console, err_console, track
 
@@ -28,6 +29,11 @@ def convert(
     from ..converters import ConvertOptions, Reject, convert_paths
     from ..jsonl import write_jsonl
 
+    from ..converters.tabular import PRESETS
+
+    if preset is not None and preset not in PRESETS:
+        err_console.print(f"unknown preset {preset!r}; known presets: {', '.join(PRESETS)}", markup=False, highlight=False)
+        raise typer.Exit(2)
     fields = {k: v for k, v in {"text": text_field, "title": title_field, "url": url_field, "date": date_field, "id": id_field, "author": author_field}.items() if v}
     options = ConvertOptions(preset=preset, fields=fields)
     rejects_path = rejects or (None if output == "-" else f"{output}.rejects.jsonl")
@@ -37,12 +43,14 @@ def convert(
             for item in track(convert_paths(inputs, options), "convert", unit="items"):
                 if isinstance(item, Reject):
                     rej.write(item.to_json())
-                    err_console.print(f"[yellow]rejected[/] {item.source}: {item.code} {item.reason}")
+                    # file names and reasons are shown as they are, never read as rich markup ("[red]x.txt")
+                    err_console.print(f"[yellow]rejected[/] {escape(item.source)}: {item.code} {escape(item.reason)}", highlight=False, soft_wrap=True)
                 else:
                     yield item
 
         written = write_jsonl(output, records())
     out = err_console if output == "-" else console
-    out.print(f"wrote {written} records to {output}; rejected {rej.count}" + (f" (reasons in {rejects_path})" if rej.count and rejects_path else ""))
+    summary = f"wrote {written} records to {output}; rejected {rej.count}" + (f" (reasons in {rejects_path})" if rej.count and rejects_path else "")
+    out.print(summary, markup=False, highlight=False, soft_wrap=True)
     if written == 0:
         raise typer.Exit(1)
