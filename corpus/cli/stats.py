@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from .common import console
+from .common import console, err_console
 
 
 def stats(files: list[Path] = typer.Argument(..., help="Record JSONL files.")) -> None:
@@ -17,7 +17,13 @@ def stats(files: list[Path] = typer.Argument(..., help="Record JSONL files.")) -
     from ..jsonl import read_jsonl
     from ..stats import collect
 
-    st = collect(chain.from_iterable(read_jsonl(str(f)) for f in files))
+    from ..errors import CorpusError
+
+    try:
+        st = collect(chain.from_iterable(read_jsonl(str(f)) for f in files))
+    except (OSError, EOFError, CorpusError) as exc:  # counts over part of a file would mislead: stop and say where
+        err_console.print(f"cannot read: {exc} (`corpus validate` lists every bad line)", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from exc
     head = Table(title="corpus")
     head.add_column("records", justify="right")
     head.add_column("tokens", justify="right")
