@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span, SpanGroup
 
 from corpus.record import make_relation, span_from_spacy
 
-__all__ = ["LayerWriter", "LayerResult", "annotations_of"]
+__all__ = ["LayerWriter", "LayerResult", "annotations_of", "trim"]
 
 if not Doc.has_extension("annotations"):
     Doc.set_extension("annotations", default=None)
@@ -37,6 +37,17 @@ def annotations_of(doc: Doc) -> dict[str, LayerResult]:
     return result
 
 
+def trim(span: Span) -> Span:
+    """The span without whitespace tokens at its edges (no span may start or end in whitespace)."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and doc[start].is_space:
+        start += 1
+    while end > start and doc[end - 1].is_space:
+        end -= 1
+    return span if (start, end) == (span.start, span.end) else doc[start:end]
+
+
 class LayerWriter:
     """Collects one layer's spans and relations, then writes them onto the doc in one go.
 
@@ -52,6 +63,9 @@ class LayerWriter:
         self._relations: list[dict[str, Any]] = []
 
     def add(self, span: Span, label: str, attrs: dict[str, Any] | None = None) -> dict[str, Any]:
+        span = trim(span)
+        if len(span) == 0:
+            raise ValueError(f"{self.layer}: a {label} span holds only whitespace")
         key = (span.start_char, span.end_char, label)
         existing = self._spans.get(key)
         if existing is not None:
