@@ -1,0 +1,850 @@
+"""Statistics: numeric expressions with a normalised value, unit, approximator and kind, and what they count.
+
+A spaCy `Matcher` finds the tokens that hold a number (digits or number words); from each, a small
+parser reads the whole expression on the one parse (currency and approximator before, scale and
+unit after, a second number for a range), drops what is a date, a time, a name or an identifier,
+and links the statistic to its CONCEPT through the dependency parse. Word lists are data files in
+`data/statistics_*.json`. Conventions (documented in `data/statistics_approximators.json`): the span
+covers the approximator, currency, number, scale and unit ("nearly 32,000", "About 85%",
+"$2.5bn", "10 miles", "29 years old"), never the counted noun, which is the CONCEPT.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, replace
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span, Token
+
+from .base import LayerWriter
+
+__all__ = ["StatisticsAnnotator", "Lexicon", "load_lexicon"]
+
+DATA = Path(__file__).parent / "data"
+LAYER = "statistics"
+# Entity types whose numbers belong to a name ("Apollo 11", "Boeing 737", "Article 5", "G7").
+NAMED = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"})
+# A token that holds a number: optional glued prefix (currency or approximator symbol), sign, digits
+# with thousands separators (Western or Indian grouping), decimals or a fraction, optional glued suffix.
+NUM_RE = re.compile(
+    r"^(?P<pre>\D*?)(?P<sign>[-−+]?)(?P<num>(?:\d{1,3}(?:,\d{2,3})+|\d+)(?:\.\d+)?|\.\d+)(?:/(?P<den>\d+))?(?P<suf>\D.*)?$"
+)
+HYPHENS = frozenset({"-", "–", "—"})
+COUNTED_DEPS = frozenset({"nummod", "quantmod", "compound", "amod", "nmod", "npadvmod", "det"})
+WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
+MAX_PHRASE = 5
+
+
+def _load(name: str) -> dict[str, Any]:
+    with open(DATA / f"statistics_{name}.json", encoding="utf-8") as f:
+        data: dict[str, Any] = json.load(f)
+    return data
+
+
+def _key(text: str) -> tuple[str, ...]:
+    """Lower-cased tokens of a surface form, split the way spaCy splits hyphens and slashes."""
+    return tuple(re.sub(r"([-/–])", r" \1 ", text.lower()).split())
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """All word lists, loaded once from the data files and indexed for lookups by token tuples."""
+
+    prefix_approx: dict[tuple[str, ...], str]
+    suffix_approx: dict[tuple[str, ...], str]
+    between_joiners: frozenset[str]
+    range_joiners: frozenset[str]
+    units_lower: dict[tuple[str, ...], str]
+    units_exact: dict[str, str]
+    unit_kind: dict[str, str]
+    age_suffixes: frozenset[tuple[str, ...]]
+    age_prefixes: frozenset[str]
+    age_short: dict[str, str]
+    per_words: frozenset[str]
+    currency_symbols: dict[tuple[str, ...], str]
+    currency_exact: dict[str, str]
+    currency_names: dict[tuple[str, ...], str]
+    minor_names: dict[tuple[str, ...], str]
+    pound_names: frozenset[str]
+    money_lemmas: frozenset[str]
+    small: dict[str, int]
+    tens: dict[str, int]
+    scales: dict[str, int]
+    scale_symbols: dict[str, int]
+    dozen: dict[str, int]
+    fractions: dict[str, float]
+    vulgar: dict[str, float]
+    denominators: frozenset[int]
+    months: frozenset[str]
+    time_markers: frozenset[str]
+    id_nouns: frozenset[str]
+    score_words: frozenset[str]
+    change_lemmas: frozenset[str]
+    collective_nouns: frozenset[str]
+    not_fraction_before: frozenset[str]
+    year_range: tuple[int, int]
+
+    @property
+    def number_words(self) -> frozenset[str]:
+        return frozenset(self.small) | frozenset(self.tens) | frozenset(self.scales) | frozenset(self.dozen) | frozenset(self.fractions)
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    """The statistics word lists (read once per process)."""
+    approx, units, cur, num = _load("approximators"), _load("units"), _load("currencies"), _load("numbers")
+    units_lower: dict[tuple[str, ...], str] = {}
+    units_exact: dict[str, str] = {}
+    for code, spec in units["units"].items():
+        for surface in spec["surfaces"]:
+            units_lower[_key(surface)] = code
+        for symbol in spec["symbols"]:
+            units_exact[symbol] = code
+    currency_symbols: dict[tuple[str, ...], str] = {}
+    currency_exact: dict[str, str] = {}
+    currency_names: dict[tuple[str, ...], str] = {}
+    for code, spec in cur["currencies"].items():
+        for symbol in spec["symbols"]:
+            # Short alphabetic symbols ("TL", "Rs", "DM") only in their written case; ISO codes and
+            # symbols with a sign also lower-cased ("usd", "c $").
+            currency_exact[symbol] = code
+            if not (symbol.isalpha() and len(symbol) < 3) and not symbol.endswith("."):
+                currency_symbols[tuple(symbol.lower().split())] = code
+        for name in spec["names"]:
+            currency_names[_key(name)] = code
+    minor_names = {_key(n): spec["code"] for spec in cur["minor"]["units"].values() for n in spec["names"]}
+    joiners = approx["range_joiners"]
+    return Lexicon(
+        prefix_approx={_key(k): v for k, v in approx["prefix"].items()},
+        suffix_approx={_key(k): v for k, v in approx["suffix"].items()},
+        between_joiners=frozenset(joiners["between"]),
+        range_joiners=frozenset(joiners[""]),
+        units_lower=units_lower,
+        units_exact=units_exact,
+        unit_kind={code: spec["kind"] for code, spec in units["units"].items()},
+        age_suffixes=frozenset(_key(s) for s in units["ages"]["suffixes"]),
+        age_prefixes=frozenset(units["ages"]["prefixes"]),
+        age_short=dict(units["ages"]["short"]),
+        per_words=frozenset(units["per"]["words"]),
+        currency_symbols=currency_symbols,
+        currency_exact=currency_exact,
+        currency_names=currency_names,
+        minor_names=minor_names,
+        pound_names=frozenset(cur["ambiguous"]["pound_names"]),
+        money_lemmas=frozenset(cur["ambiguous"]["money_lemmas"]),
+        small=num["units"],
+        tens=num["tens"],
+        scales=num["scales"],
+        scale_symbols=num["scale_symbols"],
+        dozen=num["dozen"],
+        fractions=num["fractions"],
+        vulgar=num["vulgar"],
+        denominators=frozenset(num["fraction_denominators"]),
+        months=frozenset(num["months"]),
+        time_markers=frozenset(num["time_markers"]),
+        id_nouns=frozenset(num["identifier_nouns"]),
+        score_words=frozenset(num["score_words"]),
+        change_lemmas=frozenset(num["change_lemmas"]),
+        collective_nouns=frozenset(num["collective_nouns"]),
+        not_fraction_before=frozenset(num["ordinal_words"]),
+        year_range=(num["year_range"][0], num["year_range"][1]),
+    )
+
+
+@dataclass(frozen=True)
+class Core:
+    """A number as written: its tokens [start, end), value, and what was glued to it."""
+
+    start: int
+    end: int
+    value: Decimal
+    digits: bool = False  # written with digits (not words)
+    plain: bool = False  # digits only: no comma, decimal, sign, glued prefix or suffix
+    scaled: bool = False
+    fraction: bool = False  # a fraction word or token with nothing to scale it ("a third", "1/2")
+    unit: str | None = None
+    currency: str | None = None
+    approx: str | None = None
+
+
+@dataclass(frozen=True)
+class Statistic:
+    """A statistic found in a doc: tokens [start, end), normalised attributes, and where the number ends."""
+
+    start: int
+    end: int
+    value: Decimal
+    unit: str | None
+    approximator: str
+    kind: str
+    upper: Decimal | None = None
+
+
+class Skip(Exception):
+    """Raised inside the parser when the tokens are not a statistic; `end` is how far to skip."""
+
+    def __init__(self, end: int) -> None:
+        super().__init__(end)
+        self.end = end
+
+
+def _number(value: Decimal) -> int | float:
+    """A JSON number: an int when the value is whole, else a float rounded to 6 significant decimals."""
+    if value == value.to_integral_value():
+        return int(value)
+    return float(round(value, 6))
+
+
+class StatisticsAnnotator:
+    """Writes the statistics layer: STATISTIC spans with value/unit/approximator/kind, CONCEPT spans, CONCEPT relations."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+        self.lex = load_lexicon()
+        self.matcher = Matcher(nlp.vocab)
+        words = sorted(self.lex.number_words | frozenset(self.lex.vulgar))
+        self.matcher.add("NUMBER", [[{"TEXT": {"REGEX": r"\d"}}], [{"LOWER": {"IN": words}}]])
+
+    def __call__(self, doc: Doc) -> Doc:
+        writer = LayerWriter(doc, LAYER)
+        for stat in self.find(doc):
+            attrs: dict[str, Any] = {
+                "value": _number(stat.value),
+                "unit": stat.unit,
+                "approximator": stat.approximator,
+                "kind": stat.kind,
+            }
+            if stat.upper is not None:
+                attrs["upper"] = _number(stat.upper)
+            head = writer.add(doc[stat.start:stat.end], "STATISTIC", attrs)
+            concept = self.concept(doc, stat)
+            if concept is not None:
+                writer.relate("CONCEPT", head, writer.add(concept, "CONCEPT"))
+        writer.write()
+        return doc
+
+    # ------------------------------------------------------------------ finding
+    def find(self, doc: Doc) -> list[Statistic]:
+        """Every statistic in `doc`, left to right, none overlapping another."""
+        seeds = sorted({start for _, start, _ in self.matcher(doc)})
+        found: list[Statistic] = []
+        free = 0
+        for i in seeds:
+            if i < free:
+                continue
+            try:
+                stat = self.parse_at(doc, i)
+            except Skip as skip:
+                free = max(free, skip.end)
+                continue
+            if stat is None:
+                continue
+            if found and stat.start < found[-1].end:  # an approximator or currency already taken
+                continue
+            found.append(stat)
+            free = stat.end
+        return found
+
+    def parse_at(self, doc: Doc, i: int) -> Statistic | None:
+        """The statistic whose first number token is `doc[i]`, or None; raises Skip over what is not one."""
+        lex = self.lex
+        core = self.core(doc, i)
+        if core is None:
+            return None
+        self._check_chain(doc, core)
+        start, end = core.start, core.end
+        value, currency, unit, approx = core.value, core.currency, core.unit, core.approx
+        # Currency written before the number: "$ 75 million", "US$150", "c $ 16.4", "USD 200".
+        if currency is None:
+            found = self._currency_before(doc, start)
+            if found is not None:
+                start, currency, mult = found
+                value *= mult
+        j = end
+        kind_hint: str | None = None
+        # Currency, unit or percent after the number.
+        if currency is None and unit is None:
+            found_after = self._currency_after(doc, j, core)
+            if found_after is not None:
+                j, currency, mult = found_after
+                value *= mult
+            else:
+                found_unit = self._unit_after(doc, j)
+                if found_unit is not None:
+                    j, unit, kind_hint = found_unit
+        if currency is not None and j < len(doc) and doc[j].lower_ in lex.scales and not core.scaled:
+            value *= lex.scales[doc[j].lower_]  # "75 USD million"
+            j += 1
+        # Money written as major and minor units: "3 dollars 50 cents", "thirteen dollars and forty-five cents".
+        if currency is not None and j > end and core.end < j:
+            j, value = self._minor_tail(doc, j, value)
+        upper: Decimal | None = None
+        # Ranges: "between 36 and 40", "36 to 40", "36-40", "eight to 10 feet"; not "from 5% to 7%" nor
+        # "rose 6.2% to 7%" (a change and its result), nor two numbers with different units.
+        opener = doc[start - 1].lower_ if start > 0 else ""
+        rng = None
+        if opener != "from" and not self._is_change_target(doc, core, j):
+            rng = self._range(doc, j, core, opener == "between")
+        if rng is not None:
+            k, second, second_unit, second_currency = rng
+            agree = second_currency in (None, currency) and (second_unit is None or unit is None or second_unit[0] == unit)
+            agree = agree and not (currency is not None and second_unit is not None) and not (unit is not None and second_currency is not None)
+            lower = value
+            if second.scaled and not core.scaled and second.value > 0:
+                scale = self._scale_of(doc, second)
+                if scale > 1 and lower * scale < second.value:
+                    lower *= scale
+            if agree and second.value > lower:
+                j, value, upper = k, lower, second.value
+                currency = currency or second_currency  # "5 to $10 million"
+                if unit is None and second_unit is not None:
+                    unit, kind_hint = second_unit
+                if opener == "between":
+                    start -= 1
+            elif core.plain and second.plain and doc[j].text in HYPHENS and second.value <= lower:
+                raise Skip(k)  # a score or a vote ("won 3-1", "a 52-48 vote"), not a range
+        # Ratios: "one in five", "3 out of 10" become a share in percent.
+        if upper is None and unit is None and currency is None:
+            ratio = self._ratio(doc, j, core)
+            if ratio is not None:
+                j, value = ratio
+                unit, kind_hint = "%", "ratio"
+        # Ages: "29 years old", "87 yo", "aged 87", "Smith, 45,".
+        if unit is None and currency is None:
+            age = self._age(doc, start, j, core)
+            if age is not None:
+                start, j, unit = age
+                kind_hint = "time"
+        # Approximators after ("100 or more", "100+") and before ("nearly", "more than", "~").
+        if approx is None:
+            suffix = self._phrase_after(doc, j, lex.suffix_approx)
+            if suffix is not None:
+                j, approx = suffix
+        prefix = self._phrase_before(doc, start, lex.prefix_approx)
+        if prefix is not None:
+            start, approx = prefix
+        # Fractions of a whole are shares: "a third of Gazans" is 33.3 %.
+        if core.fraction and unit is None and currency is None and upper is None and j < len(doc) and doc[j].lower_ == "of":
+            value = (value * 100).quantize(Decimal("0.1"))
+            unit, kind_hint = "%", "ratio"
+        if not self._keep(doc, core, start, j, unit, currency, approx, upper):
+            return None
+        if currency is not None:
+            unit, kind = currency, "money"
+        elif unit == "%":
+            kind = "ratio" if kind_hint == "ratio" else "percent"
+        elif unit is not None:
+            kind = "quantity"
+        else:
+            kind = "count"
+        if upper is not None:
+            kind = "range"
+        return Statistic(start, j, value, unit, approx or "=", kind, upper)
+
+    # ------------------------------------------------------------------ numbers
+    def core(self, doc: Doc, i: int) -> Core | None:
+        """The number that starts at `doc[i]` (digits, a fraction, number words), or None."""
+        tok = doc[i]
+        if any(c.isdigit() for c in tok.text):
+            return self._digit_core(doc, i)
+        if tok.text in self.lex.vulgar:
+            return Core(i, i + 1, Decimal(str(self.lex.vulgar[tok.text])), digits=True, fraction=True)
+        return self._word_core(doc, i)
+
+    def _digit_core(self, doc: Doc, i: int) -> Core | None:
+        lex = self.lex
+        tok = doc[i]
+        m = NUM_RE.match(tok.text)
+        if m is None:
+            return None
+        pre, sign, num, den, suf = m.group("pre"), m.group("sign"), m.group("num"), m.group("den"), m.group("suf") or ""
+        currency = approx = unit = None
+        if pre:
+            if pre in lex.prefix_approx.keys() or _key(pre) in lex.prefix_approx:
+                approx = lex.prefix_approx[_key(pre)]
+            elif (code := self._currency_symbol(pre)) is not None:
+                currency = code
+            else:
+                return None  # "COVID-19", "G7", "F-16": a name or code
+        try:
+            value = Decimal(num.replace(",", ""))
+        except InvalidOperation:
+            return None
+        fraction = False
+        if den is not None:
+            d = int(den)
+            if d not in lex.denominators or "." in num or "," in num or value >= d:
+                return None  # "9/11", "24/7", "10/25": a date or a name, not a fraction
+            value, fraction = value / d, True
+        if sign in ("-", "−"):
+            value = -value
+        scaled = False
+        if suf:
+            if suf in lex.scale_symbols:
+                value, scaled = value * lex.scale_symbols[suf], True
+            elif suf == "m" and (currency is not None or self._currency_before(doc, i) is not None):
+                value, scaled = value * 1_000_000, True
+            elif suf.lower() in lex.scales and len(suf) > 1:
+                value, scaled = value * lex.scales[suf.lower()], True
+            elif suf in lex.units_exact or (suf == suf.lower() and _key(suf) in lex.units_lower):
+                unit = lex.units_exact.get(suf) or lex.units_lower[_key(suf)]
+            elif (code := self._currency_symbol(suf)) is not None:
+                currency = code
+            elif _key(suf) in lex.suffix_approx:
+                approx = lex.suffix_approx[_key(suf)]
+            elif suf.lower() in lex.age_short:
+                unit = lex.age_short[suf.lower()]
+            else:
+                return None  # "1990s", "7th", "2:00", "24703L202": a decade, ordinal, time or code
+        end = i + 1
+        plain = not (pre or sign or suf or den) and num.isdigit()
+        # A mixed fraction: "10 1/2", "10½".
+        if end < len(doc) and not fraction and value == value.to_integral_value() and unit is None:
+            nxt = doc[end]
+            frac = self._fraction_token(nxt)
+            if frac is not None:
+                value, end, plain = value + frac, end + 1, False
+        # Scale words: "1.4 million", "2.5 bn", "35 lakh", "1.8 M", "$5 m", "two dozen".
+        while end < len(doc) and not scaled and unit is None:
+            w = doc[end]
+            if w.lower_ in lex.scales and len(w.text) > 1:
+                value, scaled = value * lex.scales[w.lower_], True
+            elif w.text in lex.scale_symbols:
+                value, scaled = value * lex.scale_symbols[w.text], True
+            elif w.text == "m" and (currency is not None or self._currency_before(doc, i) is not None):
+                value, scaled = value * 1_000_000, True
+            elif w.lower_ in lex.dozen:
+                value, scaled = value * lex.dozen[w.lower_], True
+            else:
+                break
+            end += 1
+            # "two hundred thousand": keep multiplying while scales follow.
+            while end < len(doc) and doc[end].lower_ in lex.scales and len(doc[end].text) > 1:
+                value *= lex.scales[doc[end].lower_]
+                end += 1
+        return Core(i, end, value, digits=True, plain=plain and not scaled, scaled=scaled, fraction=fraction and not scaled,
+                    unit=unit, currency=currency, approx=approx)
+
+    def _fraction_token(self, tok: Token) -> Decimal | None:
+        if tok.text in self.lex.vulgar:
+            return Decimal(str(self.lex.vulgar[tok.text]))
+        m = re.fullmatch(r"(\d+)/(\d+)", tok.text)
+        if m and int(m.group(2)) in self.lex.denominators and int(m.group(1)) < int(m.group(2)):
+            return Decimal(m.group(1)) / Decimal(m.group(2))
+        return None
+
+    def _word_core(self, doc: Doc, i: int) -> Core | None:
+        """Number words: "twenty-five", "two hundred and ten", "a third", "two-thirds", "half a million", "a dozen"."""
+        lex = self.lex
+        start = i
+        first = doc[i].lower_
+        if first in lex.fractions and not self._is_fraction(doc, i):
+            return None  # "the third quarter", "a third term": an ordinal
+        if first in lex.small and i + 2 < len(doc) and doc[i + 1].text in HYPHENS and doc[i + 2].lower_ in lex.fractions and not self._is_fraction(doc, i + 2):
+            return None
+        if (first in lex.scales or first in lex.dozen or first in lex.fractions) and i > 0 and doc[i - 1].lower_ in ("a", "an", "one"):
+            start = i - 1
+        total, current = Decimal(0), Decimal(0)
+        seen_number = start < i  # "a" counts as one before a scale or fraction
+        if seen_number:
+            current = Decimal(1)
+        scaled = fraction = False
+        j = i
+        while j < len(doc):
+            w = doc[j].lower_
+            if w in lex.small or w in lex.tens:
+                if seen_number and current % 100 != 0 and not (w in lex.small and doc[j - 1].lower_ in lex.tens or doc[j - 1].text in HYPHENS):
+                    break  # "five ten": two numbers
+                current += lex.small.get(w, 0) + lex.tens.get(w, 0)
+            elif w in lex.fractions:
+                if w == "half" and seen_number and current > 1:
+                    break
+                current = (current or Decimal(1)) * Decimal(str(lex.fractions[w]))
+                fraction = True
+            elif w in lex.dozen:
+                current = (current or Decimal(1)) * lex.dozen[w]
+                scaled = True
+            elif w in lex.scales and len(doc[j].text) > 1 and w not in ("k",):
+                scale = lex.scales[w]
+                current = current or Decimal(1)
+                if scale >= 1000:
+                    total += current * scale
+                    current = Decimal(0)
+                else:
+                    current *= scale
+                scaled = True
+            elif doc[j].text in HYPHENS and seen_number and j + 1 < len(doc) and doc[j + 1].lower_ in lex.number_words and not doc[j - 1].whitespace_:
+                j += 1
+                continue
+            elif w == "and" and seen_number and j + 1 < len(doc) and doc[j + 1].lower_ in (lex.small.keys() | lex.tens.keys()) and doc[j - 1].lower_ in lex.scales:
+                j += 1
+                continue
+            elif w in ("a", "an") and fraction and j + 1 < len(doc) and doc[j + 1].lower_ in lex.scales:
+                j += 1  # "half a million"
+                continue
+            else:
+                break
+            seen_number = True
+            j += 1
+        if j == i:
+            return None
+        value = total + current
+        return Core(start, j, value, digits=False, scaled=scaled, fraction=fraction and not scaled and value < 1)
+
+    def _is_fraction(self, doc: Doc, i: int) -> bool:
+        """Whether a fraction word is a fraction ("a third of", "two-thirds", "half the") and not an ordinal."""
+        tok = doc[i]
+        prev = doc[i - 1].lower_ if i > 0 else ""
+        nxt = doc[i + 1].lower_ if i + 1 < len(doc) else ""
+        if prev in self.lex.not_fraction_before:
+            return False  # "the second half", "the first quarter"
+        if prev == "-":  # "two-thirds", "one-half"; not "fourth-quarter"
+            return i >= 2 and doc[i - 2].lower_ in self.lex.small
+        if nxt in self.lex.scales:
+            return True  # "quarter million", "half a million" (via "a" below)
+        if tok.lower_ in ("half", "halves"):
+            return prev in ("a", "one") or nxt in ("of", "a", "an", "the", "their", "its", "his", "her", "our", "your", "all")
+        if tok.tag_ not in ("NN", "NNS"):
+            return False
+        return prev in ("a", "an", "one") or prev in self.lex.small
+
+    def _scale_of(self, doc: Doc, core: Core) -> int:
+        for t in doc[core.start:core.end]:
+            if t.lower_ in self.lex.scales and len(t.text) > 1:
+                return self.lex.scales[t.lower_]
+            if t.text in self.lex.scale_symbols:
+                return self.lex.scale_symbols[t.text]
+        m = NUM_RE.match(doc[core.start].text)
+        if m and m.group("suf"):
+            suf = m.group("suf")
+            return self.lex.scale_symbols.get(suf) or self.lex.scales.get(suf.lower(), 1)
+        return 1
+
+    # ------------------------------------------------------------------ around the number
+    def _currency_symbol(self, text: str) -> str | None:
+        lex = self.lex
+        if text in lex.currency_exact:
+            return lex.currency_exact[text]
+        key = tuple(text.lower().split())
+        if key in lex.currency_symbols:
+            return lex.currency_symbols[key]
+        # "MUSD 30", "120 MEUR": a currency code in millions is handled by the caller's scale.
+        return None
+
+    def _currency_before(self, doc: Doc, i: int) -> tuple[int, str, int] | None:
+        """(start, code, multiplier) of a currency written right before doc[i]: "$", "US$", "us $", "USD", "MAUD"."""
+        for n in (2, 1):
+            if i - n < 0:
+                continue
+            toks = doc[i - n:i]
+            if any(t.is_space for t in toks):
+                continue
+            text = " ".join(t.text for t in toks)
+            code = self._currency_symbol(text)
+            if code is None and n == 2 and toks[-1].text == "$" and toks[0].text.lower().rstrip(".") in ("us", "u.s", "c", "hk", "nz", "mex", "a", "s"):
+                code = self._currency_symbol(toks[0].text.lower().rstrip(".") + " $")
+                if toks[0].lower_ == "a":
+                    code = None  # "a $5 bill": the article, not Australian dollars
+            if code is not None:
+                return i - n, code, 1
+            if n == 1:
+                t = toks[0].text
+                if len(t) == 4 and t[0] == "M" and t[1:].isupper() and self._currency_symbol(t[1:]) is not None:
+                    return i - 1, self._currency_symbol(t[1:]) or "", 1_000_000
+        return None
+
+    def _currency_after(self, doc: Doc, j: int, core: Core) -> tuple[int, str, int] | None:
+        """(end, code, multiplier) of a currency after the number: "20 dollars", "420 million finnish markka",
+        "75 USD", "30 MUSD", "12-cent" (a glued hyphen may come first)."""
+        lex = self.lex
+        if j < len(doc) and doc[j].text in HYPHENS and j > 0 and not doc[j - 1].whitespace_ and not doc[j].whitespace_:
+            j += 1
+        for n in range(min(3, len(doc) - j), 0, -1):
+            toks = doc[j:j + n]
+            key = tuple(t.lower_ for t in toks)
+            if key in lex.currency_names:
+                if key[-1] in lex.pound_names and not self._pounds_are_money(doc, core, j + n):
+                    return None
+                return j + n, lex.currency_names[key], 1
+            if key in lex.minor_names:
+                return j + n, lex.minor_names[key], 1
+            if n == 1:
+                t = toks[0].text
+                code = lex.currency_exact.get(t) or (lex.currency_symbols.get((t.lower(),)) if not t.isalpha() or len(t) == 3 else None)
+                if code is not None and (not t.isalpha() or t.isupper() or len(t) == 3):
+                    return j + 1, code, 1
+                if len(t) == 4 and t[0] == "M" and t[1:].isupper() and lex.currency_exact.get(t[1:]):
+                    return j + 1, lex.currency_exact[t[1:]], 1_000_000
+        return None
+
+    def _pounds_are_money(self, doc: Doc, core: Core, end: int) -> bool:
+        if core.scaled or (end < len(doc) and doc[end].lower_ == "sterling"):
+            return True
+        # The words that govern the number, and their nouns: "fined 500 pounds", "a profit of 361 pounds".
+        governors = list(doc[core.start].ancestors)[:3]
+        near = governors + [c for g in governors for c in g.children if c.pos_ in ("NOUN", "VERB")]
+        return any(t.lemma_.lower() in self.lex.money_lemmas for t in near)
+
+    def _unit_after(self, doc: Doc, j: int) -> tuple[int, str, str] | None:
+        """(end, unit, kind) of a unit after the number; a glued hyphen may come first ("3-inch", "28-year-old")."""
+        lex = self.lex
+        k = j
+        if k < len(doc) and doc[k].text in HYPHENS and not doc[k - 1].whitespace_ and not doc[k].whitespace_:
+            k += 1
+        for n in range(min(MAX_PHRASE, len(doc) - k), 0, -1):
+            toks = doc[k:k + n]
+            if any(t.is_space for t in toks):
+                continue
+            if n == 1 and toks[0].text in lex.units_exact:
+                code = lex.units_exact[toks[0].text]
+                if not toks[0].text.isalnum() and doc[k - 1].whitespace_:
+                    continue  # ' and " are feet and inches only when glued: 5'
+                return k + 1, code, lex.unit_kind[code]
+            key = tuple(t.lower_ for t in toks)
+            code = lex.units_lower.get(key)
+            if code is not None:
+                if len(key) == 1 and len(key[0]) == 1 and not toks[0].text.isalpha():
+                    if key[0] in ('"', "”", "″") and doc[k - 1].whitespace_ and k == j:
+                        pass
+                end = k + n
+                if lex.unit_kind[code] == "time":
+                    end = self._age_suffix(doc, end)
+                return end, code, lex.unit_kind[code]
+        return None
+
+    def _age_suffix(self, doc: Doc, end: int) -> int:
+        """Extend a time unit over "old" / "of age" ("29 years old", "28-year-old", "3 years of age")."""
+        k = end
+        if k < len(doc) and doc[k].text in HYPHENS and not doc[k - 1].whitespace_:
+            k += 1
+        for suffix in self.lex.age_suffixes:
+            n = len(suffix)
+            if tuple(t.lower_ for t in doc[k:k + n]) == suffix:
+                return k + n
+        return end
+
+    def _minor_tail(self, doc: Doc, j: int, value: Decimal) -> tuple[int, Decimal]:
+        k = j + 1 if j < len(doc) and doc[j].lower_ == "and" else j
+        if k >= len(doc):
+            return j, value
+        minor = self.core(doc, k) if k < len(doc) and (doc[k].like_num or doc[k].lower_ in self.lex.number_words) else None
+        if minor is None or minor.value >= 100 or minor.value != minor.value.to_integral_value() or minor.currency or minor.unit:
+            return j, value
+        end = minor.end
+        if end < len(doc) and tuple([doc[end].lower_]) in self.lex.minor_names:
+            end += 1
+        elif end < len(doc) and (doc[end].pos_ in ("NOUN", "PROPN") or doc[end].like_num):
+            return j, value  # "15 dollars and 15 people": not cents
+        return end, value + minor.value / 100
+
+    def _range(self, doc: Doc, j: int, core: Core, between: bool) -> tuple[int, Core, tuple[str, str] | None, str | None] | None:
+        """A second number after a joiner: (end, its core, its unit, its currency)."""
+        if j >= len(doc):
+            return None
+        joiner = doc[j].lower_
+        if not (joiner in self.lex.range_joiners or (between and joiner in self.lex.between_joiners)):
+            return None
+        if joiner in HYPHENS and not core.digits:
+            return None
+        k = j + 1
+        currency = None
+        found = self._currency_at(doc, k)
+        if found is not None:
+            k, currency = found
+        if k >= len(doc):
+            return None
+        second = self.core(doc, k)
+        if second is None or (second.digits != core.digits and joiner in HYPHENS):
+            return None
+        if core.plain and self._is_year(core.value) and joiner in HYPHENS:
+            raise Skip(second.end)  # "2019-20", "1939-1945": a period
+        end = second.end
+        unit: tuple[str, str] | None = None
+        if second.unit is not None:
+            unit = (second.unit, self.lex.unit_kind.get(second.unit, "quantity"))
+        elif second.currency is not None:
+            currency = second.currency
+        else:
+            after = self._currency_after(doc, end, second)
+            if after is not None:
+                end, currency, _ = after
+            else:
+                found_unit = self._unit_after(doc, end)
+                if found_unit is not None:
+                    end, code, kind = found_unit
+                    unit = (code, kind)
+        return end, second, unit, currency
+
+    def _is_change_target(self, doc: Doc, core: Core, j: int) -> bool:
+        """Whether "to" after the number introduces the result of a change ("rose 6.2% to 7%")."""
+        if j >= len(doc) or doc[j].lower_ != "to":
+            return False
+        governors = [doc[j].head, *list(doc[core.start].ancestors)[:3]]
+        return any(t.lemma_.lower() in self.lex.change_lemmas for t in governors)
+
+    def _currency_at(self, doc: Doc, k: int) -> tuple[int, str] | None:
+        for n in (2, 1):
+            toks = doc[k:k + n]
+            if len(toks) < n:
+                continue
+            code = self._currency_symbol(" ".join(t.text for t in toks))
+            if code is not None and k + n < len(doc) and any(c.isdigit() for c in doc[k + n].text):
+                return k + n, code
+        return None
+
+    def _ratio(self, doc: Doc, j: int, core: Core) -> tuple[int, Decimal] | None:
+        """ "one in five" -> 20 %, "3 out of 10" -> 30 %."""
+        if core.value <= 0 or core.value != core.value.to_integral_value() or core.scaled:
+            return None
+        for joiner in (("in",), ("out", "of")):
+            n = len(joiner)
+            if tuple(t.lower_ for t in doc[j:j + n]) == joiner and j + n < len(doc):
+                second = self.core(doc, j + n)
+                if second is None or second.scaled or second.value <= core.value or (second.plain and self._is_year(second.value)):
+                    return None
+                if self._unit_after(doc, second.end) is not None:
+                    return None  # "2 in 5 years"
+                return second.end, (core.value / second.value * 100).quantize(Decimal("0.1"))
+        return None
+
+    def _age(self, doc: Doc, start: int, end: int, core: Core) -> tuple[int, int, str] | None:
+        """Ages written without a time unit: "aged 87", "age 87", "87 yo", "Smith, 45,"."""
+        lex = self.lex
+        if core.scaled or core.value != core.value.to_integral_value() or not 0 < core.value < 130:
+            return None
+        if end < len(doc) and doc[end].lower_ in lex.age_short:
+            return start, end + 1, lex.age_short[doc[end].lower_]
+        if start > 0 and doc[start - 1].lower_ in lex.age_prefixes:
+            return start, end, "year"
+        # "John Smith, 45, was arrested": an integer between commas right after a person's name.
+        if (
+            start >= 2 and doc[start - 1].text == "," and doc[start - 2].ent_type_ == "PERSON"
+            and end < len(doc) and doc[end].text in (",", ")", ";") and core.digits and core.plain
+        ):
+            return start, end, "year"
+        return None
+
+    def _phrase_before(self, doc: Doc, start: int, table: dict[tuple[str, ...], str]) -> tuple[int, str] | None:
+        for n in range(min(MAX_PHRASE, start), 0, -1):
+            toks = doc[start - n:start]
+            if any(t.is_space for t in toks):
+                continue
+            key = tuple(t.lower_ for t in toks)
+            if key in table:
+                return start - n, table[key]
+        return None
+
+    def _phrase_after(self, doc: Doc, end: int, table: dict[tuple[str, ...], str]) -> tuple[int, str] | None:
+        for n in range(min(3, len(doc) - end), 0, -1):
+            toks = doc[end:end + n]
+            key = tuple(t.lower_ for t in toks)
+            if key and key[0] in HYPHENS and len(key) > 1 and not doc[end - 1].whitespace_:
+                key = key[1:]  # "200-plus"
+            if key in table and not any(t.is_space for t in toks):
+                if key == ("+",) and doc[end - 1].whitespace_:
+                    continue
+                return end + n, table[key]
+        return None
+
+    # ------------------------------------------------------------------ what is not a statistic
+    def _is_year(self, value: Decimal) -> bool:
+        lo, hi = self.lex.year_range
+        return value == value.to_integral_value() and lo <= value <= hi
+
+    def _check_chain(self, doc: Doc, core: Core) -> None:
+        """Phone numbers and codes: three or more digit groups glued by hyphens or dots ("555-123-4567")."""
+        if not core.digits:
+            return
+        k, groups = core.start, 1
+        long_group = len(doc[k].text) >= 5 and doc[k].text.isdigit()
+        while k + 2 < len(doc) and doc[k + 1].text in HYPHENS | {"."} and not doc[k].whitespace_ and not doc[k + 1].whitespace_ and doc[k + 2].text.isdigit():
+            k += 2
+            groups += 1
+            long_group = long_group or len(doc[k].text) >= 5
+        if groups >= 3 or (groups == 2 and long_group):
+            raise Skip(k + 1)
+        # Three or more bare numbers in a row ("+1 202 555 0199").
+        run = core.start
+        while run < len(doc) and doc[run].text.isdigit():
+            run += 1
+        if run - core.start >= 3:
+            raise Skip(run)
+
+    def _keep(self, doc: Doc, core: Core, start: int, end: int, unit: str | None, currency: str | None, approx: str | None, upper: Decimal | None) -> bool:
+        """False for a date, a time, an identifier, a number inside a name, or a pronoun "one"."""
+        lex = self.lex
+        first = doc[core.start]
+        if first.ent_type_ in NAMED and currency is None and unit is None:
+            return False
+        bare = unit is None and currency is None
+        prev = doc[start - 1] if start > 0 else None
+        nxt = doc[end] if end < len(doc) else None
+        if nxt is not None and (nxt.lower_ in lex.time_markers or (nxt.lower_ == "local" and end + 1 < len(doc) and doc[end + 1].lower_ == "time")):
+            return False  # "10 a.m.", "2 pm", "14:00 GMT"
+        if not bare:
+            return True
+        integer = core.value == core.value.to_integral_value()
+        # Dates: "Oct. 7", "7 October", "January 2020", "in 1996".
+        if core.digits and integer:
+            p = core.start - 1
+            while p >= 0 and doc[p].text in (".", ",", "the", "of"):
+                p -= 1
+            if p >= 0 and doc[p].lower_ in lex.months and doc[p].tag_ != "MD" and (core.value <= 31 or self._is_year(core.value)):
+                return False
+            n = core.end
+            while n < len(doc) and doc[n].text in ("of", "the"):
+                n += 1
+            if n < len(doc) and doc[n].lower_ in lex.months and doc[n].tag_ != "MD" and core.value <= 31:
+                return False
+            if core.plain and self._is_year(core.value) and approx is None and upper is None:
+                return False
+        # Identifiers: "Article 5", "page 12", "No. 1", "PA 23456", "123 Main Street".
+        if core.digits and integer and approx is None and prev is not None and "," not in first.text:
+            prev_is_name = prev.tag_ in ("NNP", "NNPS") and prev.lower_ not in lex.months and prev.lower_ not in WEEKDAYS
+            counted = first.head.i > core.end - 1 and first.head.tag_ == "NNS"
+            if (prev.lower_ in lex.id_nouns or prev.text == "#" or prev_is_name) and not counted and prev.lower_ not in lex.age_prefixes:
+                return False
+        if core.digits and integer and core.plain and first.head.tag_ == "NNP" and first.head.i > core.start and first.dep_ in ("nummod", "compound"):
+            return False  # "123 Random Street", "the 1990 Beretta"
+        # Pronoun "one" ("one of the", "no one", "one can"): a count only when it modifies a noun.
+        if not core.digits and core.value == 1 and not core.fraction and approx is None:
+            head = first.head
+            if not (first.dep_ == "nummod" and head.i > first.i and head.pos_ in ("NOUN", "PROPN")):
+                return False
+        return True
+
+    # ------------------------------------------------------------------ what it counts
+    def concept(self, doc: Doc, stat: Statistic) -> Span | None:
+        """What the statistic counts: the noun it modifies ("victims", "displaced Palestinians"), or the
+        "of" phrase after a share ("of Gazans"); None when the parse does not say."""
+        inside = range(stat.start, stat.end)
+        roots = [t for t in doc[stat.start:stat.end] if t.head.i not in inside or t.head.i == t.i]
+        if not roots:
+            return None
+        root = roots[-1]
+        end = stat.end
+        if end >= len(doc):
+            return None
+        # The noun the number modifies, to its right: "nearly 32,000 victims", "1.4 million displaced Palestinians".
+        head = root.head
+        if root.dep_ in COUNTED_DEPS and head.i >= end and head.pos_ in ("NOUN", "PROPN", "PRON") and head.i - end < 6:
+            first = end
+            while first < head.i and (doc[first].is_punct or doc[first].lower_ in self.lex.per_words):
+                first += 1
+            if doc[first].left_edge.i >= stat.start and all(stat.start <= t.left_edge.i for t in doc[first:head.i + 1]):
+                if not (head.tag_ == "NNP" and stat.kind == "count" and head.ent_type_ not in ("NORP", "")):
+                    return doc[first:head.i + 1]
+        # The whole a share is taken of: "85% of Gazans", "60% of the enclave's infrastructure", "three of the victims".
+        of = doc[end]
+        if of.lower_ == "of" and (of.head.i in inside or stat.kind in ("percent", "ratio")):
+            pobj = next((c for c in of.children if c.dep_ == "pobj"), None)
+            if pobj is not None and pobj.i - end < 12:
+                return doc[end:pobj.i + 1]
+        return None
