@@ -387,3 +387,14 @@ def test_validate_never_crashes_on_a_damaged_record(path: tuple[Any, ...], value
     target[path[-1]] = value
     problems = check_record(record)
     assert all(p.code in CODES for p in problems)
+
+
+def test_validate_tokens_off_the_fast_path_are_still_checked() -> None:
+    """Prodigy's optional `disabled` key takes the full schema path; the rules still apply there."""
+    record = make_valid()
+    record["tokens"][0]["disabled"] = True
+    assert check_record(record) == []
+    record["tokens"][2]["ws"] = False
+    assert [p.code for p in check_record(record)] == ["E024"]
+    del record["tokens"][3]["ws"]
+    assert [p.code for p in check_record(record)] == ["E010"]
