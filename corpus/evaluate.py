@@ -177,19 +177,22 @@ def _quotes(layer: _Layer, text: str, gold: dict[str, Any], pred: dict[str, Any]
     direct.fp += len(pd) - matched_pred  # precision side: predicted direct quotes that match nothing
 
 
-def _quantities(record: dict[str, Any]) -> list[dict[str, Any]]:
+def _quantities(record: dict[str, Any], gold: bool) -> list[dict[str, Any]]:
+    """A gold record's quantities are its importer's complete `meta.gold_quantities` when present
+    (spans or not); predictions are scored on their spans only, never on metadata they carry over."""
+    meta_gold = (record.get("meta") or {}).get("gold_quantities") if gold else None
+    if meta_gold is not None:
+        return [{"value": q.get("value"), "unit": q.get("unit"), "approximator": q.get("approximator") or "="} for q in meta_gold]
     out = []
     for s in record.get("spans", []):
         if s["label"] == "STATISTIC":
             a = s.get("attrs") or {}
             out.append({"value": a.get("value"), "unit": a.get("unit"), "approximator": a.get("approximator") or "="})
-    for q in (record.get("meta") or {}).get("gold_quantities") or []:
-        out.append({"value": q.get("value"), "unit": q.get("unit"), "approximator": q.get("approximator") or "="})
     return out
 
 
 def _statistics(layer: _Layer, gold: dict[str, Any], pred: dict[str, Any]) -> None:
-    g, p = _quantities(gold), _quantities(pred)
+    g, p = _quantities(gold, True), _quantities(pred, False)
     value_pairs = _pair(g, p, lambda a, b: _same_value(a["value"], b["value"]))
     layer.extra["value"].add(len(value_pairs), len(p), len(g))
     unit_pairs = _pair(g, p, lambda a, b: _same_value(a["value"], b["value"]) and (a["unit"] or None) == (b["unit"] or None))
@@ -200,9 +203,9 @@ def _statistics(layer: _Layer, gold: dict[str, Any], pred: dict[str, Any]) -> No
         acc[0] += g[gi]["approximator"] == p[pi]["approximator"]
 
 
-def _triplets(record: dict[str, Any]) -> list[tuple[str | None, str, str | None]]:
-    meta_gold = (record.get("meta") or {}).get("gold_stances")
-    if meta_gold is not None:  # the importer's complete list, spans or not
+def _triplets(record: dict[str, Any], gold: bool) -> list[tuple[str | None, str, str | None]]:
+    meta_gold = (record.get("meta") or {}).get("gold_stances") if gold else None
+    if meta_gold is not None:  # the importer's complete list, spans or not (gold side only)
         return [(_norm(t.get("holder")), t["polarity"], _norm(t.get("target"))) for t in meta_gold]
     text = record["text"]
     out = []
@@ -220,7 +223,7 @@ def _norm(name: Any) -> str | None:
 
 
 def _stances(layer: _Layer, gold: dict[str, Any], pred: dict[str, Any]) -> None:
-    g, p = _triplets(gold), _triplets(pred)
+    g, p = _triplets(gold, True), _triplets(pred, False)
     trip = _pair(g, p, lambda a, b: a[1] == b[1] and _same_name(a[0], b[0]) and _same_name(a[2], b[2]))
     layer.extra["triplet"].add(len(trip), len(p), len(g))
     hp = _pair(g, p, lambda a, b: a[1] == b[1] and _same_name(a[0], b[0]))
