@@ -216,8 +216,8 @@ def _record(doc: _Document, source: str, scheme: str, labels: dict[str, str]) ->
     for s, sentence in enumerate(doc.sentences):
         offsets.append(len(pieces))
         for t, tok in enumerate(sentence):
-            last = t == len(sentence) - 1
-            gap = " " if not last else ("\n" if s < len(doc.sentences) - 1 else "")
+            at_end = t == len(sentence) - 1
+            gap = " " if not at_end else ("\n" if s < len(doc.sentences) - 1 else "")
             pieces.append((tok.text, gap))
     text, tokens, word_index = tokens_for(pieces)
     rid = stable_id(source, str(doc.index), text)
