@@ -78,6 +78,7 @@ def build(
     inputs: list[Path] = typer.Argument(..., help="Articles: files or directories, as for `corpus convert`."),
     output: Path = typer.Option(..., "-o", "--output", help="Build directory: records, annotations, rejects, and the dataset in OUTPUT/hf."),
     layers: str = typer.Option("all", "--layers"),
+    workers: int = typer.Option(0, "--workers", help="Annotation worker processes (default: every core)."),
     formats: str = typer.Option("hf", "--format", help=FORMAT_HELP),
     test_size: float = typer.Option(0.1, "--test-size"),
     validation_size: float = typer.Option(0.1, "--validation-size"),
@@ -90,7 +91,8 @@ def build(
     """Convert, annotate, validate and export in one command."""
     from ..converters import ConvertOptions, Reject, convert_paths
     from ..jsonl import write_jsonl
-    from ..pipeline import Annotator
+    from ..engine import default_workers, run_local
+    from ..pipeline import parse_layers
     from ..validate import Validator
 
     output.mkdir(parents=True, exist_ok=True)
@@ -109,9 +111,9 @@ def build(
         timings["convert"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        annotator = Annotator(layers)
+        selected = parse_layers(layers)
         annotated = []
-        for item in track(annotator.stream(records), "annotate", total=len(records)):
+        for item in track(run_local(records, selected, workers=workers or default_workers()), "annotate", total=len(records)):
             if isinstance(item, Reject):
                 rej.write({"stage": "annotate", **item.to_json()})
             else:
