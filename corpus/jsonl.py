@@ -19,7 +19,7 @@ import stat
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from .errors import CODES, InvalidLineError
 
@@ -89,8 +89,8 @@ def _open_bytes(path: PathLike) -> Iterator[IO[bytes]]:
     if str(path) == "-":
         yield sys.stdin.buffer
     elif str(path).endswith(".gz"):
-        with gzip.open(path, "rb") as fh:
-            yield fh
+        with gzip.open(path, "rb") as gz:
+            yield cast(IO[bytes], gz)
     else:
         with open(path, "rb") as fh:
             yield fh
@@ -175,7 +175,7 @@ def atomic_open(path: PathLike, mode: str = "w") -> Iterator[IO[Any]]:
             if target.name.endswith(".gz"):
                 with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
                     if "b" in mode:
-                        yield gz
+                        yield cast(IO[bytes], gz)
                     else:
                         with io.TextIOWrapper(gz, encoding="utf-8", newline="\n") as fh:
                             yield fh

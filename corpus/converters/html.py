@@ -25,13 +25,14 @@ def convert_html(html: str | bytes, source: str, url: str | None = None) -> dict
     if not text or not text.strip():
         return Reject(source, "E051", CODES["E051"].format(source=source))
     meta = {
-        "title": doc.title or None,
-        "date": doc.date or None,
-        "author": doc.author or None,
-        "url": url or doc.url or None,
+        "title": getattr(doc, "title", None) or None,
+        "date": getattr(doc, "date", None) or None,
+        "author": getattr(doc, "author", None) or None,
+        "url": url or getattr(doc, "url", None) or None,
     }
-    if doc.language:
-        meta["language"] = doc.language
+    language = getattr(doc, "language", None)
+    if language:
+        meta["language"] = language
     return article_record(text, source=source, id_parts=(meta["url"],) if meta["url"] else (source,), **meta)
 
 
