@@ -68,6 +68,8 @@ class Lexicon:
     age_prefixes: frozenset[str]
     age_short: dict[str, str]
     per_words: frozenset[str]
+    per_aliases: dict[str, str]
+    per_not_after: frozenset[str]
     currency_symbols: dict[tuple[str, ...], str]
     currency_exact: dict[str, str]
     currency_names: dict[tuple[str, ...], str]
@@ -133,6 +135,8 @@ def load_lexicon() -> Lexicon:
         age_prefixes=frozenset(units["ages"]["prefixes"]),
         age_short=dict(units["ages"]["short"]),
         per_words=frozenset(units["per"]["words"]),
+        per_aliases=dict(units["per"]["aliases"]),
+        per_not_after=frozenset(units["per"]["not_after"]),
         currency_symbols=currency_symbols,
         currency_exact=currency_exact,
         currency_names=currency_names,
@@ -310,6 +314,15 @@ class StatisticsAnnotator:
                     start -= 1
             elif core.plain and second.plain and doc[j].text in HYPHENS and second.value <= lower:
                 raise Skip(k)  # a score or a vote ("won 3-1", "a 52-48 vote"), not a range
+        # Per-unit tails: "$70 a share", "15% per annum", "64.2 cents a dozen".
+        if currency is not None or unit is not None:
+            tail = self._per_tail(doc, j)
+            if tail is not None:
+                j, per = tail
+                if currency is not None:
+                    currency = f"{currency}/{per}"
+                else:
+                    unit = f"{unit}/{per}"
         # Ratios: "one in five", "3 out of 10" become a share in percent.
         if upper is None and unit is None and currency is None:
             ratio = self._ratio(doc, j, core)
@@ -338,7 +351,7 @@ class StatisticsAnnotator:
             return None
         if currency is not None:
             unit, kind = currency, "money"
-        elif unit == "%":
+        elif unit is not None and unit.split("/")[0] == "%":
             kind = "ratio" if kind_hint == "ratio" else "percent"
         elif unit is not None:
             kind = "quantity"
@@ -618,6 +631,32 @@ class StatisticsAnnotator:
                     end = self._age_suffix(doc, end)
                 return end, code, lex.unit_kind[code]
         return None
+
+    def _per_tail(self, doc: Doc, j: int) -> tuple[int, str] | None:
+        """(end, denominator) of "a share", "per barrel", "-a-share", "per annum" after a unit."""
+        lex = self.lex
+        k = j
+        if k < len(doc) and doc[k].text in HYPHENS and not doc[k - 1].whitespace_:
+            k += 1
+        if k + 1 >= len(doc) or doc[k].lower_ not in lex.per_words:
+            return None
+        k += 1
+        if doc[k].text in HYPHENS and not doc[k - 1].whitespace_:
+            k += 1
+        if k >= len(doc):
+            return None
+        noun = doc[k]
+        if noun.pos_ not in ("NOUN", "PROPN") and noun.lower_ not in lex.per_aliases and (noun.lower_,) not in lex.units_lower:
+            return None
+        if k + 1 < len(doc) and doc[k + 1].lower_ in lex.per_not_after:
+            return None  # "a year earlier", "a month ago"
+        word = noun.lower_
+        if word in lex.per_aliases:
+            return k + 1, lex.per_aliases[word]
+        code = lex.units_lower.get((word,))
+        if code is not None and code != "%":
+            return k + 1, code
+        return k + 1, noun.lemma_.lower()
 
     def _age_suffix(self, doc: Doc, end: int) -> int:
         """Extend a time unit over "old" / "of age" ("29 years old", "28-year-old", "3 years of age")."""
