@@ -249,7 +249,7 @@ def _build(doc: _Document) -> tuple[str, list[dict[str, Any]], list[_Word]]:
             gaps[-1] = "\n\n" if doc.sentences[s + 1].newpar else "\n"
         else:
             gaps[-1] = ""
-        for surface, gap in zip(sent.surfaces, gaps):
+        for surface, gap in zip(sent.surfaces, gaps, strict=True):
             words = [by_id[i] for i in surface.words if i in by_id]
             if len(words) > 1 and "".join(w.form for w in words) == surface.form:
                 for k, w in enumerate(words):  # "Trump's" -> Trump + 's, as spaCy splits it
