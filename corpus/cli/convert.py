@@ -27,9 +27,8 @@ def convert(
 ) -> None:
     """Convert articles into records (text, meta, tokens), one JSON object per line."""
     from ..converters import ConvertOptions, Reject, convert_paths
-    from ..jsonl import write_jsonl
-
     from ..converters.tabular import PRESETS
+    from ..jsonl import write_jsonl
 
     if preset is not None and preset not in PRESETS:
         err_console.print(f"unknown preset {preset!r}; known presets: {', '.join(PRESETS)}", markup=False, highlight=False)
@@ -40,7 +39,9 @@ def convert(
     with RejectsWriter(rejects_path) as rej:
 
         def records():  # type: ignore[no-untyped-def]
-            for item in track(convert_paths(inputs, options), "convert", unit="items"):
+            # the output and rejects files may sit inside an input folder: a second run must not read them back
+            made = [p for p in (output, rejects_path) if p]
+            for item in track(convert_paths(inputs, options, exclude=made), "convert", unit="items"):
                 if isinstance(item, Reject):
                     rej.write(item.to_json())
                     # file names and reasons are shown as they are, never read as rich markup ("[red]x.txt")

@@ -84,17 +84,29 @@ def _walk(inputs: Iterable[str | Path]) -> Iterator[tuple[Path, Path]]:
     for item in inputs:
         root = Path(item)
         if root.is_dir():
-            for path in sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith(".")):
+            # hidden files and everything under a hidden folder (.git, .cache) are not articles;
+            # a broken link is kept so that it is reported
+            found = (p for p in root.rglob("*") if not any(part.startswith(".") for part in p.relative_to(root).parts))
+            for path in sorted(p for p in found if p.is_file() or (p.is_symlink() and not p.exists())):
                 yield path, root
         else:
             yield root, root
 
 
-def convert_paths(inputs: Iterable[str | Path], options: ConvertOptions | None = None) -> Iterator[dict[str, Any] | Reject]:
-    """Convert files and directories (recursively, in sorted order) into records and rejects."""
+def convert_paths(
+    inputs: Iterable[str | Path], options: ConvertOptions | None = None, *, exclude: Iterable[str | Path] = ()
+) -> Iterator[dict[str, Any] | Reject]:
+    """Convert files and directories (recursively, in sorted order) into records and rejects.
+
+    `exclude` names files that a folder walk passes over, such as the output of this very run when
+    it is written inside an input folder.
+    """
     opts = options or ConvertOptions()
     formats = _formats()
+    skip = {Path(p).resolve() for p in exclude if str(p) != "-"}
     for path, root in _walk(inputs):
+        if skip and path != root and path.resolve() in skip:  # a file named on its own is always read
+            continue
         source = source_name(path, root)
         if not path.exists():
             yield Reject(source, "E053", CODES["E053"].format(source=source, cause="no such file or directory"))
