@@ -119,3 +119,13 @@ def test_cli_convert_wikinews_dev_data_gives_295_valid_records(tmp_path: Path) -
     result = runner.invoke(app, ["validate", str(out)])
     assert result.exit_code == 0, result.output
     assert "295 records, all valid" in result.stdout
+
+
+def test_cli_convert_output_inside_the_input_folder_is_not_read_back(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("The minister spoke.", encoding="utf-8")
+    (tmp_path / "b.pdf").write_bytes(b"%PDF")
+    out = tmp_path / "records.jsonl"
+    for _ in range(2):
+        result = runner.invoke(app, ["convert", str(tmp_path), "-o", str(out)])
+        assert result.exit_code == 0
+        assert "wrote 1 records" in result.stdout and "rejected 1" in result.stdout

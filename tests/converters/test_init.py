@@ -102,3 +102,24 @@ def test_init_same_input_twice_gives_byte_identical_output(tmp_path: Path) -> No
     write_jsonl(out1, (i for i in convert_paths([root]) if isinstance(i, dict)))
     write_jsonl(out2, (i for i in convert_paths([root]) if isinstance(i, dict)))
     assert out1.read_bytes() == out2.read_bytes()
+
+
+def test_init_hidden_folders_are_passed_over_and_broken_links_reported(tmp_path: Path) -> None:
+    (tmp_path / "in" / ".git" / "objects").mkdir(parents=True)
+    (tmp_path / "in" / ".git" / "objects" / "ab12").write_bytes(b"\x78\x01")
+    (tmp_path / "in" / ".cache").mkdir()
+    (tmp_path / "in" / ".cache" / "old.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "in" / "a.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "in" / "gone.txt").symlink_to(tmp_path / "in" / "missing.txt")
+    items = list(convert_paths([tmp_path / "in"]))
+    assert [(i["meta"]["source"] if isinstance(i, dict) else (i.source, i.code)) for i in items] == ["in/a.txt", ("in/gone.txt", "E053")]
+
+
+def test_init_exclude_passes_over_files_in_a_walk_but_not_files_named_directly(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    out = tmp_path / "records.jsonl"
+    write_jsonl(out, [{"text": "An earlier output."}])
+    walked = list(convert_paths([tmp_path], exclude=[out]))
+    assert [i["meta"]["source"] for i in walked if isinstance(i, dict)] == [f"{tmp_path.name}/a.txt"]
+    named = list(convert_paths([out], exclude=[out]))
+    assert [i["text"] for i in named if isinstance(i, dict)] == ["An earlier output."]
