@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
@@ -29,7 +31,7 @@ DATA = Path(__file__).parent / "data" / "quotes_cues.json"
 # Quotation marks. Straight marks open or close by position; curly ones say which they are.
 _DOUBLE_OPEN = "“„«"
 _DOUBLE_CLOSE = "”»"
-_MARKS = re.compile(r"[\"“”„«»]|(?<![\w])['‘](?=\w)|(?<=[\w.,!?;:])['’](?!\w)")
+_MARKS = re.compile(r"''|``|[\"“”„«»]|(?<![\w])['‘](?=\w)|(?<=[\w.,!?;:])['’](?!\w)")
 _SINGLE = "'‘’"
 _PARA = re.compile(r"\n")
 
@@ -40,6 +42,8 @@ _CUE_ADVERBS = frozenset({"also", "later", "then", "now", "again", "further", "p
 _INHERIT = frozenset({"conj", "advcl", "xcomp"})
 _NOT_CUE = frozenset({"amod", "compound", "acomp"})
 _CONTENT_DEPS = frozenset({"ccomp"})
+_GENERIC_SUBJECTS = frozenset({"i", "you", "we", "one", "it", "this", "that"})
+_DASHES = frozenset({"―", "—", "–", "--"})
 
 
 @dataclass(frozen=True)
@@ -106,15 +110,17 @@ def _paragraph_segments(text: str, start: int, end: int, prev_open: bool) -> lis
                 sgl = None
             continue
         sgl = None
-        opening = ch in _DOUBLE_OPEN or (ch == '"' and dbl is None)
+        if ch == "''":  # typewriter double quotes, as in older newswire text
+            ch = '"'
+        opening = ch in _DOUBLE_OPEN or ch == "``" or (ch == '"' and dbl is None)
         if dbl is None:
             if opening:
                 dbl = pos
         elif ch in _DOUBLE_CLOSE or ch == '"':
-            segs.append(QuoteSegment(dbl, pos + 1, continues=prev_open and dbl == lead and first_mark))
+            segs.append(QuoteSegment(dbl, m.end(), continues=prev_open and dbl == lead and first_mark))
             first_mark = False
             dbl = None
-        elif ch in _DOUBLE_OPEN:  # a new opening mark while one is open: the first never closed
+        elif ch in _DOUBLE_OPEN or ch == "``":  # a new opening mark while one is open: the first never closed
             stop = _rstrip(text, dbl, pos)
             if stop > dbl + 1:
                 segs.append(QuoteSegment(dbl, stop, open_end=True, continues=prev_open and dbl == lead and first_mark))
@@ -178,7 +184,7 @@ class QuoteAnnotator:
     def extract(self, doc: Doc) -> list[_Quote]:
         """The attributions of `doc` as token ranges, outermost first, one per cue."""
         segs = self._segments(doc)
-        quoted = _Marks(len(doc), segs)
+        quoted = _Marks(doc, segs)
         quotes: list[_Quote] = []
         used_segments: set[int] = set()
         for _, start, _ in self.matcher(doc):
@@ -215,9 +221,16 @@ class QuoteAnnotator:
 
     def _from_verb(self, doc: Doc, verb: Token, segs: list[tuple[int, int, QuoteSegment]], quoted: "_Marks") -> _Quote | None:
         lemma = verb.lemma_.lower()
+        subject = _subject(verb)
+        if subject is None and verb.tag_ == "VB" and verb.dep_ == "ROOT" and not any(c.dep_ == "aux" for c in verb.children):
+            return None  # an imperative ("Imagine that ...", "Say Mexico ..."): nobody reports anything
+        if lemma in self.clause_only and (subject is None or subject.lower_ in _GENERIC_SUBJECTS):
+            return None  # "I think", "you know": a speaker's hedge, not an attribution
         content: tuple[int, int] | None = None
         if lemma not in self.quote_only:
             content = self._clause_content(doc, verb)
+            if content is not None:
+                content = quoted.clip(content, verb.i)
         if content is None and lemma not in self.clause_only:
             content = self._adjacent_quote(doc, verb, segs, quoted)
         if content is None:
@@ -226,9 +239,15 @@ class QuoteAnnotator:
         content = _trim(doc, *content)
         if content is None or content[0] <= verb.i < content[1]:
             return None
-        source_root = _subject(verb)
+        source_root = subject
+        if source_root is None and lemma in self.speech and content[1] < verb.i:
+            source_root = _name_between(doc, content[1], verb.i)
         source = _np_span(doc, source_root) if source_root is not None else None
-        if source is not None and (_overlaps(source, content)):
+        if source is not None:
+            source = quoted.clip(source, source_root.i)  # type: ignore[union-attr]
+            if source is not None:
+                source = _trim_plain(doc, *source)
+        if source is None or _overlaps(source, content) or not quoted.clip(source, verb.i):
             source, source_root = None, None
         cue = self._cue_span(doc, verb, content)
         return _Quote([content], cue, source, verb.i, source_root.i if source_root is not None else None)
@@ -240,7 +259,14 @@ class QuoteAnnotator:
             if child.dep_ in _CONTENT_DEPS:
                 if child.i < verb.i and any(c.dep_ in _CONTENT_DEPS and c.i > verb.i for c in verb.children):
                     continue
-                return child.left_edge.i, child.right_edge.i + 1
+                lo = child.left_edge.i
+                if child.i > verb.i and not any(c.dep_ in _SUBJECTS or c.dep_ == "expl" for c in child.children):
+                    # "said [a major offensive] ... [is unnecessary]": the parser took the
+                    # reported clause's subject for the verb's object
+                    obj = next((c for c in verb.children if c.dep_ == "dobj" and verb.i < c.i < child.i), None)
+                    if obj is not None:
+                        lo = obj.left_edge.i
+                return lo, child.right_edge.i + 1
         head = verb.head
         if verb.dep_ in ("parataxis", "ccomp") and head.i < verb.i and head.pos_ in ("VERB", "AUX") and _subject(verb) is not None:
             # "Y would be a mistake, he said": the cue hangs off the reported clause
@@ -253,11 +279,12 @@ class QuoteAnnotator:
         """A double quotation right before the cue's clause ("“Y,” X said") or right after it
         ("X said: “Y”"), with only the cue's own words (source, time, addressee) between."""
         before: tuple[int, int] | None = None
+        lemma_speech = verb.lemma_.lower() in self.speech
         for a, b, seg in segs:
             if seg.single or a <= verb.i < b:
                 continue
             if b <= verb.i:
-                if _gap_ok(doc, b, verb.i, verb, before=True):
+                if _gap_ok(doc, b, verb.i, verb, before=True) or (lemma_speech and _attribution_gap(doc, b, verb.i)):
                     before = (a, b)
             else:
                 if before is None and _gap_ok(doc, verb.i + 1, a, verb, before=False):
@@ -287,7 +314,7 @@ class QuoteAnnotator:
         """ "according to X": X is the source; the clause that the phrase modifies is the content."""
         prep = doc[end - 1]
         pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
-        if pobj is None:
+        if pobj is None or pobj.pos_ not in ("NOUN", "PROPN", "PRON"):
             return None
         source = _np_span(doc, pobj)
         phrase_lo, phrase_hi = start, source[1]
@@ -301,10 +328,15 @@ class QuoteAnnotator:
         if not parts:
             return None
         content = max(parts, key=lambda p: p[1] - p[0])
+        content = quoted.clip(content, start)
+        if content is None:
+            return None
         content = quoted.widen(content, start)
         content = _trim(doc, *content)
         if content is None or content[0] < phrase_hi and content[1] > phrase_lo:
             return None
+        if not any(t.pos_ in ("VERB", "AUX") for t in doc[content[0]:content[1]]):
+            return None  # "according to X" must report a statement, not a phrase
         return _Quote([content], (start, end), source, start, pobj.i)
 
     def _continuations(self, doc: Doc, quotes: list[_Quote], segs: list[tuple[int, int, QuoteSegment]], quoted: "_Marks", used: set[int]) -> None:
@@ -322,13 +354,19 @@ class QuoteAnnotator:
             if prev is None:
                 continue
             pa, pb, pseg = segs[k - 1]
-            follows = False
             if seg.continues and pseg.open_end:
-                follows = True
-            elif prev.cue_token is not None and pb <= prev.cue_token:
-                # "“A,” X said. “B”": B opens right after the sentence holding the cue
+                follows = True  # the paragraph before left the quotation open
+            elif not _same_paragraph(doc, pb, a):
+                follows = False
+            elif prev.cue_token is not None and pb <= prev.cue_token < a:
+                # "“A,” X said, “B”" and "“A,” X said. “B”": only the cue's clause between
                 end = doc[prev.cue_token].sent.end
-                follows = end <= a and all(t.is_punct or t.is_space for t in doc[end:a]) and _same_paragraph(doc, pb, a)
+                follows = (end <= a and all(t.is_punct or t.is_space for t in doc[end:a])) or _gap_ok(
+                    doc, pb, a, doc[prev.cue_token], before=True, sentence_end=True)
+            else:
+                # "X said: “A.” “B.”": B right after A, which ends the content
+                ends = any(cb == pb for _, cb in prev.content + prev.extra)
+                follows = ends and all(t.is_space or t.is_punct for t in doc[pb:a])
             if follows:
                 prev.extra.append((a, b))
                 owner[k] = prev
@@ -359,12 +397,25 @@ class QuoteAnnotator:
 class _Marks:
     """Which tokens lie inside quotation segments, for constant-time checks."""
 
-    def __init__(self, n: int, segs: list[tuple[int, int, QuoteSegment]]) -> None:
+    def __init__(self, doc: Doc, segs: list[tuple[int, int, QuoteSegment]]) -> None:
         self.segs = segs
-        self.double = bytearray(n)
+        self.double = bytearray(len(doc))
         for a, b, seg in segs:
             if not seg.single:
                 self.double[a:b] = b"\x01" * (b - a)
+        breaks = np.fromiter((m.start() for m in _PARA.finditer(doc.text)), dtype=np.int64)
+        self.para_id = np.searchsorted(breaks, doc.to_array(IDX).astype(np.int64), side="left")
+
+    def paragraph(self, i: int) -> tuple[int, int]:
+        """The token range of the paragraph (text between newlines) holding token `i`."""
+        pid = self.para_id[i]
+        return int(np.searchsorted(self.para_id, pid, "left")), int(np.searchsorted(self.para_id, pid, "right"))
+
+    def clip(self, rng: tuple[int, int], i: int) -> tuple[int, int] | None:
+        """`rng` cut to the paragraph of token `i`: a parse that runs over a paragraph break is wrong."""
+        lo, hi = self.paragraph(i)
+        a, b = max(rng[0], lo), min(rng[1], hi)
+        return (a, b) if a < b else None
 
     def inside_double(self, i: int) -> bool:
         return bool(self.double[i])
@@ -428,7 +479,7 @@ def _clause_extent(verb: Token) -> tuple[int, int]:
     return verb.left_edge.i, verb.right_edge.i + 1
 
 
-def _gap_ok(doc: Doc, a: int, b: int, verb: Token, before: bool) -> bool:
+def _gap_ok(doc: Doc, a: int, b: int, verb: Token, before: bool, sentence_end: bool = False) -> bool:
     """Whether tokens [a, b) between a quotation and its cue are only the cue's own words (its
     subject, auxiliaries, addressee, time) and light punctuation; a sentence end or a blank line
     between them breaks the link, except a colon that ends the cue's paragraph ("X said:")."""
@@ -443,7 +494,7 @@ def _gap_ok(doc: Doc, a: int, b: int, verb: Token, before: bool) -> bool:
         if "\n" in t.whitespace_ and not (t.text == ":" and not before):
             return False
         if t.is_punct:
-            if t.text not in (",", ":", "—", "–", "-", "--") and not _is_open_mark(t) and not _is_close_mark(t):
+            if t.text not in (",", ":", "—", "–", "-", "--", "(", ")") and not _is_open_mark(t) and not _is_close_mark(t) and not (sentence_end and t.text == "."):
                 return False
             after_colon = t.text == ":"
             continue
@@ -463,6 +514,33 @@ def _gap_ok(doc: Doc, a: int, b: int, verb: Token, before: bool) -> bool:
     return True
 
 
+_NAME_POS = frozenset({"PROPN", "NOUN", "DET", "ADJ", "ADP", "PART", "PUNCT", "SPACE", "NUM", "CCONJ"})
+
+
+def _attribution_gap(doc: Doc, a: int, b: int) -> bool:
+    """ "“Y,” Tulsa police Chief Chuck Jordan said": a quotation closed on a comma, then only a
+    name or title before the cue. The surface form is trusted where the parse went astray."""
+    if a < 2 or b - a > 12 or b == a or doc[a - 2].text not in (",", "?", "!", "—", "-"):
+        return False
+    if not _same_paragraph(doc, a, b):
+        return False
+    gap = doc[a:b]
+    if any((t.pos_ not in _NAME_POS and not t.text[:1].isupper()) or t.text in (".", ";", ":") for t in gap):
+        return False
+    return any(t.pos_ in ("PROPN", "NOUN") or t.text[:1].isupper() for t in gap)
+
+
+def _name_between(doc: Doc, a: int, b: int) -> Token | None:
+    """The head of the name or title between a quotation and its cue (see `_attribution_gap`)."""
+    if not _attribution_gap(doc, a, b):
+        return None
+    for ent in doc.ents:
+        if ent.label_ == "PERSON" and a <= ent.start and ent.end <= b:
+            return ent.root
+    nouns = [t for t in doc[a:b] if t.pos_ in ("PROPN", "NOUN") or t.text[:1].isupper()]
+    return nouns[-1] if nouns else None
+
+
 def _trim(doc: Doc, a: int, b: int) -> tuple[int, int] | None:
     """Drop edge punctuation and spaces, but keep quotation marks and what they enclose."""
     while a < b and (doc[a].is_space or (doc[a].is_punct and not _is_open_mark(doc[a]))):
@@ -474,12 +552,20 @@ def _trim(doc: Doc, a: int, b: int) -> tuple[int, int] | None:
     return a, b
 
 
+def _trim_plain(doc: Doc, a: int, b: int) -> tuple[int, int] | None:
+    while a < b and (doc[a].is_space or doc[a].is_punct):
+        a += 1
+    while b > a and (doc[b - 1].is_space or doc[b - 1].is_punct):
+        b -= 1
+    return (a, b) if a < b else None
+
+
 def _is_open_mark(t: Token) -> bool:
-    return t.text in ('"', "“", "„", "«", "'", "‘")
+    return t.text in ('"', "“", "„", "«", "'", "‘", "''", "``")
 
 
 def _is_close_mark(t: Token) -> bool:
-    return t.text in ('"', "”", "»", "'", "’") or t.text.endswith(("”", '"'))
+    return t.text in ('"', "”", "»", "'", "’", "''") or t.text.endswith(("”", '"', "''"))
 
 
 def _overlaps(x: tuple[int, int], y: tuple[int, int]) -> bool:
