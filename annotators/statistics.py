@@ -314,6 +314,11 @@ class StatisticsAnnotator:
                     start -= 1
             elif core.plain and second.plain and doc[j].text in HYPHENS and second.value <= lower:
                 raise Skip(k)  # a score or a vote ("won 3-1", "a 52-48 vote"), not a range
+            elif agree and unit is None and currency is None and doc[j].lower_ == "to":
+                # "50.1 to 42.9 percent": two figures compared, written with one unit
+                currency = second_currency
+                if second_unit is not None:
+                    unit, kind_hint = second_unit
         # Per-unit tails: "$70 a share", "15% per annum", "64.2 cents a dozen".
         if currency is not None or unit is not None:
             tail = self._per_tail(doc, j)
@@ -378,6 +383,8 @@ class StatisticsAnnotator:
         if m is None:
             return None
         pre, sign, num, den, suf = m.group("pre"), m.group("sign"), m.group("num"), m.group("den"), m.group("suf") or ""
+        if pre and pre[-1].isalpha() and num.startswith("."):
+            pre, num = pre + ".", num[1:]  # "Rs.2000": the abbreviation's full stop, not a decimal point
         currency = approx = unit = None
         if pre:
             if pre in lex.prefix_approx.keys() or _key(pre) in lex.prefix_approx:
@@ -417,6 +424,14 @@ class StatisticsAnnotator:
             else:
                 return None  # "1990s", "7th", "2:00", "24703L202": a decade, ordinal, time or code
         end = i + 1
+        if unit is not None:  # "10km/hr": a glued unit continued by the next tokens
+            for n in (3, 2, 1):
+                toks = doc[end:end + n]
+                if len(toks) == n and not doc[end - 1].whitespace_ and not any(t.whitespace_ for t in toks[:-1]):
+                    code = lex.units_lower.get(_key(suf) + tuple(t.lower_ for t in toks))
+                    if code is not None:
+                        unit, end = code, end + n
+                        break
         plain = not (pre or sign or suf or den) and num.isdigit()
         # A mixed fraction: "10 1/2", "10½".
         if end < len(doc) and not fraction and value == value.to_integral_value() and unit is None:
@@ -801,6 +816,8 @@ class StatisticsAnnotator:
         """Phone numbers and codes: three or more digit groups glued by hyphens or dots ("555-123-4567")."""
         if not core.digits:
             return
+        if core.start >= 2 and doc[core.start - 1].text in HYPHENS and not doc[core.start - 2].whitespace_ and not doc[core.start - 1].whitespace_ and doc[core.start - 2].text[-1].isalnum() and not doc[core.start - 2].like_num:
+            raise Skip(core.end)  # "scp2-173", "mid-2020", "top-10": part of a word or code
         k, groups = core.start, 1
         long_group = len(doc[k].text) >= 5 and doc[k].text.isdigit()
         while k + 2 < len(doc) and doc[k + 1].text in HYPHENS | {"."} and not doc[k].whitespace_ and not doc[k + 1].whitespace_ and doc[k + 2].text.isdigit():
@@ -844,19 +861,28 @@ class StatisticsAnnotator:
                 return False
             if core.plain and self._is_year(core.value) and approx is None and upper is None:
                 return False
-        # Identifiers: "Article 5", "page 12", "No. 1", "PA 23456", "123 Main Street".
-        if core.digits and integer and approx is None and prev is not None and "," not in first.text:
+        # A fraction alone ("in a quarter since 1950") is no statistic; "a third of", "half a million" are.
+        if core.fraction:
+            return False
+        # Identifiers: "Article 5", "page 12", "No. 1", "PA 23456", "123 Main Street", "Category Two".
+        if integer and approx is None and prev is not None and "," not in first.text and (core.digits or first.is_title):
             prev_is_name = prev.tag_ in ("NNP", "NNPS") and prev.lower_ not in lex.months and prev.lower_ not in WEEKDAYS
             counted = first.head.i > core.end - 1 and first.head.tag_ == "NNS"
             if (prev.lower_ in lex.id_nouns or prev.text == "#" or prev_is_name) and not counted and prev.lower_ not in lex.age_prefixes:
                 return False
         if core.digits and integer and core.plain and first.head.tag_ == "NNP" and first.head.i > core.start and first.dep_ in ("nummod", "compound"):
             return False  # "123 Random Street", "the 1990 Beretta"
+        head = first.head
+        if (
+            core.plain and core.value >= 100 and approx is None and head.tag_ == "NN" and head.i == core.end
+            and head.lemma_.lower() not in lex.collective_nouns and first.dep_ in ("nummod", "compound")
+        ):
+            return False  # "the 8088 chip", "a 737 jet": a model number, not a count
         # Pronoun "one" ("one of the", "no one", "one can"): a count only when it modifies a noun.
         if not core.digits and core.value == 1 and not core.fraction and approx is None:
             head = first.head
-            if not (first.dep_ == "nummod" and head.i > first.i and head.pos_ in ("NOUN", "PROPN")):
-                return False
+            if not (first.dep_ == "nummod" and head.i > first.i and head.pos_ in ("NOUN", "PROPN")) or head.dep_ == "pobj":
+                return False  # "one can", "one of the", "in one exchange"
         return True
 
     # ------------------------------------------------------------------ what it counts
