@@ -16,6 +16,7 @@ def import_(
     output: str = typer.Option(..., "-o", "--output", help="Records JSONL to write (.gz, or - for stdout)."),
     rejects: Optional[str] = typer.Option(None, "--rejects", help="Where rejected inputs go (default: OUTPUT.rejects.jsonl)."),
     scheme: Optional[str] = typer.Option(None, "--scheme", help="Tag scheme for conll: iob1 or iob2 (default: detected)."),
+    label: Optional[list[str]] = typer.Option(None, "--label", help="Map a source label to ours, SOURCE=OURS (repeatable); overrides the importer's table."),
 ) -> None:
     """Import annotated data as records that `corpus validate` accepts."""
     from ..converters import Reject
@@ -28,18 +29,30 @@ def import_(
     except CorpusError as exc:
         err_console.print(f"[red]{exc}[/]")
         raise typer.Exit(2) from exc
+    labels = {}
+    for pair in label or []:
+        source_label, sep, ours = pair.partition("=")
+        if not sep or not source_label or not ours:
+            err_console.print(f"[red]--label takes SOURCE=OURS, got {pair!r}[/]")
+            raise typer.Exit(2)
+        labels[source_label] = ours
+    options = ImportOptions(scheme=scheme, settings={"labels": labels} if labels else {})
     rejects_path = rejects or (None if output == "-" else f"{output}.rejects.jsonl")
     with RejectsWriter(rejects_path) as rej:
 
         def records():  # type: ignore[no-untyped-def]
-            for item in track(importer.read(list(inputs), ImportOptions(scheme=scheme)), f"import {format}", unit="records"):
+            for item in track(importer.read(list(inputs), options), f"import {format}", unit="records"):
                 if isinstance(item, Reject):
                     rej.write(item.to_json())
                     err_console.print(f"[yellow]rejected[/] {item.source}: {item.code} {item.reason}", markup=True, highlight=False)
                 else:
                     yield item
 
-        written = write_jsonl(output, records())
+        try:
+            written = write_jsonl(output, records())
+        except CorpusError as exc:
+            err_console.print(f"[red]{exc}[/]")
+            raise typer.Exit(2) from exc
     out = err_console if output == "-" else console
     out.print(f"wrote {written} records to {output}; rejected {rej.count}" + (f" (reasons in {rejects_path})" if rej.count and rejects_path else ""))
     if written == 0:
