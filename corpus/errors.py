@@ -24,6 +24,7 @@ CODES: dict[str, str] = {
     "E022": "token {index} has id {id}; tokens must be numbered 0..n-1 in order",
     "E023": "token {index} [{start}:{end}] overlaps or precedes the token before it",
     "E024": "token {index} ws={ws} but the character after it is {after!r}",
+    "E025": "no token covers text[{start}:{end}] = {gap!r} (before token {before}); tokens must cover the whole text",
     # spans
     "E030": "span {index} {label} [{start}:{end}] lies outside the text (length {length}) or is empty",
     "E031": "span {index} {label} [{start}:{end}] does not agree with its tokens {token_start}..{token_end} [{tstart}:{tend}]",

@@ -38,7 +38,7 @@ PathLike = str | os.PathLike[str]
 
 def dumps(record: Any) -> str:
     """One compact JSON line, non-ASCII kept as written (as Prodigy writes it)."""
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 def _name(path: PathLike) -> str:

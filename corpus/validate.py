@@ -113,8 +113,11 @@ def _check_tokens(text: str, tokens: list[dict[str, Any]]) -> list[Problem]:
     problems: list[Problem] = []
     n = len(text)
     prev_end = 0
+    expected = 0  # where this token must start: right after the last one and its trailing space
     for i, tok in enumerate(tokens):
         start, end = tok["start"], tok["end"]
+        if 0 <= start <= n and start > expected:
+            problems.append(Problem.make("E025", before=i, start=expected, end=start, gap=text[expected:start][:40]))
         if tok["id"] != i:
             problems.append(Problem.make("E022", index=i, id=tok["id"]))
         if not 0 <= start <= end <= n:
@@ -128,6 +131,9 @@ def _check_tokens(text: str, tokens: list[dict[str, Any]]) -> list[Problem]:
         after = text[end:end + 1]
         if tok["ws"] != (after == " "):
             problems.append(Problem.make("E024", index=i, ws=tok["ws"], after=after))
+        expected = end + (1 if after == " " else 0)  # a wrong ws flag is E024's to report, not a gap
+    if tokens and expected < n and not problems:
+        problems.append(Problem.make("E025", before=len(tokens), start=expected, end=n, gap=text[expected:n][:40]))
     return problems
 
 

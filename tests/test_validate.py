@@ -148,6 +148,12 @@ def _token_ws_wrong(r: Record) -> None:
     tok(r, "US")["ws"] = False
 
 
+def _token_gap(r: Record) -> None:
+    r["tokens"] = [t for t in r["tokens"] if t["text"] != "\n\n"]  # the paragraph break is no longer covered
+    for i, t in enumerate(r["tokens"]):
+        t["id"] = i
+
+
 def _span_empty(r: Record) -> None:
     span_of(r, "DATE")["end"] = span_of(r, "DATE")["start"]
 
@@ -251,6 +257,7 @@ MUTATIONS: list[tuple[str, Callable[[Record], None]]] = [
     ("E022", _token_id_wrong),
     ("E023", _token_overlaps_previous),
     ("E024", _token_ws_wrong),
+    ("E025", _token_gap),
     ("E030", _span_empty),
     ("E030", _span_past_text),
     ("E031", _span_tokens_disagree),
