@@ -10,6 +10,7 @@ import typer
 
 from . import annotate, convert, evaluate, export, importers, stats, validate
 from . import show
+from . import review
 
 __all__ = ["app", "main"]
 
@@ -30,6 +31,9 @@ app.command("evaluate")(evaluate.evaluate)
 app.command("export")(export.export_cmd)
 app.command("build")(export.build)
 app.command("show")(show.show)
+app.command("merge")(review.merge)
+app.command("agree")(review.agree)
+app.command("export-review")(review.export_review)
 
 
 def main() -> None:
