@@ -134,8 +134,11 @@ class StanceAnnotator:
         self.conditional = frozenset(lex["conditional_marks"])
         self.first_person = frozenset(lex["first_person"])
         self.expletives = frozenset(lex["expletives"])
+        self.pronouns = frozenset(lex["pronouns"])
+        self.prep_objects: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in lex["verb_prep_objects"].items()}
+        self.labelling = frozenset(lex["labelling"])
         self.matcher = Matcher(nlp.vocab)
-        verbs = sorted(set(self.verbs) | set(self.verb_preps) | set(self.eval_verb))
+        verbs = sorted(set(self.verbs) | set(self.verb_preps) | set(self.eval_verb) | self.labelling)
         self.matcher.add("VERB", [[{"LEMMA": {"IN": verbs}, "POS": "VERB"}]])
         self.matcher.add("NOUN", [[{"LEMMA": {"IN": sorted(set(self.nouns) | set(self.eval_noun))}, "POS": "NOUN"}]])
         adjs = sorted(set(self.eval_adj) | set(self.adj_preps))
@@ -189,6 +192,9 @@ class StanceAnnotator:
         target_root: Token | None = None
         cue_end = verb.i + 1
         preps = self.verb_preps.get(lemma)
+        needs = self.prep_objects.get(lemma)
+        if preps and needs is not None and not any(c.dep_ == "dobj" and c.lemma_.lower() in needs for c in verb.children):
+            preps = None  # "took aim at", not "took a photo at"
         if preps:
             particle = self.particles.get(lemma)
             for c in verb.rights:
@@ -199,6 +205,8 @@ class StanceAnnotator:
                     if pobj is not None:
                         polarity, target_root, cue_end = preps[c.lower_], pobj, c.i + 1
                         break
+        if target_root is None and lemma in self.labelling:
+            return self._labelling(doc, ctx, verb)
         if target_root is None and lemma in self.verbs:
             polarity = self.verbs[lemma]
             target_root = self._verb_object(verb)
@@ -212,6 +220,33 @@ class StanceAnnotator:
         polarity = self._modify(verb, polarity)
         cue = (self._cue_start(verb), cue_end if cue_end - verb.i <= 4 else verb.i + 1)
         return self._stances(doc, ctx, cue, polarity, holder, target_root)
+
+    def _labelling(self, doc: Doc, ctx: _Context, verb: Token) -> list[Stance]:
+        """ "X called the letter deeply irresponsible", "described him as a liar": the object is
+        judged by its complement, whose evaluative word gives the polarity."""
+        obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        comp = next((c for c in verb.children if c.dep_ in ("oprd", "xcomp", "ccomp") and (obj is None or c.i > obj.i)), None)
+        if comp is None:
+            prep = next((c for c in verb.rights if c.dep_ == "prep" and c.lower_ == "as"), None)
+            comp = next((g for g in prep.children if g.dep_ == "pobj"), None) if prep is not None else None
+        if comp is None:
+            return []
+        if obj is None and comp.dep_ == "ccomp":  # "called the letter is irresponsible": the parser's reading
+            obj = _subject(comp)
+            comp = next((c for c in comp.children if c.dep_ in ("acomp", "attr")), comp)
+        elif obj is not None and comp.dep_ == "ccomp":
+            return []
+        if obj is None:
+            return []
+        words = [comp] + [c for c in comp.children if c.dep_ in ("amod", "acomp", "attr", "advmod")]
+        found = {p for w in words for p in (self.eval_adj.get(w.lower_), self.eval_noun.get(w.lemma_.lower())) if p}
+        if len(found) != 1:
+            return []
+        holder = self._holder(doc, ctx, verb)
+        if holder is None:
+            return []
+        polarity = self._modify(verb, found.pop())
+        return self._stances(doc, ctx, (self._cue_start(verb), verb.i + 1), polarity, holder, obj)
 
     def _verb_object(self, verb: Token) -> Token | None:
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
@@ -392,6 +427,11 @@ class StanceAnnotator:
     def _stances(self, doc: Doc, ctx: _Context, cue: tuple[int, int], polarity: str, holder: dict[str, Any], root: Token) -> list[Stance]:
         """One stance per cue: its target spans a whole coordination ("the displacement of
         Palestinians or the reoccupation of Gaza") and is named after the first conjunct."""
+        if root.pos_ == "PRON" or root.lower_ in self.pronouns:
+            return []  # "rejected it": who or what "it" is, we do not guess
+        holder_text = doc[holder["token_start"]:holder["token_end"] + 1].text.lower()
+        if holder_text in self.pronouns and not (holder.get("attrs") or {}).get("name"):
+            return []
         rng = _target_span(doc, root, coordination=True)
         first = _target_span(doc, root)
         if rng is None or first is None or _overlaps(rng, cue) or (holder["token_start"] < rng[1] and rng[0] <= holder["token_end"]):
@@ -399,10 +439,19 @@ class StanceAnnotator:
         return [Stance(cue, polarity, holder, rng, self._name(doc, ctx, root, first))]
 
     def _name(self, doc: Doc, ctx: _Context, root: Token, rng: tuple[int, int]) -> str:
+        """The entity's name when the target is an entity, else its head noun phrase: the noun with
+        its modifiers and an "of" complement ("forced displacement of Palestinians"), without
+        determiners, possessors and further attachments ("in Rafah city")."""
         ent = ctx.entity(root, NAMED)
         if ent is not None and rng[0] <= ent["token_start"] and ent["token_end"] < rng[1]:
             return str((ent.get("attrs") or {}).get("name") or doc[ent["token_start"]:ent["token_end"] + 1].text)
         lo, hi = rng
+        if root.pos_ in ("NOUN", "PROPN", "NUM"):
+            hi = min(hi, root.i + 1)
+            of = next((c for c in root.rights if c.dep_ == "prep" and c.lower_ == "of"), None)
+            pobj = next((g for g in of.children if g.dep_ == "pobj"), None) if of is not None else None
+            if pobj is not None and pobj.i < rng[1]:
+                hi = pobj.i + 1
         owner = {t.i for c in root.lefts if c.dep_ == "poss" for t in c.subtree}
         while lo < hi - 1 and (doc[lo].dep_ in _LEAD_SKIP or doc[lo].lower_ in _LEAD_WORDS or lo in owner):
             lo += 1

@@ -76,13 +76,16 @@ def test_stances_seed_article_nothing_else(seed_stances: list[dict[str, Any]]) -
 
 CASES: list[tuple[str, list[tuple[str, str, str]]]] = [
     ("Germany supports the new climate agreement.", [("Germany", "favor", "new climate agreement")]),
-    ("Angela Merkel called for a ceasefire in Gaza.", [("Angela Merkel", "favor", "ceasefire in Gaza")]),
+    ("Angela Merkel called for a ceasefire in Gaza.", [("Angela Merkel", "favor", "ceasefire")]),
     ("Boris Johnson is opposed to the Brexit deal.", [("Boris Johnson", "against", "Brexit deal")]),
     ("President Obama accused Republicans of playing politics.", [("Obama", "against", "Republicans")]),
     ("The proposal was rejected by the European Union.", [("European Union", "against", "proposal")]),
     ("Japan's rejection of the treaty was expected.", [("Japan", "against", "treaty")]),
     ("Emmanuel Macron said the reform would be a mistake.", [("Emmanuel Macron", "against", "reform")]),
     ("“It would be a mistake to cut the budget,” Angela Merkel said.", [("Angela Merkel", "against", "cut the budget")]),
+    ("Senator Adam Schiff called the letter “deeply irresponsible.”", [("Adam Schiff", "against", "letter")]),
+    ("Senator Ted Cruz took aim at Mitch McConnell.", [("Ted Cruz", "against", "Mitch McConnell")]),
+    ("The Kremlin rejected any forced displacement of civilians in the region.", [("Kremlin", "against", "forced displacement of civilians")]),
     # negation and hedging: withheld support is opposition, withheld opposition is no support
     ("Senator Elizabeth Warren did not support the bill.", [("Elizabeth Warren", "against", "bill")]),
     ("Mexico did not oppose the plan.", [("Mexico", "neutral", "plan")]),
@@ -94,6 +97,9 @@ CASES: list[tuple[str, list[tuple[str, str, str]]]] = [
     ("If Germany supports the plan, the vote will pass.", []),
     ("Will Germany support the plan?", []),
     ("Russia defended Moscow.", []),
+    ("Angela Merkel took a photo at the museum.", []),
+    ("Angela Merkel called the meeting on Tuesday.", []),
+    ("Germany rejected it.", []),
     ("The weather was sunny and markets rose on Monday.", []),
     ("It is unnecessary to bring an umbrella.", []),
 ]
