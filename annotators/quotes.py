@@ -166,6 +166,7 @@ class QuoteAnnotator:
         verbs = sorted(self.speech | self.clause_only | self.quote_only)
         self.matcher = Matcher(nlp.vocab)
         self.matcher.add("CUE_VERB", [[{"LEMMA": {"IN": verbs}, "POS": {"IN": ["VERB", "AUX"]}}]])
+        self.not_speakers = frozenset(w.lower() for w in cues["not_speakers"])
         self.phrase_matcher = Matcher(nlp.vocab)
         self.phrase_matcher.add("CUE_PHRASE", [[{"LOWER": w} for w in phrase] for phrase in cues["phrases"]])
 
@@ -187,11 +188,12 @@ class QuoteAnnotator:
         quoted = _Marks(doc, segs)
         quotes: list[_Quote] = []
         used_segments: set[int] = set()
+        borrowed: dict[int, Token] = {}  # cue -> speaker, for cues the parser hid in a clause
         for _, start, _ in self.matcher(doc):
             verb = doc[start]
             if quoted.inside_double(verb.i) or verb.dep_ in _NOT_CUE:
                 continue
-            q = self._from_verb(doc, verb, segs, quoted)
+            q = self._from_verb(doc, verb, segs, quoted, borrowed)
             if q is not None:
                 quotes.append(q)
         for _, start, end in self.phrase_matcher(doc):
@@ -200,11 +202,13 @@ class QuoteAnnotator:
             q = self._from_phrase(doc, start, end, quoted)
             if q is not None:
                 quotes.append(q)
+        quotes.extend(self._speaker_labels(doc, quoted))
         quotes = _outermost(quotes)
         for q in quotes:
             for a, b in q.content:
                 used_segments.update(quoted.segments_in(a, b))
         self._continuations(doc, quotes, segs, quoted, used_segments)
+        quotes.extend(self._signed_quotes(doc, segs, quoted, used_segments))
         for q in quotes:
             q.kinds = {rng: _kind(doc, rng[0], rng[1], quoted) for rng in q.content + q.extra}
         return quotes
@@ -219,24 +223,31 @@ class QuoteAnnotator:
                 out.append((span.start, span.end, seg))
         return out
 
-    def _from_verb(self, doc: Doc, verb: Token, segs: list[tuple[int, int, QuoteSegment]], quoted: "_Marks") -> _Quote | None:
+    def _from_verb(self, doc: Doc, verb: Token, segs: list[tuple[int, int, QuoteSegment]], quoted: "_Marks", borrowed: dict[int, Token]) -> _Quote | None:
         lemma = verb.lemma_.lower()
-        subject = _subject(verb)
+        subject = borrowed.get(verb.i) or _subject(verb)
         if subject is None and verb.tag_ == "VB" and verb.dep_ == "ROOT" and not any(c.dep_ == "aux" for c in verb.children):
             return None  # an imperative ("Imagine that ...", "Say Mexico ..."): nobody reports anything
         if lemma in self.clause_only and (subject is None or subject.lower_ in _GENERIC_SUBJECTS):
             return None  # "I think", "you know": a speaker's hedge, not an attribution
         content: tuple[int, int] | None = None
+        before: tuple[int, int] | None = None
         if lemma not in self.quote_only:
             content = self._clause_content(doc, verb)
             if content is not None:
                 content = quoted.clip(content, verb.i)
-        if content is None and lemma not in self.clause_only:
-            content = self._adjacent_quote(doc, verb, segs, quoted)
+            if content is not None:
+                content = self._split_conjoined_cue(doc, verb, content, subject, borrowed)
+        if lemma not in self.clause_only:
+            adjacent = self._adjacent_quote(doc, verb, segs, quoted)
+            if content is None:
+                content = adjacent
+            elif adjacent is not None and adjacent[1] <= verb.i < content[0] and not _overlaps(adjacent, content):
+                before = adjacent  # "“A,” the coach said, “B”": both halves are the coach's
         if content is None:
             return None
         content = quoted.widen(content, verb.i)
-        content = _trim(doc, *content)
+        content = quoted.trim(doc, *content)
         if content is None or content[0] <= verb.i < content[1]:
             return None
         source_root = subject
@@ -250,7 +261,25 @@ class QuoteAnnotator:
         if source is None or _overlaps(source, content) or not quoted.clip(source, verb.i):
             source, source_root = None, None
         cue = self._cue_span(doc, verb, content)
-        return _Quote([content], cue, source, verb.i, source_root.i if source_root is not None else None)
+        pieces = [before, content] if before is not None else [content]
+        return _Quote(pieces, cue, source, verb.i, source_root.i if source_root is not None else None)
+
+    def _split_conjoined_cue(self, doc: Doc, verb: Token, content: tuple[int, int], subject: Token | None, borrowed: dict[int, Token]) -> tuple[int, int]:
+        """ "noted that costs had risen and stressed that taxes would not": the parser may hang the
+        second cue inside the first one's clause. The content ends before it, and it gets the
+        first cue's speaker."""
+        a, b = content
+        for tok in doc[a:b]:
+            if (tok.dep_ == "conj" and tok.lemma_.lower() in self.speech and not any(c.dep_ in _SUBJECTS for c in tok.children)
+                    and any(c.dep_ in _CONTENT_DEPS for c in tok.children)):
+                cut = tok.i
+                while cut > a and (doc[cut - 1].dep_ in ("cc", "punct", "aux", "advmod", "neg") or doc[cut - 1].is_space):
+                    cut -= 1
+                if cut > a:
+                    if subject is not None:
+                        borrowed[tok.i] = subject
+                    return a, cut
+        return content
 
     def _clause_content(self, doc: Doc, verb: Token) -> tuple[int, int] | None:
         """The clausal complement of the cue ("said [that] Y"); else, for "Y, he said", the clause
@@ -339,6 +368,56 @@ class QuoteAnnotator:
             return None  # "according to X" must report a statement, not a phrase
         return _Quote([content], (start, end), source, start, pobj.i)
 
+    def _speaker_labels(self, doc: Doc, quoted: "_Marks") -> list[_Quote]:
+        """ "Pence: Gennifer Flowers won't be at debate" and transcripts ("WALLACE: ..."): a
+        paragraph that opens with a name and a colon reports what the named one said."""
+        out = []
+        starts = np.flatnonzero(np.diff(quoted.para_id)) + 1
+        for p in [0, *starts.tolist()]:
+            while p < len(doc) and doc[p].is_space:
+                p += 1
+            colon = next((i for i in range(p + 1, min(p + 7, len(doc))) if doc[i].text == ":"), None)
+            if colon is None or quoted.para_id[colon] != quoted.para_id[p]:
+                continue
+            prefix = doc[p:colon]
+            if prefix.text.lower() in self.not_speakers or any(not (t.text[:1].isupper() or t.text in (".", "'s", "’s")) for t in prefix):
+                continue
+            named = all(t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") for t in prefix if t.text[:1].isupper())
+            shouted = all(t.is_upper and len(t.text) > 1 for t in prefix if t.is_alpha)
+            if not (named or shouted):
+                continue
+            lo, hi = quoted.paragraph(colon)
+            content = _trim(doc, colon + 1, hi)
+            if content is None or content[1] - content[0] < 3:
+                continue
+            if not any(t.pos_ in ("VERB", "AUX") for t in doc[content[0]:content[1]]) and not quoted.segments_in(*content):
+                continue
+            out.append(_Quote([content], (colon, colon + 1), (p, colon), colon, prefix.root.i))
+        return out
+
+    def _signed_quotes(self, doc: Doc, segs: list[tuple[int, int, QuoteSegment]], quoted: "_Marks", used: set[int]) -> list[_Quote]:
+        """ "“...” ― Sonya Herridge": a paragraph-opening quotation signed with a dash and a name."""
+        out = []
+        for k, (a, b, seg) in enumerate(segs):
+            if k in used or seg.single or quoted.paragraph(a)[0] != a and not all(t.is_space for t in doc[quoted.paragraph(a)[0]:a]):
+                continue
+            dash = b
+            while dash < len(doc) and doc[dash].is_space and "\n" not in doc[dash].text:
+                dash += 1
+            if dash >= len(doc) or doc[dash].text not in _DASHES:
+                continue
+            name_start = dash + 1
+            while name_start < len(doc) and doc[name_start].is_space and "\n" not in doc[name_start].text:
+                name_start += 1
+            if name_start >= len(doc) or quoted.para_id[name_start] != quoted.para_id[dash]:
+                continue
+            ent = next((e for e in doc.ents if e.start == name_start and e.label_ in ("PERSON", "ORG")), None)
+            if ent is None:
+                continue
+            out.append(_Quote([(a, b)], (dash, dash + 1), (ent.start, ent.end), dash, ent.root.i))
+            used.add(k)
+        return out
+
     def _continuations(self, doc: Doc, quotes: list[_Quote], segs: list[tuple[int, int, QuoteSegment]], quoted: "_Marks", used: set[int]) -> None:
         """Quotations that carry on an attributed one: the next paragraph of an unclosed quote, and
         "“A,” X said. “B”" where B follows the cue's sentence with nothing between."""
@@ -371,6 +450,14 @@ class QuoteAnnotator:
                 prev.extra.append((a, b))
                 owner[k] = prev
                 used.add(k)
+        for k in range(len(segs) - 2, -1, -1):  # "“A ...¶“B,” X said": A belongs to B's speaker
+            a, b, seg = segs[k]
+            nxt = owner.get(k + 1)
+            if k in used or seg.single or nxt is None or not seg.open_end or not segs[k + 1][2].continues:
+                continue
+            nxt.extra.append((a, b))
+            owner[k] = nxt
+            used.add(k)
 
     # -- writing --------------------------------------------------------------------------------
 
@@ -403,6 +490,7 @@ class _Marks:
         for a, b, seg in segs:
             if not seg.single:
                 self.double[a:b] = b"\x01" * (b - a)
+        self.open_ends = {b for _, b, seg in segs if seg.open_end}
         breaks = np.fromiter((m.start() for m in _PARA.finditer(doc.text)), dtype=np.int64)
         self.para_id = np.searchsorted(breaks, doc.to_array(IDX).astype(np.int64), side="left")
 
@@ -410,6 +498,13 @@ class _Marks:
         """The token range of the paragraph (text between newlines) holding token `i`."""
         pid = self.para_id[i]
         return int(np.searchsorted(self.para_id, pid, "left")), int(np.searchsorted(self.para_id, pid, "right"))
+
+    def trim(self, doc: Doc, a: int, b: int) -> tuple[int, int] | None:
+        """`_trim`, except that a quotation left open at its paragraph's end keeps its last mark."""
+        out = _trim(doc, a, b)
+        if out is not None and b in self.open_ends and out[1] < b:
+            out = (out[0], b)
+        return out
 
     def clip(self, rng: tuple[int, int], i: int) -> tuple[int, int] | None:
         """`rng` cut to the paragraph of token `i`: a parse that runs over a paragraph break is wrong."""
@@ -652,6 +747,11 @@ class _Names:
         for a, b, name in self.persons:  # "Egyptian Foreign Minister Sameh Shoukry", "X, a spokesman"
             if span.start <= a and b <= span.end and self.doc[a:b].root.head.i == root.i and self.doc[a:b].root.dep_ in ("appos", "compound"):
                 return name
+        if root.pos_ == "PROPN":  # a surname the tagger did not take for a PERSON ("Blinken said")
+            words = tuple(t.text for t in span if t.pos_ == "PROPN" and t.i <= root.i)
+            full = {n for _, _, n in self.persons if len(n.split()) > len(words) and _is_part(words, tuple(n.split()))}
+            if len(full) == 1:
+                return full.pop()
         low = root.lower_
         if low in _PRONOUNS_PERSON and root.pos_ == "PRON":
             return self._pronoun(root)
@@ -671,6 +771,8 @@ class _Names:
         order: list[int] = []
         for a, b, name in cands:
             root = self.doc[a:b].root
+            while root.dep_ == "conj" and root.head.i != root.i:  # "Smith and Jones said"
+                root = root.head
             if root.dep_ not in _SUBJECTS:
                 continue
             s = self.doc[a].sent.start

