@@ -61,6 +61,7 @@ class LayerWriter:
         self._spans: dict[tuple[int, int, str], dict[str, Any]] = {}
         self._spacy: list[Span] = []
         self._relations: list[dict[str, Any]] = []
+        self._relation_keys: set[tuple[Any, ...]] = set()
 
     def add(self, span: Span, label: str, attrs: dict[str, Any] | None = None) -> dict[str, Any]:
         span = trim(span)
@@ -78,7 +79,11 @@ class LayerWriter:
         return record_span
 
     def relate(self, label: str, head: dict[str, Any], child: dict[str, Any]) -> None:
-        self._relations.append((label, head, child))  # type: ignore[arg-type]
+        """Relate two record spans; the same relation twice is kept once."""
+        key = (label, head["start"], head["end"], head["label"], child["start"], child["end"], child["label"])
+        if key not in self._relation_keys:
+            self._relation_keys.add(key)
+            self._relations.append((label, head, child))  # type: ignore[arg-type]
 
     def write(self) -> LayerResult:
         spans = sorted(self._spans.values(), key=lambda s: (s["start"], s["end"], s["label"]))

@@ -7,6 +7,7 @@ never silently widened) or from a spaCy `Span`, so a shifted span fails loudly w
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
@@ -69,11 +70,11 @@ def tokenize(text: str, cuts: Iterable[int] = ()) -> list[dict[str, Any]]:
         return tokens
     out: list[dict[str, Any]] = []
     for tok in tokens:
-        inner = [c for c in cut_set if tok["start"] < c < tok["end"]]
-        if not inner:
+        lo, hi = bisect.bisect_right(cut_set, tok["start"]), bisect.bisect_left(cut_set, tok["end"])
+        if lo >= hi:
             out.append(dict(tok))
             continue
-        edges = [tok["start"], *inner, tok["end"]]
+        edges = [tok["start"], *cut_set[lo:hi], tok["end"]]
         for i, (a, b) in enumerate(zip(edges, edges[1:])):
             last = i == len(edges) - 2
             out.append({"text": text[a:b], "start": a, "end": b, "id": 0, "ws": tok["ws"] if last else False})
