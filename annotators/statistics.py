@@ -176,6 +176,7 @@ class Core:
     unit: str | None = None
     currency: str | None = None
     approx: str | None = None
+    upper: Decimal | None = None  # a range written as one token: "15–25"
 
 
 @dataclass(frozen=True)
@@ -289,12 +290,12 @@ class StatisticsAnnotator:
         # Money written as major and minor units: "3 dollars 50 cents", "thirteen dollars and forty-five cents".
         if currency is not None and j > end and core.end < j:
             j, value = self._minor_tail(doc, j, value)
-        upper: Decimal | None = None
+        upper: Decimal | None = core.upper
         # Ranges: "between 36 and 40", "36 to 40", "36-40", "eight to 10 feet"; not "from 5% to 7%" nor
         # "rose 6.2% to 7%" (a change and its result), nor two numbers with different units.
         opener = doc[start - 1].lower_ if start > 0 else ""
         rng = None
-        if opener != "from" and not self._is_change_target(doc, core, j):
+        if upper is None and opener != "from" and not self._is_change_target(doc, core, j):
             rng = self._range(doc, j, core, opener == "between")
         if rng is not None:
             k, second, second_unit, second_currency = rng
@@ -406,6 +407,12 @@ class StatisticsAnnotator:
         if sign in ("-", "−"):
             value = -value
         scaled = False
+        upper: Decimal | None = None
+        glued = re.fullmatch(r"[-–—](\d+(?:\.\d+)?)", suf)
+        if glued and not pre and not den and not sign:
+            upper, suf = Decimal(glued.group(1)), ""
+            if upper <= value or self._is_year(value):
+                return None  # "3-1" written as one token, "2019-20"
         if suf:
             if suf in lex.scale_symbols:
                 value, scaled = value * lex.scale_symbols[suf], True
@@ -457,8 +464,10 @@ class StatisticsAnnotator:
             while end < len(doc) and doc[end].lower_ in lex.scales and len(doc[end].text) > 1:
                 value *= lex.scales[doc[end].lower_]
                 end += 1
-        return Core(i, end, value, digits=True, plain=plain and not scaled, scaled=scaled, fraction=fraction and not scaled,
-                    unit=unit, currency=currency, approx=approx)
+        if upper is not None and scaled:
+            upper *= value / Decimal(num.replace(",", ""))
+        return Core(i, end, value, digits=True, plain=plain and not scaled and upper is None, scaled=scaled,
+                    fraction=fraction and not scaled, unit=unit, currency=currency, approx=approx, upper=upper)
 
     def _fraction_token(self, tok: Token) -> Decimal | None:
         if tok.text in self.lex.vulgar:
@@ -517,12 +526,15 @@ class StatisticsAnnotator:
             elif w in ("a", "an") and fraction and j + 1 < len(doc) and doc[j + 1].lower_ in lex.scales:
                 j += 1  # "half a million"
                 continue
+            elif w == "of" and fraction and not scaled and j + 2 < len(doc) and doc[j + 1].lower_ in ("a", "an") and doc[j + 2].lower_ in lex.scales:
+                j += 2  # "a quarter of a million"
+                continue
             else:
                 break
             seen_number = True
             j += 1
-        if j == i:
-            return None
+        if j == i or (start == i and j == i + 1 and (first in lex.scales or first in lex.dozen)):
+            return None  # nothing read, or a scale word alone ("millions of dollars"): no number to normalise
         value = total + current
         return Core(start, j, value, digits=False, scaled=scaled, fraction=fraction and not scaled and value < 1)
 
@@ -861,6 +873,8 @@ class StatisticsAnnotator:
                 return False
             if core.plain and self._is_year(core.value) and approx is None and upper is None:
                 return False
+        if prev is not None and prev.text == "(" and nxt is not None and nxt.text == ")" and core.digits and integer and core.value < 100:
+            return False  # "(1)", "(2)": a list marker
         # A fraction alone ("in a quarter since 1950") is no statistic; "a third of", "half a million" are.
         if core.fraction:
             return False

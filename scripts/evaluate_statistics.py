@@ -4,7 +4,9 @@ Imports the sets from ../shared/data/quantities with `corpus import cqe`'s reade
 with the statistics layer only, and scores with `corpus.evaluate` (value, value+unit F1 and
 approximator accuracy, matched per sentence as CQE's own evaluation does). Run:
 
-    python scripts/evaluate_statistics.py [--data DIR] [--errors]
+    python scripts/evaluate_statistics.py [--data DIR] [--errors] [--speed]
+
+`--speed` also times the component against bare `nlp.pipe` over the Wikinews articles.
 
 Two things are done before scoring, and printed: the predicted records drop the importer's
 `meta.gold_quantities` (the runner keeps meta, and the evaluator would read it as predictions), and
@@ -85,10 +87,37 @@ def _errors(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> None:
             print(f"  {g['text'][:110]!r}\n      missing {missing}  extra {extra}")
 
 
+def _speed(wikinews: Path) -> None:
+    """Words per second of bare nlp.pipe, and the component's own time on the same parses."""
+    import csv
+    import time
+
+    import spacy
+
+    from annotators.statistics import StatisticsAnnotator
+    from corpus.pipeline import MODEL
+
+    csv.field_size_limit(2**31 - 1)
+    texts = [row["text"] for f in sorted(wikinews.glob("*.csv")) for row in csv.DictReader(f.open(encoding="utf-8"))]
+    nlp = spacy.load(MODEL)
+    start = time.perf_counter()
+    docs = list(nlp.pipe(texts))
+    bare = time.perf_counter() - start
+    component = StatisticsAnnotator(nlp, "statistics_v1")
+    start = time.perf_counter()
+    for doc in docs:
+        component(doc)
+    own = time.perf_counter() - start
+    words = sum(len(d) for d in docs)
+    print(f"speed: {len(docs)} Wikinews articles, {words} tokens; bare nlp.pipe {words / bare:.0f} words/s; "
+          f"statistics adds {own:.2f}s = {100 * own / bare:.1f}% (with it: {100 * bare / (bare + own):.1f}% of bare speed)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA, help="folder with the CQE *-model.json files")
     parser.add_argument("--errors", action="store_true", help="print each sentence whose value+unit differ")
+    parser.add_argument("--speed", action="store_true", help="also time the component against bare nlp.pipe on Wikinews")
     args = parser.parse_args(argv)
     missing = [s for s in SETS if not (args.data / f"{s}-model.json").is_file()]
     if missing:
@@ -127,6 +156,12 @@ def main(argv: list[str] | None = None) -> int:
         design = _figures(evaluate(_value_gold(gold, True), pred, layers=["statistics"]))[1]
         print(f"{name:12} {sentences:9d} {value:9.3f} {value_unit:14.3f} {design:15.3f} {approx:11.3f} {n:5d}")
     print("approximator accuracy: these four sets carry no CQE `change`, so every gold approximator is '='.")
+    if args.speed:
+        wikinews = args.data.parent / "wikinews"
+        if not wikinews.is_dir():
+            print(f"error: no Wikinews articles at {wikinews} to time on", file=sys.stderr)
+            return 2
+        _speed(wikinews)
     return 0
 
 
