@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .base import LayerWriter
 
-__all__ = ["StatisticsAnnotator", "Lexicon", "load_lexicon"]
+__all__ = ["Lexicon", "StatisticsAnnotator", "load_lexicon"]
 
 DATA = Path(__file__).parent / "data"
 LAYER = "statistics"
@@ -93,7 +93,7 @@ class Lexicon:
     not_fraction_before: frozenset[str]
     year_range: tuple[int, int]
 
-    @property
+    @cached_property
     def number_words(self) -> frozenset[str]:
         return frozenset(self.small) | frozenset(self.tens) | frozenset(self.scales) | frozenset(self.dozen) | frozenset(self.fractions)
 
@@ -388,7 +388,7 @@ class StatisticsAnnotator:
             pre, num = pre + ".", num[1:]  # "Rs.2000": the abbreviation's full stop, not a decimal point
         currency = approx = unit = None
         if pre:
-            if pre in lex.prefix_approx.keys() or _key(pre) in lex.prefix_approx:
+            if _key(pre) in lex.prefix_approx:
                 approx = lex.prefix_approx[_key(pre)]
             elif (code := self._currency_symbol(pre)) is not None:
                 currency = code
@@ -517,10 +517,7 @@ class StatisticsAnnotator:
                 else:
                     current *= scale
                 scaled = True
-            elif doc[j].text in HYPHENS and seen_number and j + 1 < len(doc) and doc[j + 1].lower_ in lex.number_words and not doc[j - 1].whitespace_:
-                j += 1
-                continue
-            elif w == "and" and seen_number and j + 1 < len(doc) and doc[j + 1].lower_ in (lex.small.keys() | lex.tens.keys()) and doc[j - 1].lower_ in lex.scales:
+            elif doc[j].text in HYPHENS and seen_number and j + 1 < len(doc) and doc[j + 1].lower_ in lex.number_words and not doc[j - 1].whitespace_ or w == "and" and seen_number and j + 1 < len(doc) and doc[j + 1].lower_ in (lex.small.keys() | lex.tens.keys()) and doc[j - 1].lower_ in lex.scales:
                 j += 1
                 continue
             elif w in ("a", "an") and fraction and j + 1 < len(doc) and doc[j + 1].lower_ in lex.scales:
@@ -648,11 +645,11 @@ class StatisticsAnnotator:
                     continue  # ' and " are feet and inches only when glued: 5'
                 return k + 1, code, lex.unit_kind[code]
             key = tuple(t.lower_ for t in toks)
-            code = lex.units_lower.get(key)
-            if code is not None:
-                if len(key) == 1 and len(key[0]) == 1 and not toks[0].text.isalpha():
-                    if key[0] in ('"', "”", "″") and doc[k - 1].whitespace_ and k == j:
-                        pass
+            lower_code = lex.units_lower.get(key)
+            if lower_code is not None:
+                code = lower_code
+                if len(key) == 1 and not key[0].isalnum() and key[0] != "%" and key[0] != "°" and doc[k - 1].whitespace_:
+                    continue  # '"' after a space closes a quotation; as inches it is glued: 10"
                 end = k + n
                 if lex.unit_kind[code] == "time":
                     end = self._age_suffix(doc, end)
@@ -704,7 +701,7 @@ class StatisticsAnnotator:
         if minor is None or minor.value >= 100 or minor.value != minor.value.to_integral_value() or minor.currency or minor.unit:
             return j, value
         end = minor.end
-        if end < len(doc) and tuple([doc[end].lower_]) in self.lex.minor_names:
+        if end < len(doc) and (doc[end].lower_,) in self.lex.minor_names:
             end += 1
         elif end < len(doc) and (doc[end].pos_ in ("NOUN", "PROPN") or doc[end].like_num):
             return j, value  # "15 dollars and 15 people": not cents
@@ -917,9 +914,9 @@ class StatisticsAnnotator:
             first = end
             while first < head.i and (doc[first].is_punct or doc[first].lower_ in self.lex.per_words):
                 first += 1
-            if all(head in t.ancestors for t in doc[first:head.i]):
-                if not (head.tag_ == "NNP" and stat.kind == "count" and head.ent_type_ not in ("NORP", "")):
-                    return doc[first:head.i + 1]
+            proper_name = head.tag_ == "NNP" and stat.kind == "count" and head.ent_type_ not in ("NORP", "")
+            if all(head in t.ancestors for t in doc[first:head.i]) and not proper_name:
+                return doc[first:head.i + 1]
         # The whole a share is taken of: "85% of Gazans", "60% of the enclave's infrastructure", "three of the victims".
         of = doc[end]
         if of.lower_ == "of" and (of.head.i in inside or stat.kind in ("percent", "ratio")):
