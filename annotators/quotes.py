@@ -163,7 +163,10 @@ class QuoteAnnotator:
         self.quote_only = frozenset(cues["quote_only"]) - self.speech
         self.recipient = frozenset(cues["recipient"])
         self.particles: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in cues["particles"].items()}
-        verbs = sorted(self.speech | self.clause_only | self.quote_only)
+        self.object = frozenset(cues["object"])
+        self.intent = frozenset(cues["intent"])
+        self.agents = frozenset(cues["agents"])
+        verbs = sorted(self.speech | self.clause_only | self.quote_only | self.object | self.intent)
         self.matcher = Matcher(nlp.vocab)
         self.matcher.add("CUE_VERB", [[{"LEMMA": {"IN": verbs}, "POS": {"IN": ["VERB", "AUX"]}}]])
         self.not_speakers = frozenset(w.lower() for w in cues["not_speakers"])
@@ -228,22 +231,27 @@ class QuoteAnnotator:
         subject = borrowed.get(verb.i) or _subject(verb)
         if subject is None and verb.tag_ == "VB" and verb.dep_ == "ROOT" and not any(c.dep_ == "aux" for c in verb.children):
             return None  # an imperative ("Imagine that ...", "Say Mexico ..."): nobody reports anything
-        if lemma in self.clause_only and (subject is None or subject.lower_ in _GENERIC_SUBJECTS):
+        if lemma in self.clause_only and lemma not in self.speech and (subject is None or subject.lower_ in _GENERIC_SUBJECTS):
             return None  # "I think", "you know": a speaker's hedge, not an attribution
         content: tuple[int, int] | None = None
         before: tuple[int, int] | None = None
-        if lemma not in self.quote_only:
+        self._second: tuple[int, int] | None = None
+        if lemma in self.speech or lemma in self.clause_only:
             content = self._clause_content(doc, verb)
             if content is not None:
                 content = quoted.clip(content, verb.i)
             if content is not None:
                 content = self._split_conjoined_cue(doc, verb, content, subject, borrowed)
-        if lemma not in self.clause_only:
+        if lemma in self.speech or lemma in self.quote_only:
             adjacent = self._adjacent_quote(doc, verb, segs, quoted)
             if content is None:
                 content = adjacent
             elif adjacent is not None and adjacent[1] <= verb.i < content[0] and not _overlaps(adjacent, content):
                 before = adjacent  # "“A,” the coach said, “B”": both halves are the coach's
+        if content is None and (lemma in self.object or lemma in self.intent) and self._agentive(subject):
+            content = self._object_content(doc, verb, lemma)
+            if content is not None:
+                content = quoted.clip(content, verb.i)
         if content is None:
             return None
         content = quoted.widen(content, verb.i)
@@ -262,7 +270,44 @@ class QuoteAnnotator:
             source, source_root = None, None
         cue = self._cue_span(doc, verb, content)
         pieces = [before, content] if before is not None else [content]
+        second = self._second
+        if second is not None and content[1] <= verb.i < second[0] and quoted.clip(second, verb.i) == second:
+            pieces.append(second)
         return _Quote(pieces, cue, source, verb.i, source_root.i if source_root is not None else None)
+
+    def _agentive(self, subject: Token | None) -> bool:
+        """Whether a subject can hold a position: a named person or group, a personal pronoun, or
+        a noun for people and institutions ("officials", "the campaign")."""
+        if subject is None:
+            return False
+        if subject.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+            return True
+        if subject.pos_ == "PRON":
+            return subject.lower_ in ("he", "she", "they", "we")
+        return subject.lemma_.lower() in self.agents or subject.lower_ in self.agents
+
+    def _object_content(self, doc: Doc, verb: Token, lemma: str) -> tuple[int, int] | None:
+        """What a verb of evaluation or intent is about: its object and complements ("called for [a
+        moratorium]", "criticized [the act as a crazy system]", "vowed [to launch an offensive]")."""
+        parts: list[Token] = []
+        particles = self.particles.get(lemma, frozenset())
+        for c in verb.rights:
+            if lemma in self.intent and lemma not in self.object:
+                if c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
+                    parts.append(c)
+                continue
+            if c.dep_ in ("dobj", "oprd", "xcomp", "ccomp", "dative"):
+                parts.append(c)
+            elif c.dep_ in ("prep", "prt") and c.lower_ in particles and not parts:
+                parts.extend(p for p in c.children if p.dep_ in ("pobj", "pcomp"))
+            elif c.dep_ == "prep" and c.lower_ in ("as", "for", "of", "over", "against") and parts:
+                parts.append(c)
+        if not parts:
+            return None
+        a, b = min(p.left_edge.i for p in parts), max(p.right_edge.i for p in parts) + 1
+        if a <= verb.i:
+            return None
+        return a, b
 
     def _split_conjoined_cue(self, doc: Doc, verb: Token, content: tuple[int, int], subject: Token | None, borrowed: dict[int, Token]) -> tuple[int, int]:
         """ "noted that costs had risen and stressed that taxes would not": the parser may hang the
@@ -297,10 +342,15 @@ class QuoteAnnotator:
                         lo = obj.left_edge.i
                 return lo, child.right_edge.i + 1
         head = verb.head
-        if verb.dep_ in ("parataxis", "ccomp") and head.i < verb.i and head.pos_ in ("VERB", "AUX") and _subject(verb) is not None:
-            # "Y would be a mistake, he said": the cue hangs off the reported clause
-            left = verb.left_edge.i
+        if verb.dep_ in ("parataxis", "ccomp") and head.pos_ in ("VERB", "AUX") and _subject(verb) is not None:
+            # "Y would be a mistake, he said" and "The museum, he said, would make ...": the cue
+            # hangs off the reported clause, whose words on either side are the content
+            left, right = verb.left_edge.i, verb.right_edge.i + 1
             if left > head.left_edge.i and doc[left - 1].is_punct:
+                after = _trim(doc, right, head.right_edge.i + 1) if right <= head.right_edge.i else None
+                if after is not None and not (right < len(doc) and doc[right].is_punct):
+                    after = None
+                self._second = after
                 return head.left_edge.i, left
         return None
 

@@ -85,7 +85,7 @@ def test_quotes_seed_record_is_valid_and_keeps_the_layer_for_stances() -> None:
     assert out["meta"]["annotators"]["quotes"].startswith("quotes.v1/")
     # every QUOTE with a SOURCE relation carries a resolved name the stances layer can use
     names = {r["child_span"]["attrs"].get("name") for r in out["relations"] if r["label"] == "SOURCE"}
-    assert names == {"Antony Blinken", "UN"}
+    assert names == {"Antony Blinken", "Benjamin Netanyahu", "UN"}
 
 
 # -- constructions --------------------------------------------------------------------------------
