@@ -387,6 +387,8 @@ class StatisticsAnnotator:
         if pre and pre[-1].isalpha() and num.startswith("."):
             pre, num = pre + ".", num[1:]  # "Rs.2000": the abbreviation's full stop, not a decimal point
         currency = approx = unit = None
+        if pre and pre[-1].isalpha() and sign in ("-", "−"):
+            return None  # "Under-8", "covid-19": a word and a number joined into a name
         if pre:
             if _key(pre) in lex.prefix_approx:
                 approx = lex.prefix_approx[_key(pre)]

@@ -122,6 +122,9 @@ def test_statistics_change_target_is_two_statistics(nlp: Language) -> None:
         "COVID-19 spread quickly.",
         "The office is at 123 Main Street.",
         "Category Two storms are common here.",
+        "She coaches the under-8 team.",
+        "The plan: (1) a vote and (2) a law.",
+        "Millions of dollars were lost.",
     ],
 )
 def test_statistics_finds_nothing_in_dates_times_names_and_codes(nlp: Language, text: str) -> None:
