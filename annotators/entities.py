@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from spacy.attrs import IDX, IS_PUNCT, LENGTH, ORTH, POS, SENT_START, SPACY
 from spacy.language import Language
+from spacy.parts_of_speech import PROPN
 from spacy.tokens import Doc, Span
 
 from .base import LayerWriter
@@ -32,15 +34,23 @@ NO_TRAILING_NUMBER = frozenset({"PERSON", "GPE", "NORP"})
 # Labels whose names never end in a lower-case word ("Rafah city" is the city Rafah).
 NO_TRAILING_LOWER = frozenset({"PERSON", "GPE", "NORP"})
 DASHES = frozenset({"-", "--", "—", "–", "---"})
-FIXTURE_WORDS = frozenset({"v", "v.", "vs", "vs.", "at", "versus"})
+FIXTURE_WORDS = frozenset({"v", "v.", "vs", "vs.", "versus"})
+RUN_BREAKS = FIXTURE_WORDS | {"at", "and", "or"}
 MAX_NAME = 6  # longest name (in tokens) looked up in the gazetteer and the document's lexicon
 
 _NUMBER = re.compile(r"^[+-]?(\d+([.,:/]\d+)*|\.\d+)(st|nd|rd|th|=)?$")
+_TWO_LETTERS = re.compile(r"[^\W\d_].*[^\W\d_]", re.DOTALL)
+_TWO_NUMBERS = re.compile(r"\d\D+\d")
+_FIXTURE = re.compile(r"\s(v|v\.|vs\.?|versus)\s", re.IGNORECASE)
 _INITIAL = re.compile(r"^[A-Z]\.$")
 _MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec"
 # What follows a dateline's place: a date ("1996-08-30", "Aug 31", "3/14").
 _DATE_AFTER = re.compile(rf"^\s*(\d{{4}}-\d\d-\d\d|\d{{1,2}}/\d{{1,2}}\b|({_MONTHS})[a-z]*\.?\s+\d)", re.IGNORECASE)
-_CALENDAR = re.compile(rf"^(({_MONTHS})[a-z]*|(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*)\.?$", re.IGNORECASE)
+_CALENDAR = re.compile(
+    r"^(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|oct(ober)?|nov(ember)?|dec(ember)?"
+    r"|mon(day)?|tue(s(day)?)?|wed(nesday)?|thu(rs(day)?)?|fri(day)?|sat(urday)?|sun(day)?)\.?$",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -105,52 +115,61 @@ class _DocRules:
     def __init__(self, ann: EntityAnnotator, doc: Doc) -> None:
         self.a = ann
         self.doc = doc
-        self.words = [t.text for t in doc]
+        # Token attributes as plain lists, read once: Token objects are slow to make in bulk.
+        arr = doc.to_array([ORTH, IDX, LENGTH, SPACY, IS_PUNCT, SENT_START, POS]).tolist() if len(doc) else []
+        strings = doc.vocab.strings
+        self.words = [strings[r[0]] for r in arr]
+        self.idx = [r[1] for r in arr]
+        self.ends = [r[1] + r[2] for r in arr]
+        self.ws = [bool(r[3]) for r in arr]
+        self.punct = [bool(r[4]) for r in arr]
+        self.sent_start = [r[5] == 1 for r in arr]
+        self.propn = [r[6] == PROPN for r in arr]
+        self.text = "".join([w + " " if ws else w for w, ws in zip(self.words, self.ws)])
         self.lower = [w.lower() for w in self.words]
         self.n = len(doc)
         self._lines()
 
+    def span_text(self, s: int, t: int) -> str:
+        return self.text[self.idx[s]:self.ends[t - 1]]
+
+    def name_of(self, s: int, t: int) -> str:
+        return _plain(self.span_text(s, t))
+
     # -- document structure -------------------------------------------------------------------
     def _lines(self) -> None:
         """Line spans (token ranges), which lines are all-caps, which are score lines."""
-        words = self.words
-        self.line_of = [0] * self.n
         self.lines: list[tuple[int, int]] = []
+        self.line_of: list[int] = []
         start = 0
-        for i, w in enumerate(words):
-            if "\n" in w:
-                if start < i:
-                    self.lines.append((start, i))
-                start = i + 1
-            self.line_of[i] = len(self.lines)
-        if start < self.n:
-            self.lines.append((start, self.n))
-        self.line_of = [0] * self.n
-        for k, (s, e) in enumerate(self.lines):
-            for i in range(s, e):
-                self.line_of[i] = k
+        for i in [i for i, w in enumerate(self.words) if "\n" in w] + [self.n]:
+            self.line_of.extend([len(self.lines)] * (i + 1 - start))
+            if start < i:
+                self.lines.append((start, i))
+            start = i + 1
         self.caps: set[int] = set()
         self.table: set[int] = set()
+        self.fixtures: set[int] = set()
         for k, (s, e) in enumerate(self.lines):
-            text = self.doc[s:e].text
-            if text.upper() == text and sum(c.isalpha() for c in text) >= 2:
+            text = self.span_text(s, e)
+            if text.upper() == text and _TWO_LETTERS.search(text):
                 self.caps.add(k)
-            if self._is_table(s, e):
+            if _TWO_NUMBERS.search(text) and self._is_table(s, e):
                 self.table.add(k)
+            elif _FIXTURE.search(text):
+                self.fixtures.add(k)
 
     def _is_table(self, s: int, e: int) -> bool:
         """A results or standings line: numbers and names, hardly any running words."""
-        nums = lowers = other = 0
+        nums = lowers = words = 0
         for i in range(s, e):
             w = self.words[i]
             if _NUMBER.match(w):
                 nums += 1
-            elif w.isalpha() and w.islower() and w not in FIXTURE_WORDS:
-                lowers += 1
-            else:
-                other += 1
-        size = e - s
-        return nums >= 2 and lowers * 4 <= size and any(_NUMBER.match(self.words[i + 1]) and self._capital(i) for i in range(s, e - 1))
+            elif w.isalpha():
+                words += 1
+                lowers += w.islower() and w not in FIXTURE_WORDS
+        return nums >= 2 and lowers * 4 <= nums + words and any(_NUMBER.match(self.words[i + 1]) and self._capital(i) for i in range(s, e - 1))
 
     def _capital(self, i: int) -> bool:
         w = self.words[i]
@@ -166,6 +185,7 @@ class _DocRules:
             if ent.label_ in NAMED and self._in_caps(ent.start):
                 continue  # the model reads all-caps text badly: decided below from shapes and the document
             ents.extend(self._clean(_Ent(ent.start, ent.end, ent.label_)))
+        self.dateline_line = -1
         ents = self._titles(ents)
         self.persons = self._person_names(ents)
         ents = self._vote(ents)
@@ -197,17 +217,16 @@ class _DocRules:
         return out
 
     def _spaced_dash(self, i: int) -> bool:
-        return self.words[i] in DASHES and i > 0 and bool(self.doc[i - 1].whitespace_) and bool(self.doc[i].whitespace_)
+        return self.words[i] in DASHES and i > 0 and self.ws[i - 1] and self.ws[i]
 
     def _trim(self, s: int, t: int, label: str) -> tuple[int, int]:
         doc, words = self.doc, self.words
         tabular = self.line_of[s] in self.table if s < t else False
         while s < t:
-            tok = doc[s]
             w = words[s]
-            if tok.is_punct or tok.is_space or (w in DASHES):
+            if self.punct[s] or w.isspace() or (w in DASHES):
                 s += 1
-            elif w == "the" or (w == "The" and label != "WORK_OF_ART" and (s == 0 or doc[s].is_sent_start or not self._capital(s - 1) and doc[s - 1].is_punct or "\n" in words[s - 1])):
+            elif w == "the" or (w == "The" and label != "WORK_OF_ART" and (s == 0 or self.sent_start[s] or not self._capital(s - 1) and self.punct[s - 1] or "\n" in words[s - 1])):
                 if tuple(self.lower[s:t]) in self.a.gazetteer:
                     break  # "The Hague"
                 s += 1
@@ -216,15 +235,14 @@ class _DocRules:
             else:
                 break
         while t > s:
-            tok = doc[t - 1]
             w = words[t - 1]
-            if (tok.is_punct and not w.endswith(".")) or tok.is_space or tok.tag_ == "POS" or w in ("'s", "’s"):
+            if (self.punct[t - 1] and not w.endswith(".")) or w.isspace() or w in ("'s", "’s", "'", "’"):
                 t -= 1
             elif (label in NO_TRAILING_NUMBER or tabular) and (_NUMBER.match(w) or (w in DASHES and t - 1 > s and _NUMBER.match(words[t - 2]))):
                 t -= 1
             elif t - s >= 3 and _NUMBER.match(w) and words[t - 2] in DASHES and _NUMBER.match(words[t - 3]):
                 t -= 3  # a score after a team: "the Kansas City Royals 4-0"
-            elif label in NO_TRAILING_LOWER and w.isalpha() and w.islower() and t - 1 > s and doc[t - 2].whitespace_ and self._capital(t - 2):
+            elif label in NO_TRAILING_LOWER and w.isalpha() and w.islower() and t - 1 > s and self.ws[t - 2] and self._capital(t - 2):
                 t -= 1
             else:
                 break
@@ -251,7 +269,7 @@ class _DocRules:
                     if k == s:
                         break
                     s = k
-                    while s < e.end - 1 and self.doc[s].is_punct:
+                    while s < e.end - 1 and self.punct[s]:
                         s += 1
                 e.start = s
             elif e.label in ("ORG", "GPE", "NORP") and e.end in person_starts and self._inside_title(e):
@@ -272,11 +290,9 @@ class _DocRules:
         for e in ents:
             if e.label != "PERSON" or self._in_caps(e.start):
                 continue
-            words = [w for w in self.words[e.start:e.end] if not self.doc[e.start].is_punct]
-            parts = tuple(w.lower() for w in self.words[e.start:e.end] if any(c.isalpha() for c in w))
+            parts = tuple(self.lower[i] for i in range(e.start, e.end) if self._capital(i) and not _INITIAL.match(self.words[i]))
             if len(parts) >= 2:
-                out.append((e.start, parts, _plain(self.doc[e.start:e.end].text)))
-            del words
+                out.append((e.start, parts, self.name_of(e.start, e.end)))
         return out
 
     def _person_for(self, key: tuple[str, ...], at: int) -> str | None:
@@ -304,11 +320,11 @@ class _DocRules:
         counts: dict[str, Counter[str]] = defaultdict(Counter)
         for e in ents:
             if e.label in NAMED:
-                counts[self.doc[e.start:e.end].text][e.label] += 1
+                counts[self.span_text(e.start, e.end)][e.label] += 1
         for e in ents:
             if e.label not in NAMED:
                 continue
-            c = counts[self.doc[e.start:e.end].text]
+            c = counts[self.span_text(e.start, e.end)]
             if len(c) > 1:
                 (top, k1), (_, k2) = c.most_common(2)
                 if k1 > k2:
@@ -320,7 +336,7 @@ class _DocRules:
         lex: dict[tuple[str, ...], tuple[str, str]] = {}
         for e in ents:
             if e.label in NAMED and not self._in_caps(e.start) and e.end - e.start <= MAX_NAME:
-                lex.setdefault(tuple(self.lower[e.start:e.end]), (e.label, _plain(self.doc[e.start:e.end].text)))
+                lex.setdefault(tuple(self.lower[e.start:e.end]), (e.label, self.name_of(e.start, e.end)))
         for pos, parts, name in self.persons:
             lex[parts] = ("PERSON", name)
             lex.setdefault(parts[-1:], ("PERSON", name))
@@ -338,29 +354,36 @@ class _DocRules:
             if k == s:
                 continue
             end = k
-            # "CAIRO, Egypt" / "PARIS, France" keep the region with the city
-            if k + 1 < e and self.words[k] == "," and self._capital(k + 1) and tuple(self.lower[k + 1:k + 2]) in self.a.gazetteer:
-                k += 2
+            region = None  # "CAIRO, Egypt", "ROCHESTER, N.H.": the region is a place of its own
+            if k + 1 < e and self.words[k] == ",":
+                j = k + 1
+                while j < e and j - k <= 3 and self._capital(j) and self.words[j] not in DASHES and self.words[j] != "(":
+                    j += 1
+                if j > k + 1:
+                    region, k = (k + 1, j), j
             key = tuple(self.lower[s:end])
             after = self.words[k] if k < e else None
-            known = key in self.a.gazetteer and self.a.gazetteer[key] == "GPE"
-            dated = after is not None and _DATE_AFTER.match(self.doc.text[self.doc[k].idx:self.doc[e - 1].idx + len(self.words[e - 1])]) is not None
-            agency = after == "(" and k + 1 < e and self.words[k + 1] in self.a.agencies
-            dash = after in DASHES and k + 1 < e and not self._line_caps_from(k + 1, e)
-            if after is None and not known:
-                continue
-            if after is not None and not (dated or agency or dash or (known and after == ",")):
-                continue
+            if after is None:
+                if self.a.gazetteer.get(key) != "GPE":
+                    continue  # a lone line in capitals is a dateline only when it names a known place
+            else:
+                dated = _DATE_AFTER.match(self.span_text(k, e)) is not None
+                agency = after == "(" and k + 1 < e and self.words[k + 1] in self.a.agencies
+                dash = after in DASHES and k + 1 < e and not self._line_caps_from(k + 1, e)
+                if not (dated or agency or dash):
+                    continue
+                if agency:
+                    out.append(_Ent(k + 1, k + 2, "ORG", 3, self.words[k + 1]))
             name = self.a.gazetteer_names.get(key) or " ".join(w.capitalize() for w in self.words[s:end])
             out.append(_Ent(s, end, "GPE", 3, name))
+            if region is not None:
+                out.append(_Ent(region[0], region[1], "GPE", 3, self.name_of(region[0], region[1])))
             self.dateline_line = line
-            if agency:
-                out.append(_Ent(k + 1, k + 2, "ORG", 3, self.words[k + 1]))
             break
         return out
 
     def _line_caps_from(self, s: int, e: int) -> bool:
-        text = self.doc[s:e].text
+        text = self.span_text(s, e)
         return text.upper() == text
 
     def _caps_lines(self, lexicon: dict[tuple[str, ...], tuple[str, str]]) -> list[_Ent]:
@@ -402,7 +425,7 @@ class _DocRules:
                     e.label = "PERSON"
                     e.name = full
                 elif e.label == "PERSON" and e.name is None:
-                    e.name = _plain(self.doc[e.start:e.end].text)
+                    e.name = self.name_of(e.start, e.end)
             for i in range(e.start, e.end):
                 covered[i] = True
             out.append(e)
@@ -410,7 +433,7 @@ class _DocRules:
             return out
         surnames = {parts[-1] for _, parts, _ in self.persons}
         for i, low in enumerate(self.lower):
-            if low in surnames and not covered[i] and self._capital(i) and self.doc[i].pos_ == "PROPN":
+            if low in surnames and not covered[i] and self._capital(i) and self.propn[i]:
                 full = self._person_for((low,), i)
                 if full is not None:
                     out.append(_Ent(i, i + 1, "PERSON", 1, full))
@@ -428,7 +451,7 @@ class _DocRules:
                     j += 1
                 if (j < self.n and words[j][:1].isupper() and words[j][1:].islower() and words[j].isalpha()
                         and (self.lower[j],) not in self.a.gazetteer and self.lower[j] not in self.a.title_words):
-                    out.append(_Ent(i, j + 1, "PERSON", 1, _plain(self.doc[i:j + 1].text)))
+                    out.append(_Ent(i, j + 1, "PERSON", 1, self.name_of(i, j + 1)))
                     i = j + 1
                     continue
             i += 1
@@ -441,6 +464,8 @@ class _DocRules:
         for k, (s, e) in enumerate(self.lines):
             if k == self.dateline_line:
                 continue
+            if k not in self.table and k not in self.fixtures:
+                continue
             runs = self._name_runs(s, e)
             if k in self.table:
                 for a, b in runs:
@@ -450,7 +475,7 @@ class _DocRules:
                     if k in self.caps and not (b - a <= 3 and (a == s or _NUMBER.match(self.words[a - 1]))):
                         continue
                     out.append(self._team(a, b))
-            elif len(runs) == 2 and runs[0][0] == s and runs[1][1] == e and runs[1][0] - runs[0][1] == 1 and self.lower[runs[0][1]] in FIXTURE_WORDS:
+            elif k in self.fixtures and len(runs) == 2 and runs[0][0] == s and runs[1][1] == e and runs[1][0] - runs[0][1] == 1 and self.lower[runs[0][1]] in FIXTURE_WORDS:
                 out.extend(self._team(a, b) for a, b in runs)
         return out
 
@@ -458,9 +483,10 @@ class _DocRules:
         runs = []
         i = s
         while i < e:
-            if self._capital(i) and not _NUMBER.match(self.words[i]) and self.lower[i] not in FIXTURE_WORDS and not _CALENDAR.match(self.words[i]):
+            attached = i > s and not self.ws[i - 1]  # "Ata-ur-Rehman": not a name of its own
+            if self._capital(i) and not attached and not _NUMBER.match(self.words[i]) and self.lower[i] not in RUN_BREAKS and not _CALENDAR.match(self.words[i]):
                 j = i
-                while j < e and (self._capital(j) or (self.words[j] in ("of", "de", "&") and j + 1 < e and self._capital(j + 1))) and not _NUMBER.match(self.words[j]) and self.lower[j] not in FIXTURE_WORDS:
+                while j < e and (self._capital(j) or (self.words[j] in ("of", "de", "&") and j + 1 < e and self._capital(j + 1))) and not _NUMBER.match(self.words[j]) and self.lower[j] not in RUN_BREAKS:
                     j += 1
                 runs.append((i, j))
                 i = j
@@ -473,13 +499,15 @@ class _DocRules:
         if self.persons and self._person_for(key, a) is not None:
             return _Ent(a, b, "PERSON", 2, self._person_for(key, a))
         if _INITIAL.match(self.words[a]):
-            return _Ent(a, b, "PERSON", 2, _plain(self.doc[a:b].text))
+            return _Ent(a, b, "PERSON", 2, self.name_of(a, b))
         for e in self.doc.ents:
-            if e.start == a and e.end == b and e.label_ == "PERSON" and b - a >= 2:
+            if e.start == a and e.end == b and e.label_ == "PERSON":
                 return _Ent(a, b, "PERSON", 2, _plain(e.text))
+        if self.a.gazetteer.get(key) == "NORP":
+            return _Ent(a, b, "NORP", 2, self.a.gazetteer_names[key])
         if key in self.a.countries:
             return _Ent(a, b, "GPE", 2, self.a.gazetteer_names[key])
-        return _Ent(a, b, "ORG", 2, _plain(self.doc[a:b].text))
+        return _Ent(a, b, "ORG", 2, self.name_of(a, b))
 
     def _gazetteer_labels(self, ents: list[_Ent]) -> list[_Ent]:
         """A country the model calls a person or an organisation is a GPE; a city it calls a person
