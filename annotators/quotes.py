@@ -112,11 +112,11 @@ def _paragraph_segments(text: str, start: int, end: int, prev_open: bool) -> lis
         sgl = None
         if ch == "''":  # typewriter double quotes, as in older newswire text
             ch = '"'
-        opening = ch in _DOUBLE_OPEN or ch == "``" or (ch == '"' and dbl is None)
+        opening = ch in _DOUBLE_OPEN or ch == "``" or (ch == '"' and dbl is None) or (ch in _DOUBLE_CLOSE and pos == lead)
         if dbl is None:
             if opening:
                 dbl = pos
-        elif ch in _DOUBLE_CLOSE or ch == '"':
+        elif ch in _DOUBLE_CLOSE or ch == '"' or ch == "”":
             segs.append(QuoteSegment(dbl, m.end(), continues=prev_open and dbl == lead and first_mark))
             first_mark = False
             dbl = None
@@ -166,7 +166,8 @@ class QuoteAnnotator:
         self.object = frozenset(cues["object"])
         self.intent = frozenset(cues["intent"])
         self.agents = frozenset(cues["agents"])
-        verbs = sorted(self.speech | self.clause_only | self.quote_only | self.object | self.intent)
+        self.cue_lemmas = self.speech | self.clause_only | self.quote_only | self.object | self.intent
+        verbs = sorted(self.cue_lemmas)
         self.matcher = Matcher(nlp.vocab)
         self.matcher.add("CUE_VERB", [[{"LEMMA": {"IN": verbs}, "POS": {"IN": ["VERB", "AUX"]}}]])
         self.not_speakers = frozenset(w.lower() for w in cues["not_speakers"])
@@ -326,6 +327,27 @@ class QuoteAnnotator:
                     return a, cut
         return content
 
+    def _clause_tail(self, verb: Token, clause: Token, hi: int) -> int:
+        """Words the parser hung on the cue after its clause ("said there remains a difference,
+        [when it comes to ...]"; "said they had doubts, [but could not bear to ...]") belong to the
+        reported clause; another cue ("..., adding that") or a clause with its own subject does not."""
+        for c in verb.rights:
+            if c.i <= clause.i:
+                continue
+            if c.is_punct or c.dep_ == "cc":
+                continue
+            if c.dep_ not in ("advcl", "prep", "npadvmod", "advmod", "conj") or c.left_edge.i != hi and not all(
+                    t.is_punct or t.is_space or t.dep_ == "cc" for t in c.doc[hi:c.left_edge.i]):
+                break
+            if c.dep_ == "conj" and (c.pos_ not in ("VERB", "AUX") or any(x.dep_ in _SUBJECTS for x in c.children)):
+                break
+            if any(t.lemma_.lower() in self.cue_lemmas and t.pos_ == "VERB" for t in c.subtree):
+                break
+            if c.dep_ == "prep" and c.lower_ == "according":
+                break
+            hi = c.right_edge.i + 1
+        return hi
+
     def _clause_content(self, doc: Doc, verb: Token) -> tuple[int, int] | None:
         """The clausal complement of the cue ("said [that] Y"); else, for "Y, he said", the clause
         the cue is attached to."""
@@ -340,17 +362,19 @@ class QuoteAnnotator:
                     obj = next((c for c in verb.children if c.dep_ == "dobj" and verb.i < c.i < child.i), None)
                     if obj is not None:
                         lo = obj.left_edge.i
-                return lo, child.right_edge.i + 1
+                hi = child.right_edge.i + 1
+                if child.i > verb.i:
+                    hi = self._clause_tail(verb, child, hi)
+                return lo, hi
         head = verb.head
         if verb.dep_ in ("parataxis", "ccomp") and head.pos_ in ("VERB", "AUX") and _subject(verb) is not None:
             # "Y would be a mistake, he said" and "The museum, he said, would make ...": the cue
             # hangs off the reported clause, whose words on either side are the content
             left, right = verb.left_edge.i, verb.right_edge.i + 1
-            if left > head.left_edge.i and doc[left - 1].is_punct:
-                after = _trim(doc, right, head.right_edge.i + 1) if right <= head.right_edge.i else None
-                if after is not None and not (right < len(doc) and doc[right].is_punct):
-                    after = None
-                self._second = after
+            if left > head.left_edge.i and (doc[left].is_punct or doc[left - 1].is_punct):
+                closed = doc[right - 1].is_punct or (right < len(doc) and doc[right].is_punct)
+                if closed and right <= head.right_edge.i:
+                    self._second = _trim(doc, right, head.right_edge.i + 1)
                 return head.left_edge.i, left
         return None
 
@@ -424,7 +448,7 @@ class QuoteAnnotator:
         out = []
         starts = np.flatnonzero(np.diff(quoted.para_id)) + 1
         for p in [0, *starts.tolist()]:
-            while p < len(doc) and doc[p].is_space:
+            while p < len(doc) and (doc[p].is_space or _is_open_mark(doc[p])):
                 p += 1
             colon = next((i for i in range(p + 1, min(p + 7, len(doc))) if doc[i].text == ":"), None)
             if colon is None or quoted.para_id[colon] != quoted.para_id[p]:
@@ -434,7 +458,8 @@ class QuoteAnnotator:
                 continue
             named = all(t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") for t in prefix if t.text[:1].isupper())
             shouted = all(t.is_upper and len(t.text) > 1 for t in prefix if t.is_alpha)
-            if not (named or shouted):
+            titled = colon - p <= 3 and all(t.pos_ in ("PROPN", "NOUN") for t in prefix if t.is_alpha)
+            if not (named or shouted or titled):
                 continue
             lo, hi = quoted.paragraph(colon)
             content = _trim(doc, colon + 1, hi)

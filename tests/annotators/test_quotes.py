@@ -146,6 +146,22 @@ CASES = [
     # nested reporting inside a quotation is not a second attribution
     ("“I think we can win,” the coach said.",
      [("“I think we can win,”", "direct", "said", "the coach", None)]),
+    # a headline or transcript label: the name before the colon is the source, the colon the cue
+    ("Pence: Trump will win the debate tomorrow night\n\nThe debate starts at nine.",
+     [("Trump will win the debate tomorrow night", "indirect", ":", "Pence", None)]),
+    # a quotation signed with a dash and a name
+    ("“He does not speak for us.” ― Maria Lopez\n“We will vote.” ― Peter Smith",
+     [("“He does not speak for us.”", "direct", "―", "Maria Lopez", "Maria Lopez"),
+      ("“We will vote.”", "direct", "―", "Peter Smith", "Peter Smith")]),
+    # intentions and positions: the infinitive or the object is the content
+    ("Prime Minister Benjamin Netanyahu has repeatedly vowed to launch a ground offensive.",
+     [("to launch a ground offensive", "indirect", "has repeatedly vowed", "Prime Minister Benjamin Netanyahu", "Benjamin Netanyahu")]),
+    ("The union called for a moratorium on new charter schools.",
+     [("a moratorium on new charter schools", "indirect", "called for", "The union", None)]),
+    # a parenthetical cue: the clause on both sides of it is the content
+    ("The museum, the president said, would make visitors face hard truths.",
+     [("The museum", "indirect", "said", "the president", None),
+      ("would make visitors face hard truths", "indirect", "said", "the president", None)]),
     # no speaker in the text: the QUOTE stays, with no SOURCE
     ("It was reported that the talks had failed.",
      [("that the talks had failed", "indirect", "was reported", None, None)]),
@@ -166,6 +182,9 @@ NOTHING = [
     "Imagine that the sky is green.",  # an imperative
     "He said nothing.",  # a cue with no content
     "Prices rose by 5% in March.",
+    "UPDATE: The road was reopened on Tuesday morning.",  # a label that names no speaker
+    "2:45 p.m.\n\nThe road was reopened.",
+    "The river wants to flood the town every spring.",  # a river holds no position
 ]
 
 
