@@ -63,9 +63,25 @@ ROWS: dict[str, Callable[[dict[str, Any]], Iterable[dict[str, Any]]]] = {
 
 
 def _encode(config: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """ClassLabel columns hold integers in Parquet."""
+    """ClassLabel columns hold integers in Parquet; the other columns go to Arrow as they are
+    (the schema from `features` types them), which is much faster than `encode_example` per row."""
+    from datasets import ClassLabel, List
+
     feats = features(config)
-    return [feats.encode_example(row) for row in rows]
+    scalar = {name: dict(zip(f.names, range(len(f.names)))) for name, f in feats.items() if isinstance(f, ClassLabel)}
+    listed = {name: dict(zip(f.feature.names, range(len(f.feature.names))))
+              for name, f in feats.items() if isinstance(f, List) and isinstance(f.feature, ClassLabel)}
+    if not scalar and not listed:
+        return rows
+    out = []
+    for row in rows:
+        row = dict(row)
+        for name, ids in scalar.items():
+            row[name] = ids[row[name]]
+        for name, ids in listed.items():
+            row[name] = [ids[v] for v in row[name]]
+        out.append(row)
+    return out
 
 
 def _write_parquet(path: Path, config: str, rows: list[dict[str, Any]]) -> None:

@@ -4,11 +4,11 @@ stance and statistic. Every exporter reads these, so the Parquet, DocBin and CoN
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
-from ..record import doc_from_record
 from ..registry import load_registry
 
 __all__ = ["sentences", "bio_names", "ner_rows", "quote_rows", "stance_rows", "statistic_rows", "document_row", "ATTR_FIELDS"]
@@ -16,29 +16,41 @@ __all__ = ["sentences", "bio_names", "ner_rows", "quote_rows", "stance_rows", "s
 ATTR_FIELDS = ("name", "kind", "polarity", "value", "upper", "unit", "approximator")
 
 
-@lru_cache(maxsize=1)
-def _sentencizer() -> Any:
-    import spacy
+_FINAL = frozenset(".!?;。！？…")
 
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    return nlp
+
+def _is_punct(text: str) -> bool:
+    return all(unicodedata.category(c).startswith("P") for c in text)
 
 
 def sentences(record: dict[str, Any]) -> list[tuple[int, int]]:
-    """(first token, last token + 1) of each sentence: the rule-based sentencizer, plus a break at
-    every line break, since a news paragraph never continues a sentence across lines."""
-    nlp = _sentencizer()
-    doc = doc_from_record(nlp.vocab, record)
-    for tok in doc:
-        if tok.i > 0 and "\n" in doc[tok.i - 1].text:
-            tok.is_sent_start = True
-    doc = nlp.get_pipe("sentencizer")(doc)
-    out = []
-    for sent in doc.sents:
-        words = [t.i for t in sent if not t.is_space]
-        if words:
-            out.append((words[0], words[-1] + 1))
+    """(first token, last token + 1) of each sentence, whitespace tokens left out of the edges.
+
+    spaCy's rule-based sentencizer rule over the record's own tokens (a sentence ends after . ! ?
+    and any closing punctuation that follows), plus a break at every line break, since a news
+    paragraph never continues a sentence across lines. Pure Python: no Doc is built.
+    """
+    out: list[tuple[int, int]] = []
+    start: int | None = None
+    last = -1
+    seen_final = False
+    for i, tok in enumerate(record["tokens"]):
+        text = tok["text"]
+        if text.isspace():
+            if "\n" in text and start is not None:
+                out.append((start, last + 1))
+                start, seen_final = None, False
+            continue
+        if start is not None and seen_final and not _is_punct(text):
+            out.append((start, last + 1))
+            start, seen_final = None, False
+        if start is None:
+            start = i
+        if text in _FINAL or (len(text) > 1 and text[-1] in "!?" and _is_punct(text)):
+            seen_final = True
+        last = i
+    if start is not None:
+        out.append((start, last + 1))
     return out
 
 
