@@ -36,17 +36,20 @@ UNITS: dict[str, str | None] = {
     "swiss franc": "CHF", "mexican peso": "MXN", "turkish lira": "TRY", "indian rupee": "INR",
     "sri lankan rupee": "LKR", "costa rican colón": "CRC", "georgian lari": "GEL", "lao kip": "LAK",
     "finnish markka": "FIM", "peseta": "ESP", "netherlands guilde": "NLG", "bitcoin": "BTC",
+    "rupee": "INR", "mark": "DEM", "cent": "cent", "penny": "penny",
     # length, area, volume
     "metre": "m", "kilometre": "km", "centimetre": "cm", "millimetre": "mm", "decimetre": "dm", "micrometre": "µm",
     "picometre": "pm", "mile": "mi", "foot": "ft", "inch": "in", "yard": "yd",
     "square metre": "m2", "square kilometre": "km2", "cubic foot": "ft3", "cubic metre": "m3",
-    "litre": "L", "millilitre": "mL", "gallon": "gal", "barrel": "bbl",
+    "litre": "L", "millilitre": "mL", "gallon": "gal", "barrel": "bbl", "tablespoon": "tbsp", "teaspoon": "tsp",
     # mass
     "kilogram": "kg", "gram": "g", "milligram": "mg", "microgram": "µg", "pound-mass": "lb", "ounce": "oz",
     "metric ton": "t",
     # temperature, angle, time, speed, data
     "celsius": "°C", "fahrenheit": "°F", "degree": "°", "radian": "rad",
     "hour": "h", "minute": "min", "second": "s", "millisecond": "ms",
+    "year": "year", "month": "month", "week": "week", "day": "day",
+    "year of age": "year", "month of age": "month", "week of age": "week", "day of age": "day",
     "mile per hour": "mph", "kilometre per hour": "km/h",
     "megabyte": "MB", "megabit": "Mb", "gigabyte": "GB", "bit": "bit",
 }
@@ -207,6 +210,8 @@ def _gold(q: Any, where: str) -> _Gold | Reject:
     cqe_unit = cqe_unit.strip() if isinstance(cqe_unit, str) else None
     unit = _unit(cqe_unit)
     kind = "range" if upper is not None else _kind(cqe_unit, unit)
+    if kind == "count":
+        unit = None  # a plain count has no unit (DESIGN.md); the counted noun stays in cqe_unit
     concepts = _concepts(q.get("referred_concepts"))
     return _Gold(value, upper, unit, kind, approximator, concepts, q)
 
