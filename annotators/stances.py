@@ -8,8 +8,10 @@ layer wrote: the named entity that is the cue's subject, else the SOURCE of the 
 Nothing is guessed: a cue without a holder span or a target emits no stance.
 
 Decisions: a negated favor cue is against (withheld support, "did not back"), a negated against cue
-is neutral ("did not oppose" is not support); a hedged cue ("may support") is neutral; cues in
-questions and conditional clauses ("if X backs Y") state no position and emit nothing.
+is neutral ("did not oppose" is not support), a negated judgment ("Y is not a mistake") takes no
+side and emits nothing; a hedged cue ("may support") is neutral; cues in questions and conditional
+clauses ("if X backs Y") and cues whose object is the subject of an infinitive ("urged X to go")
+state no position on that object and emit nothing.
 """
 
 from __future__ import annotations
@@ -214,6 +216,8 @@ class StanceAnnotator:
                 return []
         if target_root is None or polarity is None:
             return []
+        if _controls_infinitive(verb, target_root):
+            return []  # "welcomed Democrats to sign", "called for X to resign": the position is on the act
         holder = self._holder(doc, ctx, verb)
         if holder is None:
             return []
@@ -329,10 +333,11 @@ class StanceAnnotator:
             if first.dep_ == "ccomp":
                 target = next((c for c in first.head.children if c.dep_ == "dobj" and c.i < first.i), None)
         elif subj.pos_ == "PRON":
-            if subj.lower_ not in self.expletives:
+            if subj.lower_ != "it":
                 return []
+            # "it would be a mistake to launch Y", "it is wrong that Y": the extraposed clause
             clause = next((c for c in list(pred.children) + list(verb.children) if c.i > pred.i and (
-                c.dep_ in ("xcomp", "ccomp") or c.dep_ == "acl" and any(a.tag_ == "TO" for a in c.children))), None)
+                c.dep_ in ("xcomp", "acl", "ccomp") and any(a.tag_ == "TO" or a.dep_ == "mark" and a.lower_ == "that" for a in c.children))), None)
             target = clause  # "it would be a mistake to launch Y"
         if target is None:
             return []
@@ -340,6 +345,8 @@ class StanceAnnotator:
         if holder is None:
             return []
         polarity = self._modify(verb, polarity, pred)
+        if polarity == "neutral":
+            return []  # "X is not a mistake", "no more harmful than Y": a denied judgment takes no side
         return self._stances(doc, ctx, cue, polarity, holder, target)
 
     # -- holders -------------------------------------------------------------------------------
@@ -352,6 +359,10 @@ class StanceAnnotator:
             return None
         found = ctx.entity(subj) or ctx.source_at.get(subj.i)
         if found is not None:
+            if found["label"] in PLACES and _relative_who(verb):
+                return None  # "a worker from Des Moines who supports X": "who" is never a place
+            if _is_dateline(doc, found):
+                return None
             return found
         low = subj.lower_
         if subj.pos_ == "PRON" and (low in self.first_person or low in _THIRD_PERSON):
@@ -477,10 +488,42 @@ def _subject(verb: Token) -> Token | None:
         if tok.dep_ == "relcl":
             return tok.head
         if tok.dep_ in _INHERIT and tok.head.i != tok.i and tok.head.pos_ in ("VERB", "AUX"):
+            if tok.dep_ == "conj" and _form(tok) != _form(tok.head):
+                return None  # "allowing Syria to hold ... and accusing Russia": conjuncts share a form
             tok = tok.head
             continue
         return None
     return None
+
+
+def _form(verb: Token) -> str:
+    return "finite" if verb.tag_ in ("VBD", "VBZ", "VBP", "MD") else verb.tag_
+
+
+def _relative_who(verb: Token) -> bool:
+    tok = verb
+    for _ in range(4):
+        if any(c.lower_ == "who" and c.dep_ in _SUBJECTS for c in tok.children):
+            return True
+        if tok.dep_ not in _INHERIT or tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return False
+
+
+def _is_dateline(doc: Doc, span: dict[str, Any]) -> bool:
+    """ "DES MOINES — ...": a place that opens a line before a dash is where, not who."""
+    a, b = span["token_start"], span["token_end"] + 1
+    opens = a == 0 or "\n" in doc[a - 1].text or "\n" in doc[a - 1].whitespace_
+    return opens and b < len(doc) and doc[b].text in ("—", "–", "-", "--", "(")
+
+
+def _controls_infinitive(verb: Token, obj: Token) -> bool:
+    """Whether an infinitive follows the object ("urged X to withdraw", "call for X to resign")."""
+    for c in list(verb.children) + list(obj.children):
+        if c.i > obj.i and c.dep_ in ("xcomp", "ccomp", "acl", "advcl") and any(a.tag_ == "TO" for a in c.children):
+            return True
+    return False
 
 
 def _clause_head(verb: Token) -> Token | None:

