@@ -171,6 +171,8 @@ class QuoteAnnotator:
         self.matcher = Matcher(nlp.vocab)
         self.matcher.add("CUE_VERB", [[{"LEMMA": {"IN": verbs}, "POS": {"IN": ["VERB", "AUX"]}}]])
         self.not_speakers = frozenset(w.lower() for w in cues["not_speakers"])
+        self.noun_matcher = Matcher(nlp.vocab)
+        self.noun_matcher.add("CUE_NOUN", [[{"LEMMA": {"IN": sorted(cues["nouns"])}, "POS": "NOUN"}]])
         self.phrase_matcher = Matcher(nlp.vocab)
         self.phrase_matcher.add("CUE_PHRASE", [[{"LOWER": w} for w in phrase] for phrase in cues["phrases"]])
 
@@ -206,6 +208,11 @@ class QuoteAnnotator:
             q = self._from_phrase(doc, start, end, quoted)
             if q is not None:
                 quotes.append(q)
+        for _, start, _ in self.noun_matcher(doc):
+            if not quoted.inside_double(start):
+                q = self._from_noun(doc, doc[start], quoted)
+                if q is not None:
+                    quotes.append(q)
         quotes.extend(self._speaker_labels(doc, quoted))
         quotes = _outermost(quotes)
         for q in quotes:
@@ -386,6 +393,8 @@ class QuoteAnnotator:
         for a, b, seg in segs:
             if seg.single or a <= verb.i < b:
                 continue
+            if doc[a:b].root.dep_ in ("pobj", "appos", "compound", "nmod"):
+                continue  # "said on “The Steve Harvey Morning Show”": a name, not what was said
             if b <= verb.i:
                 if _gap_ok(doc, b, verb.i, verb, before=True) or (lemma_speech and _attribution_gap(doc, b, verb.i)):
                     before = (a, b)
@@ -441,6 +450,32 @@ class QuoteAnnotator:
         if not any(t.pos_ in ("VERB", "AUX") for t in doc[content[0]:content[1]]):
             return None  # "according to X" must report a statement, not a phrase
         return _Quote([content], (start, end), source, start, pobj.i)
+
+    def _from_noun(self, doc: Doc, noun: Token, quoted: "_Marks") -> _Quote | None:
+        """ "Trump's claim that ...", "a New York Times report that ...": a reporting noun with a
+        that-clause; its possessor or naming modifier is the source."""
+        clause = next((c for c in noun.rights if c.dep_ in ("acl", "ccomp", "appos")
+                       and any(m.dep_ == "mark" and m.lower_ == "that" and m.i == c.left_edge.i for m in c.children)
+                       and any(x.dep_ in _SUBJECTS for x in c.children)), None)
+        if clause is None:
+            return None
+        content = quoted.clip((clause.left_edge.i, clause.right_edge.i + 1), noun.i)
+        if content is None:
+            return None
+        content = quoted.trim(doc, *quoted.widen(content, noun.i))
+        if content is None:
+            return None
+        holder = next((c for c in noun.lefts if c.dep_ == "poss"), None)
+        if holder is None:
+            holder = next((c for c in noun.lefts if c.dep_ == "compound" and c.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")), None)
+        source = None
+        if holder is not None:
+            source = _trim_plain(doc, *_np_span(doc, holder))
+            if source is not None and doc[source[1] - 1].tag_ == "POS":
+                source = _trim_plain(doc, source[0], source[1] - 1)
+        if holder is not None and holder.tag_ in ("PRP$",) and holder.lower_ in ("its", "my", "our", "your"):
+            source, holder = None, None
+        return _Quote([content], (noun.i, noun.i + 1), source, noun.i, holder.i if source is not None and holder is not None else None)
 
     def _speaker_labels(self, doc: Doc, quoted: "_Marks") -> list[_Quote]:
         """ "Pence: Gennifer Flowers won't be at debate" and transcripts ("WALLACE: ..."): a

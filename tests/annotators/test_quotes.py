@@ -158,6 +158,9 @@ CASES = [
      [("to launch a ground offensive", "indirect", "has repeatedly vowed", "Prime Minister Benjamin Netanyahu", "Benjamin Netanyahu")]),
     ("The union called for a moratorium on new charter schools.",
      [("a moratorium on new charter schools", "indirect", "called for", "The union", None)]),
+    # a reporting noun with a that-clause; its possessor is the source
+    ("Trump's claim that the election was rigged drew criticism.",
+     [("that the election was rigged", "indirect", "claim", "Trump", "Trump")]),
     # a parenthetical cue: the clause on both sides of it is the content
     ("The museum, the president said, would make visitors face hard truths.",
      [("The museum", "indirect", "said", "the president", None),
@@ -182,6 +185,7 @@ NOTHING = [
     "Imagine that the sky is green.",  # an imperative
     "He said nothing.",  # a cue with no content
     "Prices rose by 5% in March.",
+    "She said on “The Morning Show” last week.",  # a title after the cue is not what was said
     "UPDATE: The road was reopened on Tuesday morning.",  # a label that names no speaker
     "2:45 p.m.\n\nThe road was reopened.",
     "The river wants to flood the town every spring.",  # a river holds no position
