@@ -116,10 +116,6 @@ class StanceAnnotator:
 
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
-        factories = {nlp.get_pipe_meta(n).factory for n in nlp.pipe_names}
-        if not factories & {"entities_v1", "quotes_v1"}:
-            raise CorpusError("E055", "the stances layer relates each stance to a holder span of the entities or quotes layer; "
-                                      "add entities_v1 (and quotes_v1) before stances_v1 (corpus annotate --layers entities,quotes,stances)")
         lex = load_lexicon()
         self.verbs: dict[str, str] = {w: pol for pol, ws in lex["verbs"].items() for w in ws}
         self.not_place = frozenset(lex["not_place_object"])
@@ -139,8 +135,9 @@ class StanceAnnotator:
         self.pronouns = frozenset(lex["pronouns"])
         self.prep_objects: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in lex["verb_prep_objects"].items()}
         self.labelling = frozenset(lex["labelling"])
+        self.complaint = frozenset(lex["complaint"])
         self.matcher = Matcher(nlp.vocab)
-        verbs = sorted(set(self.verbs) | set(self.verb_preps) | set(self.eval_verb) | self.labelling)
+        verbs = sorted(set(self.verbs) | set(self.verb_preps) | set(self.eval_verb) | self.labelling | self.complaint)
         self.matcher.add("VERB", [[{"LEMMA": {"IN": verbs}, "POS": "VERB"}]])
         self.matcher.add("NOUN", [[{"LEMMA": {"IN": sorted(set(self.nouns) | set(self.eval_noun))}, "POS": "NOUN"}]])
         adjs = sorted(set(self.eval_adj) | set(self.adj_preps))
@@ -149,6 +146,12 @@ class StanceAnnotator:
     # -- the component -------------------------------------------------------------------------
 
     def __call__(self, doc: Doc) -> Doc:
+        layers = annotations_of(doc)
+        if "entities" not in layers and "quotes" not in layers:
+            # a holder must be a span in the record, and only those layers write them: without
+            # them every stance would be dropped, so say so instead of writing an empty layer
+            raise CorpusError("E055", "the stances layer relates each stance to a holder span of the entities or quotes layer; "
+                                      "run entities_v1 (and quotes_v1) before stances_v1 (corpus annotate --layers entities,quotes,stances)")
         writer = LayerWriter(doc, "stances")
         if len(doc):
             seen: set[tuple[Any, ...]] = set()
@@ -209,6 +212,8 @@ class StanceAnnotator:
                         break
         if target_root is None and lemma in self.labelling:
             return self._labelling(doc, ctx, verb)
+        if target_root is None and lemma in self.complaint:
+            return self._complaint(doc, ctx, verb)
         if target_root is None and lemma in self.verbs:
             polarity = self.verbs[lemma]
             target_root = self._verb_object(verb)
@@ -251,6 +256,21 @@ class StanceAnnotator:
             return []
         polarity = self._modify(verb, found.pop())
         return self._stances(doc, ctx, (self._cue_start(verb), verb.i + 1), polarity, holder, obj)
+
+    def _complaint(self, doc: Doc, ctx: _Context, verb: Token) -> list[Stance]:
+        """ "X fumed that Republicans have made Lynch wait": a complaint is against the named
+        subject of its clause; a clause without a named subject gives nothing."""
+        clause = next((c for c in verb.rights if c.dep_ == "ccomp"), None)
+        subj = _subject(clause) if clause is not None else None
+        if subj is None or ctx.entity(subj) is None:
+            return []
+        holder = self._holder(doc, ctx, verb)
+        if holder is None:
+            return []
+        polarity = self._modify(verb, "against")
+        if polarity != "against":
+            return []
+        return self._stances(doc, ctx, (self._cue_start(verb), verb.i + 1), polarity, holder, subj)
 
     def _verb_object(self, verb: Token) -> Token | None:
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)

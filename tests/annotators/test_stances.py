@@ -141,6 +141,15 @@ def test_stances_needs_a_holder_layer() -> None:
     import annotators  # noqa: F401  (registers the factories)
 
     nlp = spacy.blank("en")
+    nlp.add_pipe("stances_v1")
     with pytest.raises(CorpusError) as err:
-        nlp.add_pipe("stances_v1")
+        nlp("Germany supports the agreement.")
     assert err.value.code == "E055"
+
+
+def test_stances_alone_rejects_each_record_with_the_reason() -> None:
+    from corpus.converters import Reject
+    from corpus.pipeline import Annotator
+
+    out = Annotator("stances")([new_record("Germany supports the agreement.", source="test")])
+    assert isinstance(out[0], Reject) and "entities" in out[0].reason
