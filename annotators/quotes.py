@@ -1,9 +1,10 @@
 """Quotes: who said what, in the Source/Cue/Content model of PARC and PolNeAR.
 
-Reads the one parse: cue verbs come from a Matcher over lemmas (word lists in
-`data/quotes_cues.json`), indirect content is the clausal complement of a cue, direct content is a
-quotation next to the cue's clause (before, after, or continued over sentences and paragraphs),
-and "according to X" makes X the source of its clause. The source is the cue's subject as written;
+Reads the one parse: cue verbs and nouns are found by lemma (word lists in
+`data/quotes_cues.json`), indirect content is the clausal complement of a cue (or, for verbs of
+position and intent, its object or infinitive), direct content is a quotation next to the cue's
+clause (before, after, or continued over sentences and paragraphs), "according to X" makes X the
+source of its clause, and "Name: ..." labels and dash-signed quotations name their speaker. The source is the cue's subject as written;
 `attrs.name` is the full name when the article gives one. Nothing is guessed: a quote whose
 speaker cannot be found has no SOURCE relation, and an ambiguous pronoun gets no name.
 """
@@ -17,9 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from spacy.attrs import IDX
+from spacy.attrs import IDX, LEMMA, LOWER, POS
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
 from .base import LayerWriter, annotations_of
@@ -168,13 +168,15 @@ class QuoteAnnotator:
         self.agents = frozenset(cues["agents"])
         self.cue_lemmas = self.speech | self.clause_only | self.quote_only | self.object | self.intent
         verbs = sorted(self.cue_lemmas)
-        self.matcher = Matcher(nlp.vocab)
-        self.matcher.add("CUE_VERB", [[{"LEMMA": {"IN": verbs}, "POS": {"IN": ["VERB", "AUX"]}}]])
+        # Cue candidates come from one vectorised pass over the token attributes (lemma and POS
+        # hashes against precomputed sets): several times cheaper than a Matcher on long docs.
+        strings = nlp.vocab.strings
+        self._verb_hashes = np.array(sorted(strings.add(v) for v in verbs), dtype=np.uint64)
+        self._noun_hashes = np.array(sorted(strings.add(n) for n in cues["nouns"]), dtype=np.uint64)
+        self._verb_pos = np.array([strings.add("VERB"), strings.add("AUX")], dtype=np.uint64)
+        self._noun_pos = np.array([strings.add("NOUN")], dtype=np.uint64)
+        self._phrases = [np.array([strings.add(w) for w in phrase], dtype=np.uint64) for phrase in cues["phrases"]]
         self.not_speakers = frozenset(w.lower() for w in cues["not_speakers"])
-        self.noun_matcher = Matcher(nlp.vocab)
-        self.noun_matcher.add("CUE_NOUN", [[{"LEMMA": {"IN": sorted(cues["nouns"])}, "POS": "NOUN"}]])
-        self.phrase_matcher = Matcher(nlp.vocab)
-        self.phrase_matcher.add("CUE_PHRASE", [[{"LOWER": w} for w in phrase] for phrase in cues["phrases"]])
 
     # -- the component -------------------------------------------------------------------------
 
@@ -190,25 +192,38 @@ class QuoteAnnotator:
 
     def extract(self, doc: Doc) -> list[_Quote]:
         """The attributions of `doc` as token ranges, outermost first, one per cue."""
-        segs = self._segments(doc)
-        quoted = _Marks(doc, segs)
+        text = doc.text  # built from the tokens on each access: read it once
+        segs = self._segments(doc, text)
+        quoted = _Marks(doc, segs, text)
         quotes: list[_Quote] = []
         used_segments: set[int] = set()
         borrowed: dict[int, Token] = {}  # cue -> speaker, for cues the parser hid in a clause
-        for _, start, _ in self.matcher(doc):
+        arr = doc.to_array([LEMMA, POS, LOWER])
+        lemmas, pos, lower = arr[:, 0], arr[:, 1], arr[:, 2]
+        verbs = np.flatnonzero(np.isin(lemmas, self._verb_hashes) & np.isin(pos, self._verb_pos)).tolist()
+        nouns = np.flatnonzero(np.isin(lemmas, self._noun_hashes) & np.isin(pos, self._noun_pos)).tolist()
+        phrases: list[tuple[int, int]] = []
+        for words in self._phrases:
+            n = len(words)
+            if len(doc) >= n:
+                hit = np.ones(len(doc) - n + 1, dtype=bool)
+                for k, w in enumerate(words):
+                    hit &= lower[k:len(doc) - n + 1 + k] == w
+                phrases.extend((int(i), int(i) + n) for i in np.flatnonzero(hit))
+        for start in verbs:
             verb = doc[start]
             if quoted.inside_double(verb.i) or verb.dep_ in _NOT_CUE:
                 continue
             q = self._from_verb(doc, verb, segs, quoted, borrowed)
             if q is not None:
                 quotes.append(q)
-        for _, start, end in self.phrase_matcher(doc):
+        for start, end in phrases:
             if quoted.inside_double(start):
                 continue
             q = self._from_phrase(doc, start, end, quoted)
             if q is not None:
                 quotes.append(q)
-        for _, start, _ in self.noun_matcher(doc):
+        for start in nouns:
             if not quoted.inside_double(start):
                 q = self._from_noun(doc, doc[start], quoted)
                 if q is not None:
@@ -226,9 +241,9 @@ class QuoteAnnotator:
 
     # -- finding the parts ---------------------------------------------------------------------
 
-    def _segments(self, doc: Doc) -> list[tuple[int, int, QuoteSegment]]:
+    def _segments(self, doc: Doc, text: str) -> list[tuple[int, int, QuoteSegment]]:
         out = []
-        for seg in find_quote_segments(doc.text):
+        for seg in find_quote_segments(text):
             span = doc.char_span(seg.start, seg.end, alignment_mode="expand")
             if span is not None and len(span):
                 out.append((span.start, span.end, seg))
@@ -439,12 +454,11 @@ class QuoteAnnotator:
         parts = [p for p in (left, right) if p is not None]
         if not parts:
             return None
-        content = max(parts, key=lambda p: p[1] - p[0])
-        content = quoted.clip(content, start)
-        if content is None:
+        widest = max(parts, key=lambda p: p[1] - p[0])
+        clipped = quoted.clip(widest, start)
+        if clipped is None:
             return None
-        content = quoted.widen(content, start)
-        content = _trim(doc, *content)
+        content = _trim(doc, *quoted.widen(clipped, start))
         if content is None or content[0] < phrase_hi and content[1] > phrase_lo:
             return None
         if not any(t.pos_ in ("VERB", "AUX") for t in doc[content[0]:content[1]]):
@@ -594,14 +608,14 @@ class QuoteAnnotator:
 class _Marks:
     """Which tokens lie inside quotation segments, for constant-time checks."""
 
-    def __init__(self, doc: Doc, segs: list[tuple[int, int, QuoteSegment]]) -> None:
+    def __init__(self, doc: Doc, segs: list[tuple[int, int, QuoteSegment]], text: str) -> None:
         self.segs = segs
         self.double = bytearray(len(doc))
         for a, b, seg in segs:
             if not seg.single:
                 self.double[a:b] = b"\x01" * (b - a)
         self.open_ends = {b for _, b, seg in segs if seg.open_end}
-        breaks = np.fromiter((m.start() for m in _PARA.finditer(doc.text)), dtype=np.int64)
+        breaks = np.fromiter((m.start() for m in _PARA.finditer(text)), dtype=np.int64)
         self.para_id = np.searchsorted(breaks, doc.to_array(IDX).astype(np.int64), side="left")
 
     def paragraph(self, i: int) -> tuple[int, int]:
