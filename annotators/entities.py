@@ -108,7 +108,7 @@ class EntityAnnotator:
         for e in fixed:
             attrs: dict[str, Any] = {}
             if e.label in NAMED:
-                attrs["name"] = e.name or _plain(doc[e.start:e.end].text)
+                attrs["name"] = _canonical(e.name or doc[e.start:e.end].text)
             writer.add(doc[e.start:e.end], e.label, attrs)
         writer.write()
         return doc
@@ -116,6 +116,14 @@ class EntityAnnotator:
 
 def _plain(text: str) -> str:
     return " ".join(text.split())
+
+
+def _canonical(name: str) -> str:
+    """A name as the document writes it, on one line, without its determiner ("the Gaza Strip" -> "Gaza Strip")."""
+    words = name.split()
+    if len(words) > 1 and words[0] in ("the", "The"):
+        words = words[1:]
+    return " ".join(words)
 
 
 class _DocRules:
@@ -204,6 +212,7 @@ class _DocRules:
         ents.extend(self._dateline())
         ents.extend(self._caps_lines(lexicon))
         ents = self._persons(ents)
+        ents = self._first_names(ents)
         ents.extend(self._initials())
         ents.extend(self._tables())
         ents = self._gazetteer_labels(ents)
@@ -473,6 +482,27 @@ class _DocRules:
                 out.append(_Ent(start, i + 1, "PERSON", 1, name))
         return out
 
+    def _first_names(self, ents: list[_Ent]) -> list[_Ent]:
+        """A PERSON takes the capitalised proper nouns the model left just before it ("counterpart
+        Sameh Shoukry"), unless they are a title, a place or a word the document also writes in lower case."""
+        covered = [False] * self.n
+        for e in ents:
+            for i in range(e.start, e.end):
+                covered[i] = True
+        for e in ents:
+            if e.label != "PERSON" or self._in_caps(e.start):
+                continue
+            s = e.start
+            while s > 0 and e.start - s < 2 and not covered[s - 1] and self.propn[s - 1] and self.words[s - 1].istitle() and not self.sent_start[s] \
+                    and self.line_of[s - 1] == self.line_of[e.start] and self.lower[s - 1] not in self.a.title_words \
+                    and (self.lower[s - 1],) not in self.a.gazetteer and self.lower[s - 1] not in self.lowercase:
+                s -= 1
+            if s < e.start:
+                e.start = s
+                if e.name is None or len(e.name.split()) <= e.end - e.start:
+                    e.name = self.name_of(e.start, e.end)
+        return ents
+
     def _initials(self) -> list[_Ent]:
         """ "W. Athey", "J. R. Smith": initials before a capitalised word are a person's name."""
         out = []
@@ -513,7 +543,7 @@ class _DocRules:
                         continue
                     out.append(self._team(a, b))
             elif k in self.fixtures and len(runs) == 2 and runs[0][0] == s and runs[1][1] == e and runs[1][0] - runs[0][1] == 1 and self.lower[runs[0][1]] in FIXTURE_WORDS:
-                out.extend(self._team(a, b) for a, b in runs)
+                out.extend(self._team(a, b, trust_model=False) for a, b in runs)
         return out
 
     def _name_runs(self, s: int, e: int) -> list[tuple[int, int]]:
@@ -531,14 +561,18 @@ class _DocRules:
                 i += 1
         return runs
 
-    def _team(self, a: int, b: int) -> _Ent:
+    def _team(self, a: int, b: int, trust_model: bool = True) -> _Ent:
+        """What a name in a results line is: a person the document names, a country, else a team.
+
+        In a score table the model's PERSON stands ("Jayasuriya 10-0-43-2"); on either side of "v" it
+        does not, since fixtures are between teams unless the document names the person."""
         key = tuple(self.lower[a:b])
         if self.persons and self._person_for(key, a) is not None:
             return _Ent(a, b, "PERSON", 2, self._person_for(key, a))
         if _INITIAL.match(self.words[a]):
             return _Ent(a, b, "PERSON", 2, self.name_of(a, b))
         for e in self.doc.ents:
-            if e.start == a and e.end == b and e.label_ == "PERSON":
+            if trust_model and e.start == a and e.end == b and e.label_ == "PERSON":
                 return _Ent(a, b, "PERSON", 2, _plain(e.text))
         if self.a.gazetteer.get(key) == "NORP":
             return _Ent(a, b, "NORP", 2, self.a.gazetteer_names[key])
