@@ -166,6 +166,9 @@ class QuoteAnnotator:
         self.object = frozenset(cues["object"])
         self.intent = frozenset(cues["intent"])
         self.agents = frozenset(cues["agents"])
+        # verbs whose object can be the content when there is no clause or quotation: positions,
+        # intentions, and reporting verbs other than those whose object is a thing said or written
+        self.object_like = self.object | self.intent | (self.speech - self.recipient - frozenset(cues["no_object"]))
         self.cue_lemmas = self.speech | self.clause_only | self.quote_only | self.object | self.intent
         verbs = sorted(self.cue_lemmas)
         # Cue candidates come from one vectorised pass over the token attributes (lemma and POS
@@ -271,7 +274,7 @@ class QuoteAnnotator:
                 content = adjacent
             elif adjacent is not None and adjacent[1] <= verb.i < content[0] and not _overlaps(adjacent, content):
                 before = adjacent  # "“A,” the coach said, “B”": both halves are the coach's
-        if content is None and (lemma in self.object or lemma in self.intent) and self._agentive(subject):
+        if content is None and lemma in self.object_like and self._agentive(subject):
             content = self._object_content(doc, verb, lemma)
             if content is not None:
                 content = quoted.clip(content, verb.i)
