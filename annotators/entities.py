@@ -34,6 +34,8 @@ NO_TRAILING_NUMBER = frozenset({"PERSON", "GPE", "NORP"})
 # Labels whose names never end in a lower-case word ("Rafah city" is the city Rafah).
 NO_TRAILING_LOWER = frozenset({"PERSON", "GPE", "NORP"})
 PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "du", "la", "le", "al", "el", "bin", "ibn", "ben", "y"})
+# Name heads that are also surnames: a PERSON ending in one stays a person ("Margaret Court").
+SURNAME_HEADS = frozenset({"Court", "Post", "Church", "Times", "Herald", "Board", "Bank", "Union", "Office"})
 DASHES = frozenset({"-", "--", "—", "–", "---"})
 FIXTURE_WORDS = frozenset({"v", "v.", "vs", "vs.", "versus"})
 RUN_BREAKS = FIXTURE_WORDS | {"at", "and", "or"}
@@ -95,6 +97,9 @@ class EntityAnnotator:
         self.rules = rules
         self.gazetteer, self.gazetteer_names, self.agencies, self.countries = _load_gazetteer(nlp)
         self.titles = _load_titles(nlp)
+        data = json.loads((DATA / "entities_gazetteer.json").read_text(encoding="utf-8"))
+        self.heads = {word: label for label, words in data["heads"].items() for word in words}
+        self.club_firsts = frozenset(data["club_firsts"])
         self.title_words = frozenset(w for t in self.titles for w in t)
 
     # -- the pipeline step -------------------------------------------------------------------
@@ -206,6 +211,7 @@ class _DocRules:
             ents.extend(self._clean(_Ent(ent.start, ent.end, ent.label_)))
         self.dateline_line = -1
         ents = self._titles(ents)
+        ents = self._heads(ents)
         self.persons = self._person_names(ents)
         ents = self._vote(ents)
         lexicon = self._lexicon(ents)
@@ -296,6 +302,24 @@ class _DocRules:
                 continue  # "Secretary of State Antony Blinken": "State" belongs to the title
             out.append(e)
         return out
+
+    def _heads(self, ents: list[_Ent]) -> list[_Ent]:
+        """The last word of a name decides its type over the model ("Manchester United", "Pirelli SpA"
+        are organisations, "Wembley Stadium" a facility); so does a club's first word ("Dynamo Moscow").
+        A person keeps words that are also surnames ("Margaret Court") and never becomes a facility."""
+        for e in ents:
+            if e.label not in NAMED or e.end - e.start < 2:
+                continue
+            head = self.a.heads.get(self.words[e.end - 1])
+            if self.words[e.start] in self.a.club_firsts and self._capital(e.start + 1):
+                head = "ORG"
+            if head is None or head == e.label or tuple(self.lower[e.start:e.end]) in self.a.gazetteer:
+                continue
+            if head == "ORG" and (e.label != "PERSON" or self.words[e.end - 1] not in SURNAME_HEADS):
+                e.label = "ORG"
+            elif head == "FAC" and e.label in ("GPE", "LOC", "ORG", "NORP"):
+                e.label = "FAC"
+        return ents
 
     def _inside_title(self, e: _Ent) -> bool:
         """Whether the entity's words complete a title that starts before it ("Secretary of | State")."""
@@ -432,15 +456,13 @@ class _DocRules:
                 hit = None
                 for j in range(min(e, i + MAX_NAME), i, -1):
                     key = tuple(self.lower[i:j])
-                    if key in lexicon:
-                        label, name = lexicon[key]
-                        hit = _Ent(i, j, label, 1, name)
-                        break
-                    if key in gaz:
-                        if gaz[key] == "NORP" and j < e and self.words[j].isalpha():
-                            break  # "GERMAN CUP", "AMERICAN LEAGUE": an adjective in a longer name
-                        hit = _Ent(i, j, gaz[key], 1, self.a.gazetteer_names[key])
-                        break
+                    label, name = lexicon.get(key) or (gaz.get(key), self.a.gazetteer_names.get(key))
+                    if label is None:
+                        continue
+                    if label == "NORP" and j < e and self.words[j].isalpha():
+                        break  # "GERMAN CUP", "AMERICAN LEAGUE": an adjective in a longer name
+                    hit = _Ent(i, j, label, 1, name)
+                    break
                 if hit is not None and self.words[i][:1].isalpha():
                     out.append(hit)
                     i = hit.end
