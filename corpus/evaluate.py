@@ -93,13 +93,29 @@ def _name(span: Span | None, text: str) -> str | None:
     return " ".join(str(name).lower().split())
 
 
+# Words that do not tell one name from another: honorifics and titles, articles.
+_NAME_NOISE = frozenset("the mr mr. mrs mrs. ms ms. dr dr. sen sen. rep rep. gov gov. president senator representative governor".split())
+
+
+def _name_words(name: str) -> set[str]:
+    """The words of a name, lower-cased, without possessives, titles or a plural -s
+    ("Sen. Ted Cruz's" -> {ted, cruz}; "Republicans" -> {republican})."""
+    words = set()
+    for w in name.replace("’s", "").replace("'s", "").split():
+        if w in _NAME_NOISE:
+            continue
+        words.add(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w)
+    return words
+
+
 def _same_name(a: str | None, b: str | None) -> bool:
-    """Names agree when equal or when one's words are all among the other's ("trump" ~ "donald trump")."""
+    """Names agree when equal or when one's words are all among the other's ("trump" ~ "donald
+    trump", "republicans" ~ "republican party"), titles and plurals aside."""
     if not a or not b:
         return False
     if a == b:
         return True
-    wa, wb = set(a.replace("’s", "").replace("'s", "").split()), set(b.replace("’s", "").replace("'s", "").split())
+    wa, wb = _name_words(a), _name_words(b)
     return bool(wa) and bool(wb) and (wa <= wb or wb <= wa)
 
 

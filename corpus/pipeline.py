@@ -29,6 +29,8 @@ def parse_layers(value: str | Sequence[str] | None) -> tuple[str, ...]:
     unknown = [v for v in wanted if v not in LAYERS]
     if unknown:
         raise CorpusError("E055", f"unknown layer(s) {', '.join(unknown)}; known layers: {', '.join(LAYERS)}")
+    if "stances" in wanted and "entities" not in wanted:
+        raise CorpusError("E055", "the stances layer takes its holders from the entities layer (and the quotes layer): add entities to --layers")
     return tuple(layer for layer in LAYERS if layer in wanted)
 
 

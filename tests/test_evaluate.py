@@ -113,3 +113,21 @@ def test_evaluate_conll_label_map_merges_gpe_into_loc_and_drops_numbers() -> Non
 )
 def test_evaluate_overlap_needs_half_of_each_span(a: tuple[int, int], b: tuple[int, int], expected: bool) -> None:
     assert overlaps({"start": a[0], "end": a[1]}, {"start": b[0], "end": b[1]}) is expected
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("donald trump", "trump", True),
+        ("sen. ted cruz", "ted cruz", True),
+        ("republicans", "republican party", True),
+        ("mr. obama's", "barack obama", True),
+        ("hillary clinton", "bill clinton", False),
+        ("the senate", "the house", False),
+        ("mr.", "obama", False),
+    ],
+)
+def test_evaluate_names_match_despite_titles_and_plurals(a: str, b: str, same: bool) -> None:
+    from corpus.evaluate import _same_name
+
+    assert _same_name(a, b) is same

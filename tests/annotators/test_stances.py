@@ -147,9 +147,10 @@ def test_stances_needs_a_holder_layer() -> None:
     assert err.value.code == "E055"
 
 
-def test_stances_alone_rejects_each_record_with_the_reason() -> None:
-    from corpus.converters import Reject
+def test_stances_alone_is_refused_before_any_record_is_read() -> None:
+    from corpus.errors import CorpusError
     from corpus.pipeline import Annotator
 
-    out = Annotator("stances")([new_record("Germany supports the agreement.", source="test")])
-    assert isinstance(out[0], Reject) and "entities" in out[0].reason
+    with pytest.raises(CorpusError) as info:
+        Annotator("stances")
+    assert info.value.code == "E055" and "entities" in info.value.message
