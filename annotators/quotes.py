@@ -317,6 +317,8 @@ class QuoteAnnotator:
         moratorium]", "criticized [the act as a crazy system]", "vowed [to launch an offensive]")."""
         parts: list[Token] = []
         particles = self.particles.get(lemma, frozenset())
+        if any(c.dep_ == "prt" and c.lower_ not in particles for c in verb.children):
+            return None  # "called off the search", "backed down": a phrasal verb of another sense
         for c in verb.rights:
             if lemma in self.intent and lemma not in self.object:
                 if c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
@@ -331,8 +333,8 @@ class QuoteAnnotator:
         if not parts:
             return None
         a, b = min(p.left_edge.i for p in parts), max(p.right_edge.i for p in parts) + 1
-        if a <= verb.i:
-            return None
+        if a <= verb.i or (b - a == 1 and doc[a].pos_ == "PRON"):
+            return None  # "thanked you", "supported him": a person, not a position
         return a, b
 
     def _split_conjoined_cue(self, doc: Doc, verb: Token, content: tuple[int, int], subject: Token | None, borrowed: dict[int, Token]) -> tuple[int, int]:
@@ -446,8 +448,11 @@ class QuoteAnnotator:
         pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
         if pobj is None or pobj.pos_ not in ("NOUN", "PROPN", "PRON"):
             return None
-        source = _np_span(doc, pobj)
-        phrase_lo, phrase_hi = start, source[1]
+        phrase = _np_span(doc, pobj)
+        source = _trim_plain(doc, *phrase)
+        if source is None:
+            return None
+        phrase_lo, phrase_hi = start, phrase[1]
         head = doc[start].head
         while head.pos_ not in ("VERB", "AUX") and head.dep_ != "ROOT" and head.head.i != head.i:
             head = head.head
@@ -690,10 +695,6 @@ def _np_span(doc: Doc, root: Token) -> tuple[int, int]:
     rel = [c for c in root.rights if c.dep_ in ("relcl", "acl")]
     if rel:
         hi = min(hi, min(c.left_edge.i for c in rel))
-    while hi - 1 > lo and (doc[hi - 1].is_punct or doc[hi - 1].is_space):
-        hi -= 1
-    while lo < hi - 1 and (doc[lo].is_punct or doc[lo].is_space):
-        lo += 1
     return lo, hi
 
 
@@ -775,10 +776,16 @@ def _trim(doc: Doc, a: int, b: int) -> tuple[int, int] | None:
 
 
 def _trim_plain(doc: Doc, a: int, b: int) -> tuple[int, int] | None:
+    """Drop edge punctuation and spaces, keeping a closing bracket whose opening one is inside
+    ("the Coast Guard (USCG)"); None when no word is left."""
     while a < b and (doc[a].is_space or doc[a].is_punct):
         a += 1
     while b > a and (doc[b - 1].is_space or doc[b - 1].is_punct):
+        if doc[b - 1].text == ")" and any(t.text == "(" for t in doc[a:b - 1]):
+            break
         b -= 1
+    if not any(t.is_alpha and t.tag_ != "POS" for t in doc[a:b]):
+        return None
     return (a, b) if a < b else None
 
 

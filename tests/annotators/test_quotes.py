@@ -186,6 +186,8 @@ NOTHING = [
     "He said nothing.",  # a cue with no content
     "Prices rose by 5% in March.",
     "She said on “The Morning Show” last week.",  # a title after the cue is not what was said
+    "The Coast Guard called off its search on Friday.",  # a phrasal verb of another sense
+    "The senator thanked him.",  # a person, not a position
     "UPDATE: The road was reopened on Tuesday morning.",  # a label that names no speaker
     "2:45 p.m.\n\nThe road was reopened.",
     "The river wants to flood the town every spring.",  # a river holds no position
