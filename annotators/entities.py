@@ -42,7 +42,7 @@ RUN_BREAKS = FIXTURE_WORDS | {"at", "and", "or"}
 STRIP_THE = False
 MAX_NAME = 6  # longest name (in tokens) looked up in the gazetteer and the document's lexicon
 
-_NUMBER = re.compile(r"^[+-]?(\d+([.,:/]\d+)*|\.\d+)(st|nd|rd|th|=)?$")
+_NUMBER = re.compile(r"^[+-]?(\d+([.,:/-]\d+)*|\.\d+)(st|nd|rd|th|=)?$")
 _TWO_LETTERS = re.compile(r"[^\W\d_].*[^\W\d_]", re.DOTALL)
 _TWO_NUMBERS = re.compile(r"\d\D+\d")
 _FIXTURE = re.compile(r"\s(v|v\.|vs\.?|versus)\s", re.IGNORECASE)
@@ -558,6 +558,9 @@ class _DocRules:
             runs = self._name_runs(s, e)
             if k in self.table:
                 for a, b in runs:
+                    if k not in self.caps and self._athlete(a, b, s, e):
+                        out.append(_Ent(a, b, "PERSON", 2, self.name_of(a, b)))
+                        continue
                     if b == e or not _NUMBER.match(self.words[b]) or (a > s and self.words[a - 1] == "("):
                         continue
                     # in capitals a run may hold a headline's verbs: only a line's first name or one after a score
@@ -575,13 +578,28 @@ class _DocRules:
             attached = i > s and not self.ws[i - 1]  # "Ata-ur-Rehman": not a name of its own
             if self._capital(i) and not attached and not _NUMBER.match(self.words[i]) and self.lower[i] not in RUN_BREAKS and not _CALENDAR.match(self.words[i]):
                 j = i
-                while j < e and (self._capital(j) or (self.words[j] in ("of", "de", "&") and j + 1 < e and self._capital(j + 1))) and not _NUMBER.match(self.words[j]) and self.lower[j] not in RUN_BREAKS:
+                while j < e and (self._capital(j) or ((self.words[j] in PARTICLES or self.words[j] in ("of", "&")) and j + 1 < e and self._capital(j + 1))) \
+                        and not _NUMBER.match(self.words[j]) and self.lower[j] not in RUN_BREAKS:
                     j += 1
                 runs.append((i, j))
                 i = j
             else:
                 i += 1
         return runs
+
+    def _athlete(self, a: int, b: int, s: int, e: int) -> bool:
+        """In a results list, two to four capitalised words are a competitor's name when a country
+        follows in brackets ("Steffi Graf ( Germany )") or a rank or shirt number comes before
+        ("3. Vasily Kaptyukh", "2 - Bertrand Crasson ,"); clubs are recognised by their words."""
+        if not 2 <= b - a <= 4 or any(w.isupper() and len(w) > 1 for w in self.words[a:b]):
+            return False
+        if self.words[b - 1] in self.a.heads or self.words[a] in self.a.club_firsts or tuple(self.lower[a:b]) in self.a.gazetteer:
+            return False
+        if b + 2 < e and self.words[b] == "(" and self.words[b + 2] == ")" and (self.lower[b + 1],) in self.a.countries:
+            return True
+        ranked = a - 2 >= s and _NUMBER.match(self.words[a - 2]) is not None and self.words[a - 1] in ("-", ".")
+        ranked = ranked or (a - 1 >= s and re.match(r"^\d+\.$", self.words[a - 1]) is not None)
+        return ranked and (b == e or self.words[b] in (",", ";", "(", ")"))
 
     def _team(self, a: int, b: int, trust_model: bool = True) -> _Ent:
         """What a name in a results line is: a person the document names, a country, else a team.
@@ -603,8 +621,9 @@ class _DocRules:
         return _Ent(a, b, "ORG", 2, self.name_of(a, b))
 
     def _gazetteer_labels(self, ents: list[_Ent]) -> list[_Ent]:
-        """A country the model calls a person or an organisation is a GPE; a city it calls a person
-        or a nationality is a GPE; a nationality it calls anything else is a NORP."""
+        """A country the model calls a person or an organisation is a GPE; so is a city it calls a
+        person, a nationality, or an organisation outside a results table (there a city is its team);
+        a nationality it calls anything else is a NORP."""
         for e in ents:
             if e.label not in NAMED or e.prio >= 2:
                 continue
@@ -614,7 +633,7 @@ class _DocRules:
                 continue
             if key in self.a.countries and e.label in ("PERSON", "ORG", "NORP", "FAC", "LOC"):
                 e.label = "GPE"
-            elif label == "GPE" and e.label in ("PERSON", "NORP"):
+            elif label == "GPE" and (e.label in ("PERSON", "NORP") or (e.label == "ORG" and self.line_of[e.start] not in self.table)):
                 e.label = "GPE"
             elif label == "NORP" and e.label in ("PERSON", "ORG", "GPE"):
                 e.label = "NORP"
