@@ -344,7 +344,7 @@ class QuoteAnnotator:
         a, b = content
         for tok in doc[a:b]:
             if (tok.dep_ == "conj" and tok.lemma_.lower() in self.speech and not any(c.dep_ in _SUBJECTS for c in tok.children)
-                    and any(c.dep_ in _CONTENT_DEPS for c in tok.children)):
+                    and any(c.dep_ in _CONTENT_DEPS and any(m.dep_ in ("mark", *_SUBJECTS) for m in c.children) for c in tok.children)):
                 cut = tok.i
                 while cut > a and (doc[cut - 1].dep_ in ("cc", "punct", "aux", "advmod", "neg") or doc[cut - 1].is_space):
                     cut -= 1
