@@ -82,8 +82,10 @@ def _load_gazetteer(nlp: Language) -> tuple[dict[tuple[str, ...], str], dict[tup
 
 
 def _load_titles(nlp: Language) -> frozenset[tuple[str, ...]]:
-    lines = (DATA / "entities_titles.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(tuple(t.lower_ for t in nlp.make_doc(line.strip())) for line in lines if line.strip() and not line.startswith("#"))
+    lines = [line.strip() for line in (DATA / "entities_titles.txt").read_text(encoding="utf-8").splitlines()]
+    entries = [line for line in lines if line and not line.startswith("#")]
+    # as the tokenizer splits them ("vice-president") and as words ("mr.", which it splits in lower case)
+    return frozenset([tuple(t.lower_ for t in nlp.make_doc(e)) for e in entries] + [tuple(e.split()) for e in entries])
 
 
 class EntityAnnotator:

@@ -66,6 +66,7 @@ CASES: list[tuple[str, list[Ent], list[Ent]]] = [
     # titles are no part of a PERSON, and their words are no ORG
     ("US Secretary of State Antony Blinken visited Cairo on Thursday.", [("Antony Blinken", "PERSON"), ("US", "GPE")], [("State", "ORG")]),
     ("Prime Minister Benjamin Netanyahu spoke to reporters on Sunday.", [("Benjamin Netanyahu", "PERSON")], [("Prime Minister Benjamin Netanyahu", "PERSON")]),
+    ("Mr. Tedeschi also told the court that the case was closed.", [("Tedeschi", "PERSON")], [("Mr. Tedeschi", "PERSON")]),
     # a later short mention is the same PERSON, whatever the model called it
     ("Michael Jordan scored 30 points on Friday. Jordan later said he was tired.", [("Jordan", "PERSON")], [("Jordan", "GPE")]),
     # all-caps headlines: names the story writes in mixed case, then the gazetteer
