@@ -8,7 +8,7 @@ Iterator[dict | Reject]` and a declared `LABELS` table mapping the source's labe
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from ..converters import Reject
 from ..errors import CorpusError
 
-__all__ = ["IMPORTERS", "ImportOptions", "get_importer", "Importer"]
+__all__ = ["IMPORTERS", "ImportOptions", "get_importer", "Importer", "walk_files"]
 
 IMPORTERS: dict[str, str] = {
     "brat": "corpus.importers.brat",
@@ -46,3 +46,15 @@ def get_importer(name: str) -> Importer:
         raise CorpusError("E060", f"unknown import format {name!r}; known formats: {', '.join(IMPORTERS)}")
     module: Any = importlib.import_module(IMPORTERS[name])
     return module  # type: ignore[no-any-return]
+
+
+def walk_files(inputs: Iterable[Path], suffixes: tuple[str, ...] | None = None) -> Iterator[tuple[Path, Path]]:
+    """(file, the input it was found under) for every input: a file as it is, a directory walked
+    recursively in sorted order, hidden files left out, and only names ending in `suffixes` if given."""
+    for root in inputs:
+        if not root.is_dir():
+            yield root, root
+            continue
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and not path.name.startswith(".") and (suffixes is None or path.name.lower().endswith(suffixes)):
+                yield path, root

@@ -21,7 +21,7 @@ from ..converters import Reject, source_name
 from ..errors import CODES, CorpusError
 from ..record import TokenIndex, make_relation, new_record, set_hashes, span_key, stable_id, tokenize
 from ..registry import load_registry
-from . import ImportOptions
+from . import ImportOptions, walk_files
 
 __all__ = ["read", "LABELS", "EVENT_TYPES", "ROLES", "quote_kind", "pair_files", "Pair", "parse_ann", "Annotations"]
 
@@ -184,15 +184,6 @@ def quote_kind(content: str) -> str:
     return "indirect"
 
 
-def _walk(inputs: list[Path]) -> Iterator[tuple[Path, Path]]:
-    for root in inputs:
-        if root.is_dir():
-            for path in sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith(".")):
-                yield path, root
-        else:
-            yield root, root
-
-
 def pair_files(inputs: list[Path]) -> tuple[list[Pair], list[Reject]]:
     """Match each .ann to its .txt: same stem beside it or anywhere in the inputs, else the stem
     without a `_SUFFIX` (the annotator). A text with no .ann, or an .ann with no or several
@@ -200,7 +191,7 @@ def pair_files(inputs: list[Path]) -> tuple[list[Pair], list[Reject]]:
     rejects: list[Reject] = []
     texts: dict[str, list[tuple[Path, Path]]] = {}
     anns: list[tuple[Path, Path]] = []
-    for path, root in _walk(inputs):
+    for path, root in walk_files(inputs):
         if not path.exists():
             src = source_name(path, root)
             rejects.append(Reject(src, "E053", CODES["E053"].format(source=src, cause="no such file or directory")))

@@ -18,7 +18,7 @@ from ..converters import Reject, source_name
 from ..errors import CODES, CorpusError
 from ..record import TokenIndex, new_record, set_hashes, stable_id, tokens_from_doc
 from ..registry import load_registry
-from . import ImportOptions
+from . import ImportOptions, walk_files
 
 if TYPE_CHECKING:
     from spacy.vocab import Vocab
@@ -250,21 +250,12 @@ def _record(doc: _Document, source: str, scheme: str, labels: dict[str, str]) ->
     return set_hashes(record)
 
 
-def _files(inputs: list[Path]) -> Iterator[tuple[Path, Path]]:
-    for root in inputs:
-        if root.is_dir():
-            for path in sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith(".")):
-                yield path, root
-        else:
-            yield root, root
-
-
 def read(inputs: list[Path], options: ImportOptions) -> Iterator[dict[str, Any] | Reject]:
     """Records (one per document) and rejects from CoNLL-2003 files and folders of them."""
     if options.scheme is not None and options.scheme.lower() not in SCHEMES:
         raise CorpusError("E064", f"unknown tag scheme {options.scheme!r}; known: {', '.join(SCHEMES)}")
     labels = _label_table(options)
-    for path, root in _files([Path(p) for p in inputs]):
+    for path, root in walk_files([Path(p) for p in inputs]):
         source = source_name(path, root)
         if not path.exists():
             yield Reject(source, "E053", CODES["E053"].format(source=source, cause="no such file or directory"))

@@ -20,7 +20,7 @@ from ..converters import Reject, source_name
 from ..errors import CODES, CorpusError
 from ..record import TokenIndex, new_record, set_hashes, stable_id
 from .conll import tokens_for
-from . import ImportOptions
+from . import ImportOptions, walk_files
 
 __all__ = ["read", "LABELS", "PLURAL_PERSON", "NAME_HEADS", "DROP_DEPRELS", "CUT_CASES", "PERSON_NAME_DEPRELS", "parse_entities", "Mention", "EntityError"]
 
@@ -460,20 +460,11 @@ def _record(doc: _Document, source: str, labels: dict[str, str | None]) -> dict[
     return set_hashes(record)
 
 
-def _files(inputs: list[Path]) -> Iterator[tuple[Path, Path]]:
-    for root in inputs:
-        if root.is_dir():
-            for path in sorted(p for p in root.rglob("*.conllu") if p.is_file()):
-                yield path, root
-        else:
-            yield root, root
-
-
 def read(inputs: list[Path], options: ImportOptions) -> Iterator[dict[str, Any] | Reject]:
     """Records (one per `# newdoc`) and rejects from CoNLL-U files and folders of them."""
     labels = dict(LABELS)
     labels.update(options.settings.get("labels") or {})
-    for path, root in _files([Path(p) for p in inputs]):
+    for path, root in walk_files([Path(p) for p in inputs], (".conllu",)):
         source = source_name(path, root)
         if not path.exists():
             yield Reject(source, "E053", CODES["E053"].format(source=source, cause="no such file or directory"))

@@ -22,7 +22,7 @@ from ..merge import assemble
 from ..record import stable_id
 from ..registry import LAYERS, Registry, load_registry
 from ..validate import check_record
-from . import ImportOptions
+from . import ImportOptions, walk_files
 
 __all__ = ["LABELS", "read", "line_to_record"]
 
@@ -149,18 +149,10 @@ def _lines(path: Path) -> Iterator[tuple[str, dict[str, Any] | InvalidLineError]
         yield f"{path.name}:{err.lineno}", err
 
 
-def _files(inputs: list[Path]) -> Iterator[Path]:
-    for item in inputs:
-        if item.is_dir():
-            yield from sorted(p for p in item.rglob("*") if p.is_file() and p.name.endswith((".jsonl", ".json", ".jsonl.gz")) and not p.name.startswith("."))
-        else:
-            yield item
-
-
 def read(inputs: list[Path], options: ImportOptions) -> Iterator[dict[str, Any] | Reject]:
     """Records from doccano exports (JSONL, or a JSON array), one per line."""
     reg = load_registry()
-    for path in _files(inputs):
+    for path, _root in walk_files(inputs, (".jsonl", ".json", ".jsonl.gz")):
         try:
             for where, item in _lines(path):
                 if isinstance(item, InvalidLineError):

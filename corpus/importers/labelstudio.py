@@ -24,7 +24,7 @@ from ..merge import assemble
 from ..record import stable_id
 from ..registry import LAYERS, AttrSpec, Registry, load_registry
 from ..validate import check_record
-from . import ImportOptions
+from . import ImportOptions, walk_files
 
 __all__ = [
     "LABELS",
@@ -291,18 +291,10 @@ def read_tasks(path: Path) -> list[Any]:
     return data if isinstance(data, list) else [data]
 
 
-def _files(inputs: list[Path]) -> Iterator[Path]:
-    for item in inputs:
-        if item.is_dir():
-            yield from sorted(p for p in item.rglob("*") if p.is_file() and p.suffix.lower() in (".json", ".jsonl") and not p.name.startswith("."))
-        else:
-            yield item
-
-
 def read(inputs: list[Path], options: ImportOptions) -> Iterator[dict[str, Any] | Reject]:
     """Records from Label Studio JSON exports (files or directories of .json/.jsonl), one per task."""
     reg = load_registry()
-    for path in _files(inputs):
+    for path, _root in walk_files(inputs, (".json", ".jsonl")):
         try:
             tasks = read_tasks(path)
         except (OSError, ValueError) as exc:
