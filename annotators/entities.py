@@ -31,11 +31,12 @@ DATA = Path(__file__).parent / "data"
 # Labels whose names never end in a bare number ("Somerset 4" is a team and its score); product,
 # event and law names may ("Windows 95", "Apollo 11"), and organisations only outside score lines.
 NO_TRAILING_NUMBER = frozenset({"PERSON", "GPE", "NORP"})
-# Labels whose names never end in a lower-case word ("Rafah city" is the city Rafah).
-NO_TRAILING_LOWER = frozenset({"PERSON", "GPE", "NORP"})
+# Labels whose names never end in lower-case words ("Rafah city" is the city Rafah, "PAP news agency" the agency PAP).
+NO_TRAILING_LOWER = frozenset({"PERSON", "GPE", "NORP", "ORG"})
 PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "du", "la", "le", "al", "el", "bin", "ibn", "ben", "y"})
 # Name heads that are also surnames: a PERSON ending in one stays a person ("Margaret Court").
 SURNAME_HEADS = frozenset({"Court", "Post", "Church", "Times", "Herald", "Board", "Bank", "Union", "Office"})
+BRACKETS = frozenset({"(", ")", "[", "]"})
 DASHES = frozenset({"-", "--", "—", "–", "---"})
 FIXTURE_WORDS = frozenset({"v", "v.", "vs", "vs.", "versus"})
 RUN_BREAKS = FIXTURE_WORDS | {"at", "and", "or"}
@@ -233,7 +234,7 @@ class _DocRules:
         pieces = []
         start = e.start
         for i in range(e.start, e.end):
-            if "\n" in self.words[i] or self._spaced_dash(i):
+            if "\n" in self.words[i] or self._spaced_dash(i) or self.words[i] in BRACKETS:
                 pieces.append((start, i))
                 start = i + 1
         pieces.append((start, e.end))
@@ -270,8 +271,13 @@ class _DocRules:
                 t -= 1
             elif t - s >= 3 and _NUMBER.match(w) and words[t - 2] in DASHES and _NUMBER.match(words[t - 3]):
                 t -= 3  # a score after a team: "the Kansas City Royals 4-0"
-            elif label in NO_TRAILING_LOWER and w.isalpha() and w.islower() and t - 1 > s and self.ws[t - 2] and self._capital(t - 2):
-                t -= 1
+            elif label in NO_TRAILING_LOWER and w.isalpha() and w.islower():
+                j = t - 1  # "Rafah city", "PAP news agency": a common noun after the name
+                while j > s and words[j - 1].isalpha() and words[j - 1].islower():
+                    j -= 1
+                if j > s and self.ws[j - 1] and self._capital(j - 1):
+                    t = j
+                break
             else:
                 break
         return s, t
@@ -569,8 +575,12 @@ class _DocRules:
                     if k in self.caps and not (b - a <= 3 and (a == s or _NUMBER.match(self.words[a - 1]))):
                         continue
                     out.append(self._team(a, b))
-            elif k in self.fixtures and len(runs) == 2 and runs[0][0] == s and runs[1][1] == e and runs[1][0] - runs[0][1] == 1 and self.lower[runs[0][1]] in FIXTURE_WORDS:
-                out.extend(self._team(a, b, trust_model=False) for a, b in runs)
+            else:  # "Bolton v Chelsea", "May 18 v Worcestershire": the names on either side of "v" are teams
+                for a, b in runs:
+                    before = a > s and self.lower[a - 1] in FIXTURE_WORDS
+                    after = b < e and self.lower[b] in FIXTURE_WORDS and b + 1 < e and self._capital(b + 1)
+                    if before or after:
+                        out.append(self._team(a, b, trust_model=False))
         return out
 
     def _name_runs(self, s: int, e: int) -> list[tuple[int, int]]:
