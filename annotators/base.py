@@ -60,7 +60,7 @@ class LayerWriter:
         self.layer = layer
         self._spans: dict[tuple[int, int, str], dict[str, Any]] = {}
         self._spacy: list[Span] = []
-        self._relations: list[dict[str, Any]] = []
+        self._relations: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
         self._relation_keys: set[tuple[Any, ...]] = set()
 
     def add(self, span: Span, label: str, attrs: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -83,11 +83,11 @@ class LayerWriter:
         key = (label, head["start"], head["end"], head["label"], child["start"], child["end"], child["label"])
         if key not in self._relation_keys:
             self._relation_keys.add(key)
-            self._relations.append((label, head, child))  # type: ignore[arg-type]
+            self._relations.append((label, head, child))
 
     def write(self) -> LayerResult:
         spans = sorted(self._spans.values(), key=lambda s: (s["start"], s["end"], s["label"]))
-        relations = [make_relation(label, head, child) for label, head, child in self._relations]  # type: ignore[misc]
+        relations = [make_relation(label, head, child) for label, head, child in self._relations]
         relations.sort(key=lambda r: (r["head_span"]["start"], r["label"], r["child_span"]["start"]))
         result = LayerResult(spans=spans, relations=relations)
         annotations_of(self.doc)[self.layer] = result

@@ -10,7 +10,7 @@ stances (holder-polarity-target triplets and holder+polarity pairs).
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any

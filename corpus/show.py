@@ -217,7 +217,7 @@ def _relation_tables(n: int, text: str, spans: list[dict[str, Any]], relations: 
             continue  # a malformed relation is reported by check_record above the text
 
     def refs(span: dict[str, Any], label: str) -> str:
-        found = children.get(span_key(span), {}).get(label) or [None]
+        found: list[dict[str, Any] | None] = [*children.get(span_key(span), {}).get(label, [])] or [None]
         return "; ".join(_span_ref(n, text, c, index) for c in found)
 
     def rows(label: str) -> list[dict[str, Any]]:
@@ -267,11 +267,11 @@ def render_article(record: dict[str, Any], n: int, summary: Summary | None = Non
     summary = summary if summary is not None else Summary()
     summary.records += 1
     problems = [str(p) for p in check_record(record)]
-    meta = record.get("meta") if isinstance(record.get("meta"), dict) else {}
+    meta: dict[str, Any] = record["meta"] if isinstance(record.get("meta"), dict) else {}
     rid = meta.get("id") or f"record {n}"
     text = record.get("text")
-    spans_in = record.get("spans") if isinstance(record.get("spans"), list) else []
-    relations = record.get("relations") if isinstance(record.get("relations"), list) else []
+    spans_in: list[Any] = record["spans"] if isinstance(record.get("spans"), list) else []
+    relations: list[Any] = record["relations"] if isinstance(record.get("relations"), list) else []
     body = ""
     layer_counts: Counter[str] = Counter()
     if isinstance(text, str) and text:

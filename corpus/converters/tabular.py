@@ -124,10 +124,10 @@ def _rows(path: Path, source: str) -> Iterator[tuple[str, Any] | Reject]:
     else:
         errors: list[InvalidLineError] = []
         try:
-            for line in iter_lines(str(path), skip_invalid=True, errors=errors):
+            for parsed in iter_lines(str(path), skip_invalid=True, errors=errors):
                 while errors:
                     yield _line_reject(source, errors.pop(0))
-                yield f"line{line.lineno}", line.record
+                yield f"line{parsed.lineno}", parsed.record
         except (OSError, EOFError) as exc:  # not gzip, or a gzip cut short
             yield Reject(source, "E053", CODES["E053"].format(source=source, cause=f"cannot read: {exc}"))
         for err in errors:

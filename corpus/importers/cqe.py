@@ -165,13 +165,13 @@ def _item_record(item: Any, source: str, set_name: str, index: int) -> dict[str,
             attrs["approximator"] = g.approximator
         stat = index_.span(*at, "STATISTIC", attrs)
         spans[(stat["start"], stat["end"], "STATISTIC")] = stat
-        found = []
+        concepts_found: list[str] = []
         for concept, cat in concept_at.get(i, []):
             key = (cat[0], cat[1], "CONCEPT")
             span = spans.setdefault(key, index_.span(*cat, "CONCEPT"))
             relations.append(make_relation("CONCEPT", stat, span))
-            found.append(concept)
-        entry["concepts_located"] = found
+            concepts_found.append(concept)
+        entry["concepts_located"] = concepts_found
     record = new_record(
         text,
         source=source,

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
 
 from corpus.converters import ConvertOptions, Reject, convert_paths
 from corpus.validate import check_record
