@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: corpus test setup clean
+.PHONY: corpus test setup lint clean
 
 corpus: $(STAMP)
 	$(BIN)/corpus build seeds/ -o build --group-by paragraph
@@ -16,6 +16,11 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 setup: $(STAMP)
+
+lint: $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m mypy -p corpus -p annotators
+	$(BIN)/python -m ruff check corpus annotators scripts tests
 
 $(STAMP): pyproject.toml requirements/model.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; run: make PYTHON=/path/to/python3.11 $(MAKECMDGOALS)"; exit 1; }
