@@ -41,6 +41,9 @@ __all__ = [
 SCHEMA_VERSION = "1"
 INPUT_KEYS = ("text",)
 TASK_KEYS = ("spans", "relations", "label", "options")
+# Keys Prodigy leaves out of its hashes (its IGNORE_HASH_KEYS): they say how a task was made or
+# answered, not what it is.
+IGNORE_KEYS = frozenset(("score", "rank", "model", "source", "pattern", "priority", "path", "_view_id", "_session_id", "_annotator_id", "answer"))
 
 
 def stable_id(*parts: str) -> str:
@@ -182,11 +185,19 @@ def new_record(
     return set_hashes(record)
 
 
+def _without_ignored(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_ignored(v) for k, v in value.items() if k not in IGNORE_KEYS}
+    if isinstance(value, list):
+        return [_without_ignored(v) for v in value]
+    return value
+
+
 def _hash_values(record: dict[str, Any], keys: Sequence[str], prefix: str = "") -> int:
     parts = [prefix] if prefix else []
     for key in keys:
         if key in record:
-            parts.append(json.dumps(record[key], sort_keys=True, ensure_ascii=False, separators=(",", ":")))
+            parts.append(json.dumps(_without_ignored(record[key]), sort_keys=True, ensure_ascii=False, separators=(",", ":")))
     return int(_murmur("".join(parts)))
 
 

@@ -138,3 +138,16 @@ def test_record_doc_from_record_refuses_tokens_that_do_not_rebuild_the_text() ->
     with pytest.raises(CorpusError) as info:
         doc_from_record(spacy.blank("en").vocab, record)
     assert info.value.code == "E021"
+
+
+def test_record_hashes_ignore_how_a_span_was_made_but_not_what_it_is() -> None:
+    rec = new_record("Ada Lovelace wrote notes.", source="test")
+    rec["spans"] = [TokenIndex(rec["text"], rec["tokens"]).span(0, 12, "PERSON")]
+    set_hashes(rec)
+    base = (rec["_input_hash"], rec["_task_hash"])
+    rec["spans"][0]["source"] = "en_core_web_sm"  # provenance: Prodigy leaves it out of the hash
+    rec["answer"] = "reject"
+    assert (set_hashes(rec)["_input_hash"], rec["_task_hash"]) == base
+    rec["spans"][0]["label"] = "ORG"
+    assert set_hashes(rec)["_task_hash"] != base[1]
+    assert rec["_input_hash"] == base[0]
