@@ -196,7 +196,7 @@ class _DocRules:
             elif w.isalpha():
                 words += 1
                 lowers += w.islower() and w not in FIXTURE_WORDS
-        return nums >= 2 and lowers * 4 <= nums + words and any(_NUMBER.match(self.words[i + 1]) and self._capital(i) for i in range(s, e - 1))
+        return nums >= 2 and lowers * 4 <= nums + words
 
     def _capital(self, i: int) -> bool:
         w = self.words[i]
@@ -568,6 +568,8 @@ class _DocRules:
                 for a, b in runs:
                     if k not in self.caps and self._athlete(a, b, s, e):
                         out.append(_Ent(a, b, "PERSON", 2, self.name_of(a, b)))
+                        if b + 2 < e and self.words[b] == "(" and (self.lower[b + 1],) in self.a.countries:
+                            out.append(_Ent(b + 1, b + 2, "GPE", 2, self.a.gazetteer_names[(self.lower[b + 1],)]))
                         continue
                     if b == e or not _NUMBER.match(self.words[b]) or (a > s and self.words[a - 1] == "("):
                         continue

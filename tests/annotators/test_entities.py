@@ -79,6 +79,13 @@ CASES: list[tuple[str, list[Ent], list[Ent]]] = [
     ("Leicestershire 22 points, Somerset 4.", [("Leicestershire", "ORG"), ("Somerset", "ORG")], [("Somerset 4", "PERSON")]),
     ("Swansea 49 Cardiff 23", [("Swansea", "ORG"), ("Cardiff", "ORG")], []),
     ("Bolton v Chelsea", [("Bolton", "ORG"), ("Chelsea", "ORG")], []),
+    ("May 18 v Worcestershire", [("Worcestershire", "ORG")], []),
+    # competitors in results lists: a country in brackets after the name, or a rank before it
+    ("3. Vasily Kaptyukh ( Belarus ) 66.24", [("Vasily Kaptyukh", "PERSON"), ("Belarus", "GPE")], []),
+    ("Sandrine Testud ( France ) beat Ines Gorrochategui ( Argentina ) 4-6 6-2 6-1", [("Ines Gorrochategui", "PERSON"), ("Argentina", "GPE")], []),
+    # a name's head word decides: clubs and companies are organisations
+    ("Manchester United beat Chelsea 2-1 at Old Trafford on Saturday.", [("Manchester United", "ORG")], [("Manchester United", "PERSON")]),
+    ("The PAP news agency said the minister would visit Belgrade.", [("PAP", "ORG")], [("PAP news agency", "ORG")]),
     # initials make a person; an abbreviation does not
     ("W. Athey made 111 before lunch.", [("W. Athey", "PERSON")], []),
     ("U.S. President Bill Clinton signed the bill on Friday.", [("U.S.", "GPE"), ("Bill Clinton", "PERSON")], [("U.S. President", "PERSON")]),
