@@ -40,7 +40,6 @@ BRACKETS = frozenset({"(", ")", "[", "]"})
 DASHES = frozenset({"-", "--", "—", "–", "---"})
 FIXTURE_WORDS = frozenset({"v", "v.", "vs", "vs.", "versus"})
 RUN_BREAKS = FIXTURE_WORDS | {"at", "and", "or"}
-STRIP_THE = False
 MAX_NAME = 6  # longest name (in tokens) looked up in the gazetteer and the document's lexicon
 
 _NUMBER = re.compile(r"^[+-]?(\d+([.,:/-]\d+)*|\.\d+)(st|nd|rd|th|=)?$")
@@ -69,8 +68,8 @@ class _Ent:
     name: str | None = None
 
 
-def _load_gazetteer(nlp: Language) -> tuple[dict[tuple[str, ...], str], dict[tuple[str, ...], str], frozenset[str], frozenset[tuple[str, ...]]]:
-    data = json.loads((DATA / "entities_gazetteer.json").read_text(encoding="utf-8"))
+def _load_gazetteer(nlp: Language, data: dict[str, Any]) -> tuple[dict[tuple[str, ...], str], dict[tuple[str, ...], str], frozenset[str], frozenset[tuple[str, ...]]]:
+    """Gazetteer keys are lower-case token tuples, tokenized as documents are ("bosnia", "-", "herzegovina")."""
     labels: dict[tuple[str, ...], str] = {}
     names: dict[tuple[str, ...], str] = {}
     for label in ("NORP", "LOC", "GPE"):  # GPE last: a name in two lists is a place
@@ -83,6 +82,7 @@ def _load_gazetteer(nlp: Language) -> tuple[dict[tuple[str, ...], str], dict[tup
 
 
 def _load_titles(nlp: Language) -> frozenset[tuple[str, ...]]:
+    """Titles as lower-case token tuples ("prime", "minister")."""
     lines = [line.strip() for line in (DATA / "entities_titles.txt").read_text(encoding="utf-8").splitlines()]
     entries = [line for line in lines if line and not line.startswith("#")]
     # as the tokenizer splits them ("vice-president") and as words ("mr.", which it splits in lower case)
@@ -98,9 +98,9 @@ class EntityAnnotator:
     def __init__(self, nlp: Language, name: str, rules: bool = True) -> None:
         self.name = name
         self.rules = rules
-        self.gazetteer, self.gazetteer_names, self.agencies, self.countries = _load_gazetteer(nlp)
-        self.titles = _load_titles(nlp)
         data = json.loads((DATA / "entities_gazetteer.json").read_text(encoding="utf-8"))
+        self.gazetteer, self.gazetteer_names, self.agencies, self.countries = _load_gazetteer(nlp, data)
+        self.titles = _load_titles(nlp)
         self.heads = {word: label for label, words in data["heads"].items() for word in words}
         self.club_firsts = frozenset(data["club_firsts"])
         self.title_words = frozenset(w for t in self.titles for w in t)
@@ -249,15 +249,15 @@ class _DocRules:
         return self.words[i] in DASHES and i > 0 and self.ws[i - 1] and self.ws[i]
 
     def _trim(self, s: int, t: int, label: str) -> tuple[int, int]:
-        doc, words = self.doc, self.words
+        """Drop edge tokens no name holds: punctuation, possessives, scores, trailing common nouns.
+
+        A leading determiner is left as the model decided: OntoNotes and GUM keep it in names written
+        with it ("the United States"), CoNLL drops it, and no rule can please both."""
+        words = self.words
         tabular = self.line_of[s] in self.table if s < t else False
         while s < t:
             w = words[s]
             if self.punct[s] or w.isspace() or (w in DASHES):
-                s += 1
-            elif STRIP_THE and (w == "the" or (w == "The" and label != "WORK_OF_ART" and (s == 0 or self.sent_start[s] or not self._capital(s - 1) and self.punct[s - 1] or "\n" in words[s - 1]))):
-                if tuple(self.lower[s:t]) in self.a.gazetteer:
-                    break  # "The Hague"
                 s += 1
             elif _NUMBER.match(w) and label != "PRODUCT":
                 s += 1
