@@ -544,7 +544,8 @@ class _DocRules:
                 while j < self.n and _INITIAL.match(words[j]):
                     j += 1
                 if (j < self.n and words[j][:1].isupper() and words[j][1:].islower() and words[j].isalpha()
-                        and (self.lower[j],) not in self.a.gazetteer and self.lower[j] not in self.a.title_words):
+                        and (self.lower[j],) not in self.a.gazetteer and self.lower[j] not in self.a.title_words
+                        and not self.sent_start[j] and self.lower[j] not in self.lowercase):  # not "vitamin D. Researchers"
                     k = j + 1  # "L. Ron Hubbard"
                     while k < self.n and k - j < 3 and self.words[k].istitle() and self.words[k].isalpha() and self.line_of[k] == self.line_of[j]:
                         k += 1

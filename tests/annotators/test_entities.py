@@ -88,6 +88,7 @@ CASES: list[tuple[str, list[Ent], list[Ent]]] = [
     ("The PAP news agency said the minister would visit Belgrade.", [("PAP", "ORG")], [("PAP news agency", "ORG")]),
     # initials make a person; an abbreviation does not
     ("W. Athey made 111 before lunch.", [("W. Athey", "PERSON")], []),
+    ("Patients lacked vitamin D. Researchers said researchers were surprised.", [], [("D. Researchers", "PERSON")]),
     ("U.S. President Bill Clinton signed the bill on Friday.", [("U.S.", "GPE"), ("Bill Clinton", "PERSON")], [("U.S. President", "PERSON")]),
     # trimming: no possessive, no lower-case noun after a place
     ("Israel said a major offensive in Rafah city was planned.", [("Rafah", "GPE")], [("Rafah city", "GPE")]),
