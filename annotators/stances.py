@@ -139,7 +139,9 @@ class StanceAnnotator:
         self.matcher = Matcher(nlp.vocab)
         verbs = sorted(set(self.verbs) | set(self.verb_preps) | set(self.eval_verb) | self.labelling | self.complaint)
         self.matcher.add("VERB", [[{"LEMMA": {"IN": verbs}, "POS": "VERB"}]])
+        self.agents: dict[str, str] = {w: pol for pol, ws in lex["agent_nouns"].items() for w in ws}
         self.matcher.add("NOUN", [[{"LEMMA": {"IN": sorted(set(self.nouns) | set(self.eval_noun))}, "POS": "NOUN"}]])
+        self.matcher.add("AGENT", [[{"LEMMA": {"IN": sorted(self.agents)}, "POS": "NOUN"}]])
         adjs = sorted(set(self.eval_adj) | set(self.adj_preps))
         self.matcher.add("ADJ", [[{"LOWER": {"IN": adjs}, "POS": {"IN": ["ADJ", "VERB"]}}]])
 
@@ -180,6 +182,8 @@ class StanceAnnotator:
                 found = self._from_verb(doc, ctx, tok)
             elif kind == "NOUN":
                 found = self._from_noun(doc, ctx, tok)
+            elif kind == "AGENT":
+                found = self._from_agent(doc, ctx, tok)
             else:
                 found = self._from_adj(doc, ctx, tok)
             out.extend(found)
@@ -189,7 +193,7 @@ class StanceAnnotator:
 
     def _from_verb(self, doc: Doc, ctx: _Context, verb: Token) -> list[Stance]:
         lemma = verb.lemma_.lower()
-        if verb.dep_ in ("amod", "compound") or self._conditional(verb):
+        if verb.dep_ in ("amod", "compound") or self._conditional(verb) or _wished(verb):
             return []
         if lemma in self.eval_verb and lemma not in self.verbs:
             return self._evaluative(doc, ctx, verb, verb, self.eval_verb[lemma], (verb.i, verb.i + 1))
@@ -315,6 +319,34 @@ class StanceAnnotator:
             return []
         cue = (noun.i, prep.i + 1) if prep.i == noun.i + 1 else (noun.i, noun.i + 1)
         return self._stances(doc, ctx, cue, polarity, holder, pobj)
+
+    def _from_agent(self, doc: Doc, ctx: _Context, noun: Token) -> list[Stance]:
+        """ "Matt Gaetz, a Trump supporter", "X is a fierce critic of Y", "Trump ally Lindsey
+        Graham": the noun's referent (a named entity) holds the position on its complement."""
+        target = None
+        prep = next((c for c in noun.rights if c.dep_ == "prep" and c.lower_ == "of"), None)
+        if prep is not None:
+            target = next((g for g in prep.children if g.dep_ == "pobj"), None)
+        if target is None:
+            target = next((c for c in noun.lefts if c.dep_ in ("compound", "poss") and ctx.entity(c, NAMED) is not None), None)
+        if target is None or target.i == noun.i:
+            return []
+        holder: dict[str, Any] | None = None
+        if noun.dep_ in ("appos", "compound"):
+            holder = ctx.entity(noun.head)  # "Gaetz, a Trump supporter"; "Trump ally Lindsey Graham"
+        elif noun.dep_ == "attr" and noun.head.lemma_ == "be" and not self._conditional(noun.head):
+            subj = _subject(noun.head)
+            holder = (ctx.entity(subj) or ctx.source_at.get(subj.i)) if subj is not None else None
+        else:
+            holder = next((ctx.entity(c) for c in noun.children if c.dep_ == "appos" and ctx.entity(c) is not None), None)
+        if holder is None or holder["token_start"] <= target.i <= holder["token_end"]:
+            return []
+        polarity = self.agents[noun.lemma_.lower()]
+        if noun.dep_ == "attr":
+            polarity = self._modify(noun.head, polarity, noun)
+            if polarity == "neutral":
+                return []
+        return self._stances(doc, ctx, (noun.i, noun.i + 1), polarity, holder, target)
 
     def _from_adj(self, doc: Doc, ctx: _Context, adj: Token) -> list[Stance]:
         low = adj.lower_
@@ -474,8 +506,13 @@ class StanceAnnotator:
         its modifiers and an "of" complement ("forced displacement of Palestinians"), without
         determiners, possessors and further attachments ("in Rafah city")."""
         ent = ctx.entity(root, NAMED)
+        if ent is None and root.pos_ == "NOUN":
+            # "praised Biden's leadership", "vote against Lynch's confirmation": a position on
+            # what a named agent did or has is a position on that agent
+            owner = next((c for c in root.lefts if c.dep_ == "poss"), None)
+            ent = ctx.entity(owner, HOLDER_LABELS) if owner is not None else None
         if ent is not None and rng[0] <= ent["token_start"] and ent["token_end"] < rng[1]:
-            return str((ent.get("attrs") or {}).get("name") or doc[ent["token_start"]:ent["token_end"] + 1].text)
+            return _entity_name(doc, ent)
         lo, hi = rng
         if root.pos_ in ("NOUN", "PROPN", "NUM"):
             hi = min(hi, root.i + 1)
@@ -514,6 +551,12 @@ def _subject(verb: Token) -> Token | None:
             continue
         return None
     return None
+
+
+def _wished(verb: Token) -> bool:
+    """An infinitive with a subject of its own ("asked Ukraine to investigate Y", "for X to be
+    approved by Z") is someone's wish, not its subject's position."""
+    return any(c.tag_ == "TO" for c in verb.children) and any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
 
 
 def _form(verb: Token) -> str:
@@ -593,3 +636,8 @@ def _in_question(tok: Token) -> bool:
 
 def _overlaps(x: tuple[int, int], y: tuple[int, int]) -> bool:
     return x[0] < y[1] and y[0] < x[1]
+
+
+def _entity_name(doc: Doc, ent: dict[str, Any]) -> str:
+    """The entity's canonical name (the entities layer's attrs.name), else its text."""
+    return str((ent.get("attrs") or {}).get("name") or doc[ent["token_start"]:ent["token_end"] + 1].text)

@@ -86,6 +86,16 @@ CASES: list[tuple[str, list[tuple[str, str, str]]]] = [
     ("Senator Adam Schiff called the letter “deeply irresponsible.”", [("Adam Schiff", "against", "letter")]),
     ("Senator Ted Cruz took aim at Mitch McConnell.", [("Ted Cruz", "against", "Mitch McConnell")]),
     ("The Kremlin rejected any forced displacement of civilians in the region.", [("Kremlin", "against", "forced displacement of civilians")]),
+    # a position on what a named agent did or has is a position on that agent
+    ("Angela Merkel praised Emmanuel Macron's leadership.", [("Angela Merkel", "favor", "Emmanuel Macron")]),
+    ("Senator Ted Cruz voted against Loretta Lynch's confirmation.", [("Ted Cruz", "against", "Loretta Lynch")]),
+    # news verbs of attack and support
+    ("Senator Ted Cruz attacked Mitch McConnell on Tuesday.", [("Ted Cruz", "against", "Mitch McConnell")]),
+    ("Joe Biden tore into Donald Trump at the rally.", [("Joe Biden", "against", "Donald Trump")]),
+    ("Barack Obama nominated Loretta Lynch last year.", [("Barack Obama", "favor", "Loretta Lynch")]),
+    # agent nouns: the named person the noun describes holds the position on its complement
+    ("Matt Gaetz, an outspoken Trump supporter, spoke on Monday.", [("Matt Gaetz", "favor", "Trump")]),
+    ("Lindsey Graham is a fierce critic of Barack Obama.", [("Lindsey Graham", "against", "Barack Obama")]),
     # negation and hedging: withheld support is opposition, withheld opposition is no support
     ("Senator Elizabeth Warren did not support the bill.", [("Elizabeth Warren", "against", "bill")]),
     ("Mexico did not oppose the plan.", [("Mexico", "neutral", "plan")]),
@@ -102,6 +112,10 @@ CASES: list[tuple[str, list[tuple[str, str, str]]]] = [
     ("Germany rejected it.", []),
     ("The weather was sunny and markets rose on Monday.", []),
     ("It is unnecessary to bring an umbrella.", []),
+    ("The inquiry focuses on a request for Ukraine to investigate Joe Biden.", []),
+    ("Lindsey Graham is not a critic of Barack Obama.", []),
+    ("Critics of the plan met in Paris on Monday.", []),
+    ("Israel attacked Gaza City overnight.", []),
 ]
 
 
