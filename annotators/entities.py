@@ -259,7 +259,7 @@ class _DocRules:
             w = words[s]
             if self.punct[s] or w.isspace() or (w in DASHES):
                 s += 1
-            elif _NUMBER.match(w) and label != "PRODUCT":
+            elif _NUMBER.match(w) and label != "PRODUCT" and not w[-1:].isalpha():  # "21st Century Fox" keeps its ordinal
                 s += 1
             else:
                 break
@@ -275,7 +275,8 @@ class _DocRules:
                 j = t - 1  # "Rafah city", "PAP news agency": a common noun after the name
                 while j > s and words[j - 1].isalpha() and words[j - 1].islower():
                     j -= 1
-                if j > s and self.ws[j - 1] and self._capital(j - 1):
+                kept_head = label == "ORG" and j == t - 1 and self.a.heads.get(w.capitalize()) == "ORG"  # "the Liberal party"
+                if j > s and self.ws[j - 1] and self._capital(j - 1) and not kept_head:
                     t = j
                 break
             else:
@@ -508,7 +509,9 @@ class _DocRules:
                 while start > 0 and not covered[start - 1] and self.propn[start - 1] and self._capital(start - 1) and self.line_of[start - 1] == self.line_of[i] \
                         and self.lower[start - 1] not in self.a.title_words and (self.lower[start - 1],) not in self.a.gazetteer and i - start < 3:
                     start -= 1
-                name = full if start == i else self.name_of(start, i + 1)
+                if start == i and i > 0 and self.lower[i - 1] in PARTICLES and not covered[i - 1]:
+                    start = i - 1  # "de Blasio"
+                name = full if start >= i - 1 else self.name_of(start, i + 1)
                 out.append(_Ent(start, i + 1, "PERSON", 1, name))
         return out
 
@@ -523,8 +526,9 @@ class _DocRules:
             if e.label != "PERSON" or self._in_caps(e.start):
                 continue
             s = e.start
-            while s > 0 and e.start - s < 2 and not covered[s - 1] and self.propn[s - 1] and self.words[s - 1].istitle() and not self.sent_start[s] \
-                    and self.line_of[s - 1] == self.line_of[e.start] and self.lower[s - 1] not in self.a.title_words \
+            while s > 0 and e.start - s < 2 and not covered[s - 1] and self.propn[s - 1] and self.words[s - 1].istitle() \
+                    and not self.sent_start[s] and not self.sent_start[s - 1] and self.line_of[s - 1] == self.line_of[e.start] \
+                    and self.lower[s - 1] not in self.a.title_words and self.lower[s - 1][:-1] not in self.a.title_words \
                     and (self.lower[s - 1],) not in self.a.gazetteer and self.lower[s - 1] not in self.lowercase:
                 s -= 1
             if s < e.start:

@@ -67,6 +67,7 @@ CASES: list[tuple[str, list[Ent], list[Ent]]] = [
     ("US Secretary of State Antony Blinken visited Cairo on Thursday.", [("Antony Blinken", "PERSON"), ("US", "GPE")], [("State", "ORG")]),
     ("Prime Minister Benjamin Netanyahu spoke to reporters on Sunday.", [("Benjamin Netanyahu", "PERSON")], [("Prime Minister Benjamin Netanyahu", "PERSON")]),
     ("Mr. Tedeschi also told the court that the case was closed.", [("Tedeschi", "PERSON")], [("Mr. Tedeschi", "PERSON")]),
+    ("The shortlist named Senators Kamala Harris and Elizabeth Warren on Monday.", [("Kamala Harris", "PERSON")], [("Senators Kamala Harris", "PERSON")]),
     # a later short mention is the same PERSON, whatever the model called it
     ("Michael Jordan scored 30 points on Friday. Jordan later said he was tired.", [("Jordan", "PERSON")], [("Jordan", "GPE")]),
     # all-caps headlines: names the story writes in mixed case, then the gazetteer
@@ -137,6 +138,11 @@ def test_entities_short_mentions_share_the_full_name(nlp: Any) -> None:
     doc = nlp("Antony Blinken arrived in Cairo on Tuesday.\nBlinken said the talks would go on.")
     assert names(doc)["Blinken"] == {"Antony Blinken"}
     assert names(doc)["Antony Blinken"] == {"Antony Blinken"}
+
+
+def test_entities_surname_keeps_its_particle(nlp: Any) -> None:
+    doc = nlp("New York Mayor Bill de Blasio spoke on Monday. Polls showed little support for de Blasio.")
+    assert names(doc).get("de Blasio") == {"Bill de Blasio"}
 
 
 def test_entities_caps_mention_takes_the_mixed_case_name(nlp: Any) -> None:
