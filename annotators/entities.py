@@ -228,9 +228,14 @@ class _DocRules:
         return self._resolve(ents)
 
     def _clean(self, e: _Ent) -> list[_Ent]:
-        """Split a named entity at line breaks and spaced dashes, then trim what no name holds."""
+        """Split a named entity at line breaks, brackets and spaced dashes, then trim what no name
+        holds; a date or number is only split at line breaks."""
         if e.label not in NAMED:
-            return [e]
+            if not any("\n" in w for w in self.words[e.start:e.end]):
+                return [e]
+            cuts = [e.start - 1] + [i for i in range(e.start, e.end) if "\n" in self.words[i]] + [e.end]
+            parts = [(a + 1, b) for a, b in zip(cuts, cuts[1:])]
+            return [_Ent(a, b, e.label, e.prio) for a, b in parts if a < b and not self.words[a].isspace() and not self.words[b - 1].isspace()]
         pieces = []
         start = e.start
         for i in range(e.start, e.end):

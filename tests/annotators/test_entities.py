@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from corpus.record import new_record
 from corpus.validate import check_record
@@ -251,3 +253,20 @@ def test_entities_rules_beat_the_model_on_conllpp_dev() -> None:
     f_base = evaluate(gold, base, layers=["entities"], label_map="conll")["entities"]["f1"]
     f_full = evaluate(gold, full, layers=["entities"], label_map="conll")["entities"]["f1"]
     assert f_full - f_base >= 0.05, (f_base, f_full)
+
+
+_WORDS = ["LONDON", "Paris", "v", "(", ")", "AP", "—", "-", "W.", "Smith", "de", "Blasio", "Mr.", "12", "4-6", "the",
+          "Prime", "Minister", "said", "\n", "United", "Inc", "3.", "Belarus", "'s", ",", "RESULTS", "Secretary", "of", "State"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=30))
+def test_entities_any_text_gives_valid_spans(nlp: Any, words: list[str]) -> None:
+    text = " ".join(words).strip() or "x"
+    doc = nlp(text)
+    spans = layer(doc)
+    for s in spans:
+        piece = text[s["start"]:s["end"]]
+        assert piece and piece == piece.strip() and "\n" not in piece
+    for a, b in zip(spans, spans[1:]):
+        assert a["end"] <= b["start"]
