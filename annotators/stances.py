@@ -76,6 +76,7 @@ class _Context:
                 if s["label"] in NAMED:
                     for i in range(s["token_start"], s["token_end"] + 1):
                         self.entity_at[i] = s
+        self.subjects: list[tuple[int, dict[str, Any]]] | None = None
         self.source_at: dict[int, dict[str, Any]] = {}
         self.quotes: list[tuple[int, int, dict[str, Any]]] = []
         quotes = layers.get("quotes")
@@ -91,6 +92,24 @@ class _Context:
                 for i in range(src["token_start"], src["token_end"] + 1):
                     self.source_at[i] = src
             self.quotes.sort(key=lambda q: q[1] - q[0])  # innermost first
+
+    def antecedent(self, doc: Doc, pron: Token) -> dict[str, Any] | None:
+        """The last PERSON that was the subject of a clause before `pron`, in its sentence or the
+        one before it: the usual referent of a subject "he" or "she" in news prose."""
+        if self.subjects is None:
+            self.subjects = []
+            for i, s in sorted(self.entity_at.items()):
+                if s["label"] == "PERSON" and doc[i].dep_ in ("nsubj", "nsubjpass") and doc[i].head.i not in range(s["token_start"], s["token_end"] + 1):
+                    self.subjects.append((i, s))
+        sent = pron.sent
+        first = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+        best = None
+        for i, s in self.subjects:
+            if i >= pron.i:
+                break
+            if i >= first:
+                best = s
+        return best
 
     def quote_source(self, i: int) -> dict[str, Any] | None:
         for a, b, src in self.quotes:
@@ -410,6 +429,8 @@ class StanceAnnotator:
         if subj is None:
             return None
         found = ctx.entity(subj) or ctx.source_at.get(subj.i)
+        if found is not None and found["label"] == "SOURCE" and subj.lower_ in _THIRD_PERSON and not (found.get("attrs") or {}).get("name"):
+            found = None  # a pronoun source the quotes layer left unnamed: resolve it below
         if found is not None:
             if found["label"] in PLACES and _relative_who(verb):
                 return None  # "a worker from Des Moines who supports X": "who" is never a place
@@ -421,6 +442,9 @@ class StanceAnnotator:
             # "I support ...", inside Blinken's quote, is Blinken; so is "he supports" in
             # "Blinken said he supports ...": reported speech keeps its speaker as subject
             src = ctx.quote_source(verb.i) if low in self.first_person else self._reporting_source(ctx, verb)
+            if src is None and low in _THIRD_PERSON:
+                # "Cruz spoke on Friday. He blasted McConnell": the last named person who was a subject
+                return ctx.antecedent(doc, subj)
             return src
         return None
 

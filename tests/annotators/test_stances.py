@@ -96,6 +96,13 @@ CASES: list[tuple[str, list[tuple[str, str, str]]]] = [
     # agent nouns: the named person the noun describes holds the position on its complement
     ("Matt Gaetz, an outspoken Trump supporter, spoke on Monday.", [("Matt Gaetz", "favor", "Trump")]),
     ("Lindsey Graham is a fierce critic of Barack Obama.", [("Lindsey Graham", "against", "Barack Obama")]),
+    # adjectives with a preposition, position nouns carried by a verb, evaluative predicates
+    ("Senator Elizabeth Warren is furious with Mitch McConnell.", [("Elizabeth Warren", "against", "Mitch McConnell")]),
+    ("Angela Merkel said she was proud of Emmanuel Macron.", [("Angela Merkel", "favor", "Emmanuel Macron")]),
+    ("Donald Trump launched an attack on Andrew McCabe.", [("Donald Trump", "against", "Andrew McCabe")]),
+    ("Nancy Pelosi said the inquiry was a charade.", [("Nancy Pelosi", "against", "inquiry")]),
+    # a subject "he" or "she" that no quote names is the last named person who was a subject
+    ("Ted Cruz spoke in Iowa on Friday. He blasted Mitch McConnell.", [("Ted Cruz", "against", "Mitch McConnell")]),
     # negation and hedging: withheld support is opposition, withheld opposition is no support
     ("Senator Elizabeth Warren did not support the bill.", [("Elizabeth Warren", "against", "bill")]),
     ("Mexico did not oppose the plan.", [("Mexico", "neutral", "plan")]),
@@ -116,6 +123,9 @@ CASES: list[tuple[str, list[tuple[str, str, str]]]] = [
     ("Lindsey Graham is not a critic of Barack Obama.", []),
     ("Critics of the plan met in Paris on Monday.", []),
     ("Israel attacked Gaza City overnight.", []),
+    ("He blasted Mitch McConnell.", []),
+    ("The weather in Iowa was cold. She praised the farmers.", []),
+    ("Angela Merkel is proud.", []),
 ]
 
 
