@@ -169,7 +169,14 @@ class QuoteAnnotator:
         # verbs whose object can be the content when there is no clause or quotation: positions,
         # intentions, and reporting verbs other than those whose object is a thing said or written
         self.object_like = self.object | self.intent | (self.speech - self.recipient - frozenset(cues["no_object"]))
-        self.cue_lemmas = self.speech | self.clause_only | self.quote_only | self.object | self.intent
+        self.evidence = frozenset(cues["evidence"])
+        self.documents = frozenset(cues["documents"])
+        self.directive = frozenset(cues["directive"])
+        self.seem = frozenset(cues["seem"])
+        self.in_findings = frozenset(cues["in_findings"])
+        self.in_minds = frozenset(cues["in_minds"])
+        self.in_events = frozenset(cues["in_events"])
+        self.cue_lemmas = self.speech | self.clause_only | self.quote_only | self.object | self.intent | self.evidence | self.directive | self.seem
         verbs = sorted(self.cue_lemmas)
         # Cue candidates come from one vectorised pass over the token attributes (lemma and POS
         # hashes against precomputed sets): several times cheaper than a Matcher on long docs.
@@ -180,6 +187,7 @@ class QuoteAnnotator:
         self._noun_pos = np.array([strings.add("NOUN")], dtype=np.uint64)
         self._phrases = [np.array([strings.add(w) for w in phrase], dtype=np.uint64) for phrase in cues["phrases"]]
         self.not_speakers = frozenset(w.lower() for w in cues["not_speakers"])
+        self._in = strings.add("in")
 
     # -- the component -------------------------------------------------------------------------
 
@@ -226,6 +234,11 @@ class QuoteAnnotator:
             q = self._from_phrase(doc, start, end, quoted)
             if q is not None:
                 quotes.append(q)
+        for start in np.flatnonzero(lower == self._in).tolist():
+            if not quoted.inside_double(start):
+                q = self._from_in(doc, doc[start], quoted)
+                if q is not None:
+                    quotes.append(q)
         for start in nouns:
             if not quoted.inside_double(start):
                 q = self._from_noun(doc, doc[start], quoted)
@@ -254,6 +267,8 @@ class QuoteAnnotator:
 
     def _from_verb(self, doc: Doc, verb: Token, segs: list[tuple[int, int, QuoteSegment]], quoted: "_Marks", borrowed: dict[int, Token]) -> _Quote | None:
         lemma = verb.lemma_.lower()
+        if lemma in self.seem:
+            return self._from_seem(doc, verb, quoted)
         subject = borrowed.get(verb.i) or _subject(verb)
         if subject is None and verb.tag_ == "VB" and verb.dep_ == "ROOT" and not any(c.dep_ == "aux" for c in verb.children):
             return None  # an imperative ("Imagine that ...", "Say Mexico ..."): nobody reports anything
@@ -277,7 +292,17 @@ class QuoteAnnotator:
         if content is None and lemma in self.object_like and self._agentive(subject):
             content = self._object_content(doc, verb, lemma)
             if content is not None:
+                content = quoted.clip(self._infinitive_tail(doc, verb, content), verb.i)
+        if content is None and lemma in self.evidence and self._document(subject):
+            content = _findings_content(doc, verb)  # "a poll shows [Clinton ahead by 3 points]"
+            if content is not None:
                 content = quoted.clip(content, verb.i)
+        if content is None and lemma in self.directive and subject is not None:
+            content = _directive_content(doc, verb)
+            if content is not None:
+                content = quoted.clip(self._infinitive_tail(doc, verb, content), verb.i)
+        if content is None and (lemma in self.speech or lemma in self.object) and subject is not None and subject.lower_ not in _GENERIC_SUBJECTS:
+            content = _wh_object(verb)
         if content is None:
             return None
         content = quoted.widen(content, verb.i)
@@ -310,7 +335,79 @@ class QuoteAnnotator:
             return True
         if subject.pos_ == "PRON":
             return subject.lower_ in ("he", "she", "they", "we")
-        return subject.lemma_.lower() in self.agents or subject.lower_ in self.agents
+        if subject.lemma_.lower() in self.agents or subject.lower_ in self.agents:
+            return True
+        # "His former partner, Lawrence Cummings, called ...": a named person in apposition
+        return any(t.ent_type_ == "PERSON" and t.dep_ == "appos" for t in subject.subtree)
+
+    def _from_seem(self, doc: Doc, verb: Token, quoted: "_Marks") -> _Quote | None:
+        """ "the plan seems [to be failing]", "drawing on equity seems [too risky]": a perception
+        with no source in the text; PolNeAR takes the subject and the predicate as the content,
+        in two pieces around the cue. A dummy "it" ("It seems to rain") reports nothing."""
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "csubj")), None)
+        pred = next((c for c in verb.rights if (c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children))
+                     or c.dep_ in ("acomp", "oprd")), None)
+        if subject is None or pred is None or subject.lower_ in ("it", "there", "this", "that") or subject.tag_ == "EX":
+            return None
+        head = (subject.left_edge.i, subject.right_edge.i + 1) if subject.tag_ not in ("WDT", "WP") else (subject.i, subject.i + 1)
+        tail = quoted.clip((pred.left_edge.i, pred.right_edge.i + 1), verb.i)
+        head = quoted.clip(head, verb.i)
+        if tail is None or head is None:
+            return None
+        pieces = [p for p in (_trim(doc, *head), quoted.trim(doc, *tail)) if p is not None]
+        if len(pieces) != 2 or not (pieces[0][1] <= verb.i < pieces[1][0]):
+            return None
+        return _Quote(pieces, self._cue_span(doc, verb, pieces[1]), None, verb.i, None)
+
+    def _from_in(self, doc: Doc, prep: Token, quoted: "_Marks") -> _Quote | None:
+        """ "In the latest poll, Clinton led by 5 points", "safe in his eyes": a poll or study, or
+        someone's view, is the source of the clause the phrase modifies; cue "in". A clause whose
+        own verb is a cue ("In a statement, he said") is that verb's."""
+        pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        if pobj is None or prep.dep_ != "prep":
+            return None
+        lemma = pobj.lemma_.lower()
+        if lemma in self.in_minds:
+            if not any(c.dep_ == "poss" for c in pobj.children):
+                return None
+        elif lemma not in self.in_findings:
+            return None
+        head = prep.head
+        while head.pos_ not in ("VERB", "AUX") and head.dep_ != "ROOT" and head.head.i != head.i:
+            head = head.head
+        if any(t.lemma_.lower() in self.cue_lemmas and t.pos_ == "VERB" for t in head.subtree):
+            return None
+        if head.lemma_.lower() in self.in_events or any(c.dep_ in ("auxpass", "nsubjpass") for c in head.children):
+            return None  # "the results were published in the survey": an event about it, not its finding
+        q = self._from_phrase(doc, prep.i, prep.i + 1, quoted)
+        if q is None or not any(t.dep_ in _SUBJECTS for t in doc[q.content[0][0]:q.content[0][1]]):
+            return None
+        return q
+
+    def _infinitive_tail(self, doc: Doc, verb: Token, content: tuple[int, int]) -> tuple[int, int]:
+        """ "vowed [to cut taxes, grow jobs and create ...]": bare verbs the parser conjoined to the
+        cue rather than to the infinitive carry the infinitive on; a finite verb ("and left") or
+        another cue does not."""
+        a, b = content
+        if not any(t.dep_ == "aux" and t.lower_ == "to" for t in doc[a:b]):
+            return content
+        for c in verb.rights:
+            if c.i < b:
+                continue
+            if c.is_punct or c.dep_ == "cc":
+                continue
+            if (c.dep_ not in ("conj", "dep") or c.tag_ != "VB" or c.lemma_.lower() in self.cue_lemmas
+                    or any(x.dep_ in _SUBJECTS for x in c.children)
+                    or not all(t.is_punct or t.is_space or t.dep_ in ("cc", "preconj", "advmod") for t in doc[b:c.left_edge.i])):
+                break
+            b = c.right_edge.i + 1
+        while b > a and (doc[b - 1].is_punct and not _is_close_mark(doc[b - 1]) or doc[b - 1].dep_ == "cc"):
+            b -= 1
+        return a, b
+
+    def _document(self, subject: Token | None) -> bool:
+        """Whether a subject is a poll, study or record that can show findings ("records indicate")."""
+        return subject is not None and subject.pos_ in ("NOUN", "PROPN") and subject.lemma_.lower() in self.documents
 
     def _object_content(self, doc: Doc, verb: Token, lemma: str) -> tuple[int, int] | None:
         """What a verb of evaluation or intent is about: its object and complements ("called for [a
@@ -446,9 +543,18 @@ class QuoteAnnotator:
         """ "according to X": X is the source; the clause that the phrase modifies is the content."""
         prep = doc[end - 1]
         pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
-        if pobj is None or pobj.pos_ not in ("NOUN", "PROPN", "PRON"):
+        phrase: tuple[int, int] | None = None
+        if pobj is None:
+            # "according to show insiders": the parser read the source's first noun as a verb
+            pcomp = next((c for c in prep.children if c.dep_ == "pcomp"), None)
+            nouns = [t for t in pcomp.subtree if t.pos_ in ("NOUN", "PROPN")] if pcomp is not None else []
+            if pcomp is None or not nouns or pcomp.right_edge.i != nouns[-1].i:
+                return None
+            pobj, phrase = nouns[-1], (pcomp.left_edge.i, pcomp.right_edge.i + 1)
+        if pobj.pos_ not in ("NOUN", "PROPN", "PRON"):
             return None
-        phrase = _np_span(doc, pobj)
+        if phrase is None:
+            phrase = _np_span(doc, pobj)
         source = _trim_plain(doc, *phrase)
         if source is None:
             return None
@@ -456,6 +562,8 @@ class QuoteAnnotator:
         head = doc[start].head
         while head.pos_ not in ("VERB", "AUX") and head.dep_ != "ROOT" and head.head.i != head.i:
             head = head.head
+        while head.dep_ in ("ccomp", "xcomp") and head.head.pos_ in ("VERB", "AUX") and head.head.lemma_.lower() not in self.cue_lemmas:
+            head = head.head  # "X would see [incomes go up], according to Y": the whole statement
         lo, hi = head.left_edge.i, head.right_edge.i + 1
         left = _trim(doc, lo, phrase_lo) if phrase_lo > lo else None
         right = _trim(doc, phrase_hi, hi) if hi > phrase_hi else None
@@ -684,6 +792,44 @@ def _subject(verb: Token) -> Token | None:
             seen += 1
             continue
         return None
+    return None
+
+
+def _findings_content(doc: Doc, verb: Token) -> tuple[int, int] | None:
+    """What a poll or record shows: its object with the words that complete it ("shows [Clinton
+    ahead by three points]"), up to a clause of its own or a conjoined verb."""
+    rights = [c for c in verb.rights if not c.is_punct and c.dep_ not in ("cc", "conj", "advcl", "relcl", "parataxis")]
+    if not any(c.dep_ in ("dobj", "ccomp", "xcomp", "oprd") for c in rights):
+        return None
+    lo, hi = rights[0].left_edge.i, rights[0].right_edge.i + 1
+    for c in rights[1:]:
+        if c.left_edge.i != hi:
+            break
+        hi = c.right_edge.i + 1
+    if lo <= verb.i or (hi - lo == 1 and doc[lo].pos_ == "PRON"):
+        return None
+    return lo, hi
+
+
+def _directive_content(doc: Doc, verb: Token) -> tuple[int, int] | None:
+    """ "told [his advisers to find a way]", "urged [voters to turn out]": the addressee and the
+    infinitive it is told to carry out."""
+    obj = next((c for c in verb.rights if c.dep_ in ("dobj", "dative")), None)
+    if obj is None:
+        return None
+    inf = next((c for c in verb.rights if c.dep_ in ("xcomp", "ccomp") and c.i > obj.i
+                and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)), None)
+    if inf is None:
+        return None
+    return obj.left_edge.i, inf.right_edge.i + 1
+
+
+def _wh_object(verb: Token) -> tuple[int, int] | None:
+    """ "what he said", "a deal which he called a disaster": the wh-word object before the cue
+    stands for what was said."""
+    for c in verb.lefts:
+        if c.dep_ in ("dobj", "ccomp") and c.tag_ in ("WP", "WDT") and c.lower_ in ("what", "which", "whatever"):
+            return c.i, c.i + 1
     return None
 
 
