@@ -62,7 +62,10 @@ def run_local(records: Iterable[dict[str, Any]], layers: tuple[str, ...], *, wor
         return
     import multiprocessing
 
+    # forkserver: workers never inherit the parent's threads (the progress bar's) or open files;
+    # the server imports spaCy and the annotators once, so each worker only loads the model.
     ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["spacy", "annotators", "corpus.pipeline"])
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init, initargs=(layers,)) as pool:
         pending: deque[Future[list[dict[str, Any] | Reject]]] = deque()
         for batch in batched(records, batch_size):
