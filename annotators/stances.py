@@ -111,6 +111,21 @@ class _Context:
                 best = s
         return best
 
+    def titled(self, doc: Doc, titles: dict[str, str], noun: Token) -> dict[str, Any] | None:
+        """The last PERSON before `noun` written after the title that `noun` names ("President
+        Barack Obama ... the president")."""
+        want = titles[noun.lemma_.lower()]
+        best = None
+        for i, s in sorted(self.entity_at.items()):
+            if i >= noun.i:
+                break
+            if s["label"] != "PERSON" or i != s["token_start"]:
+                continue
+            for j in (i, i - 1):  # the title inside the span or just before it
+                if 0 <= j < len(doc) and titles.get(doc[j].lower_) == want:
+                    best = s
+        return best
+
     def quote_source(self, i: int) -> dict[str, Any] | None:
         for a, b, src in self.quotes:
             if a <= i < b:
@@ -155,6 +170,7 @@ class StanceAnnotator:
         self.prep_objects: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in lex["verb_prep_objects"].items()}
         self.labelling = frozenset(lex["labelling"])
         self.complaint = frozenset(lex["complaint"])
+        self.titles: dict[str, str] = {w.lower(): t for t, ws in lex["titles"].items() for w in ws}
         self.matcher = Matcher(nlp.vocab)
         verbs = sorted(set(self.verbs) | set(self.verb_preps) | set(self.eval_verb) | self.labelling | self.complaint)
         self.matcher.add("VERB", [[{"LEMMA": {"IN": verbs}, "POS": "VERB"}]])
@@ -205,6 +221,8 @@ class StanceAnnotator:
                 found = self._from_agent(doc, ctx, tok)
             else:
                 found = self._from_adj(doc, ctx, tok)
+            if not found:
+                found = self._in_quote(doc, ctx, tok)
             out.extend(found)
         return out
 
@@ -366,6 +384,41 @@ class StanceAnnotator:
             if polarity == "neutral":
                 return []
         return self._stances(doc, ctx, (noun.i, noun.i + 1), polarity, holder, target)
+
+    def _in_quote(self, doc: Doc, ctx: _Context, word: Token) -> list[Stance]:
+        """ "“McConnell is doing a terrible job,” Cruz said": a judging word in a quote is the
+        quote's source's position on each named agent of that quoted sentence (each judging word is
+        a cue of its own; a negated or hedged one takes no side)."""
+        low, lemma = word.lower_, word.lemma_.lower()
+        polarity = (self.eval_adj.get(low) if word.pos_ == "ADJ" else self.eval_noun.get(lemma) if word.pos_ == "NOUN"
+                    else self.verbs.get(lemma) if word.pos_ == "VERB" else None)
+        if polarity not in ("favor", "against"):
+            return []
+        src = ctx.quote_source(word.i)
+        if src is None or (src["label"] == "SOURCE" and doc[src["token_start"]].lower_ in self.pronouns and not (src.get("attrs") or {}).get("name")):
+            return []
+        clause = _clause(word)
+        if self._conditional(clause):
+            return []
+        found: list[Stance] = []
+        seen: set[int] = set()
+        for tok in word.sent:
+            ent = ctx.entity_at.get(tok.i)
+            if ent is None or ent["label"] not in HOLDER_LABELS or id(ent) in seen or ent is src:
+                continue
+            root = tok
+            if root.head.i != root.i and ent["token_start"] <= root.head.i <= ent["token_end"]:
+                continue  # only the entity's head word
+            if ctx.quote_source(root.i) is not src or ent["label"] in PLACES and _clause(root).i != clause.i:
+                continue  # a place is judged only in the judging word's own clause, agents in the whole sentence
+            if (src.get("attrs") or {}).get("name") == (ent.get("attrs") or {}).get("name") or src["token_start"] <= root.i <= src["token_end"]:
+                continue
+            seen.add(id(ent))
+            pol = self._modify(clause, polarity, word)
+            if pol == "neutral":
+                return []
+            found.extend(self._stances(doc, ctx, (word.i, word.i + 1), pol, src, root))
+        return found
 
     def _from_adj(self, doc: Doc, ctx: _Context, adj: Token) -> list[Stance]:
         low = adj.lower_
@@ -537,6 +590,12 @@ class StanceAnnotator:
             ent = ctx.entity(owner, HOLDER_LABELS) if owner is not None else None
         if ent is not None and rng[0] <= ent["token_start"] and ent["token_end"] < rng[1]:
             return _entity_name(doc, ent)
+        if ent is None and root.pos_ == "NOUN" and root.lemma_.lower() in self.titles and not any(
+                c.dep_ in ("prep", "relcl", "acl", "appos", "amod") for c in root.children):
+            # "the president", "the majority leader": the last person the article named with that title
+            titled = ctx.titled(doc, self.titles, root)
+            if titled is not None:
+                return _entity_name(doc, titled)
         lo, hi = rng
         if root.pos_ in ("NOUN", "PROPN", "NUM"):
             hi = min(hi, root.i + 1)
@@ -575,6 +634,16 @@ def _subject(verb: Token) -> Token | None:
             continue
         return None
     return None
+
+
+def _clause(tok: Token) -> Token:
+    """The verb of the clause `tok` is in (itself when it is one)."""
+    t = tok
+    for _ in range(12):
+        if t.pos_ in ("VERB", "AUX") and t.dep_ in ("ROOT", "ccomp", "advcl", "relcl", "parataxis", "conj", "xcomp", "csubj") or t.head.i == t.i:
+            return t
+        t = t.head
+    return t
 
 
 def _wished(verb: Token) -> bool:

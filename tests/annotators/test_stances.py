@@ -103,6 +103,9 @@ CASES: list[tuple[str, list[tuple[str, str, str]]]] = [
     ("Nancy Pelosi said the inquiry was a charade.", [("Nancy Pelosi", "against", "inquiry")]),
     # a subject "he" or "she" that no quote names is the last named person who was a subject
     ("Ted Cruz spoke in Iowa on Friday. He blasted Mitch McConnell.", [("Ted Cruz", "against", "Mitch McConnell")]),
+    # a judging word in a quote: the source's position on the named agents of that sentence
+    ("“Mitch McConnell is doing a terrible job for our party,” Ted Cruz said on Tuesday.", [("Ted Cruz", "against", "Mitch McConnell")]),
+    ("“Angela Merkel has shown courageous leadership,” Emmanuel Macron said.", [("Emmanuel Macron", "favor", "Angela Merkel")]),
     # negation and hedging: withheld support is opposition, withheld opposition is no support
     ("Senator Elizabeth Warren did not support the bill.", [("Elizabeth Warren", "against", "bill")]),
     ("Mexico did not oppose the plan.", [("Mexico", "neutral", "plan")]),
@@ -126,6 +129,8 @@ CASES: list[tuple[str, list[tuple[str, str, str]]]] = [
     ("He blasted Mitch McConnell.", []),
     ("The weather in Iowa was cold. She praised the farmers.", []),
     ("Angela Merkel is proud.", []),
+    ("“Mitch McConnell spoke to the committee on Monday,” Ted Cruz said.", []),
+    ("“Mitch McConnell is not doing a terrible job,” Ted Cruz said.", []),
 ]
 
 
