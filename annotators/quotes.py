@@ -176,8 +176,9 @@ class QuoteAnnotator:
         self.in_findings = frozenset(cues["in_findings"])
         self.in_minds = frozenset(cues["in_minds"])
         self.in_events = frozenset(cues["in_events"])
+        self.passive_cues = frozenset(cues["passive"])
         self.cue_lemmas = self.speech | self.clause_only | self.quote_only | self.object | self.intent | self.evidence | self.directive | self.seem
-        verbs = sorted(self.cue_lemmas)
+        verbs = sorted(self.cue_lemmas | self.passive_cues)
         # Cue candidates come from one vectorised pass over the token attributes (lemma and POS
         # hashes against precomputed sets): several times cheaper than a Matcher on long docs.
         strings = nlp.vocab.strings
@@ -269,6 +270,10 @@ class QuoteAnnotator:
         lemma = verb.lemma_.lower()
         if lemma in self.seem:
             return self._from_seem(doc, verb, quoted)
+        if lemma in self.passive_cues and any(c.dep_ == "auxpass" for c in verb.children) and not any(c.dep_ in _CONTENT_DEPS for c in verb.children):
+            passive = self._from_passive(doc, verb, quoted)
+            if passive is not None or lemma not in self.cue_lemmas:
+                return passive
         subject = borrowed.get(verb.i) or _subject(verb)
         if subject is None and verb.tag_ == "VB" and verb.dep_ == "ROOT" and not any(c.dep_ == "aux" for c in verb.children):
             return None  # an imperative ("Imagine that ...", "Say Mexico ..."): nobody reports anything
@@ -277,6 +282,7 @@ class QuoteAnnotator:
         content: tuple[int, int] | None = None
         before: tuple[int, int] | None = None
         self._second: tuple[int, int] | None = None
+        self._wh: tuple[int, int] | None = None
         if lemma in self.speech or lemma in self.clause_only:
             content = self._clause_content(doc, verb)
             if content is not None:
@@ -321,6 +327,8 @@ class QuoteAnnotator:
             source, source_root = None, None
         cue = self._cue_span(doc, verb, content)
         pieces = [before, content] if before is not None else [content]
+        if before is None and self._wh is not None and self._wh[1] <= verb.i < content[0] and quoted.clip(self._wh, verb.i) == self._wh:
+            pieces.insert(0, self._wh)
         second = self._second
         if second is not None and content[1] <= verb.i < second[0] and quoted.clip(second, verb.i) == second:
             pieces.append(second)
@@ -384,6 +392,50 @@ class QuoteAnnotator:
             return None
         return q
 
+    def _from_passive(self, doc: Doc, verb: Token, quoted: "_Marks") -> _Quote | None:
+        """ "Mr. Quiros was accused of [fraud]", "Clinton is expected [to win]": a passive verb of
+        judgement or expectation; PolNeAR takes the subject and the complement as the content, in
+        two pieces around the cue, with the agent ("by critics") as the source."""
+        subject = next((c for c in verb.lefts if c.dep_ == "nsubjpass"), None)
+        if subject is None or subject.lower_ in ("it", "there") or not any(c.dep_ == "auxpass" for c in verb.children):
+            return None
+        cue_end = verb.i + 1
+        comp: tuple[int, int] | None = None
+        for c in verb.rights:
+            if c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
+                comp = (c.left_edge.i, c.right_edge.i + 1)
+            elif c.dep_ == "oprd":
+                comp = (c.left_edge.i, c.right_edge.i + 1)
+            elif c.dep_ == "prep" and c.lower_ in ("of", "for", "as") and c.i == verb.i + 1:
+                obj = next((x for x in c.children if x.dep_ in ("pobj", "pcomp")), None)
+                if obj is not None:
+                    comp, cue_end = (obj.left_edge.i, obj.right_edge.i + 1), c.i + 1
+            if comp is not None:
+                break
+        if comp is None:
+            return None
+        head = (subject.i, subject.i + 1) if subject.tag_ in ("WDT", "WP") else (subject.left_edge.i, subject.right_edge.i + 1)
+        head, comp = quoted.clip(head, verb.i), quoted.clip(comp, verb.i)
+        if head is None or comp is None:
+            return None
+        pieces = [p for p in (_trim(doc, *head), quoted.trim(doc, *comp)) if p is not None]
+        if len(pieces) != 2 or not (pieces[0][1] <= verb.i < pieces[1][0]):
+            return None
+        start, _ = self._cue_span(doc, verb, pieces[1])
+        agent = next((c for c in verb.rights if c.dep_ == "agent"), None)
+        if agent is None:  # "was called [a liar] by his rivals": the parser hung the agent on the complement
+            agent = next((t for t in doc[pieces[1][0]:pieces[1][1]] if t.dep_ in ("agent", "prep") and t.lower_ == "by"), None)
+            if agent is not None:
+                cut = _trim(doc, pieces[1][0], agent.i)
+                if cut is None or agent.right_edge.i + 1 < pieces[1][1]:
+                    return None
+                pieces[1] = cut
+        by = next((x for x in agent.children if x.dep_ == "pobj"), None) if agent is not None else None
+        source = _trim_plain(doc, *_np_span(doc, by)) if by is not None else None
+        if source is not None and any(_overlaps(source, p) for p in pieces):
+            source = None
+        return _Quote(pieces, (start, max(cue_end, verb.i + 1)), source, verb.i, by.i if source is not None and by is not None else None)
+
     def _infinitive_tail(self, doc: Doc, verb: Token, content: tuple[int, int]) -> tuple[int, int]:
         """ "vowed [to cut taxes, grow jobs and create ...]": bare verbs the parser conjoined to the
         cue rather than to the infinitive carry the infinitive on; a finite verb ("and left") or
@@ -430,7 +482,13 @@ class QuoteAnnotator:
         if not parts:
             return None
         a, b = min(p.left_edge.i for p in parts), max(p.right_edge.i for p in parts) + 1
-        if a <= verb.i or (b - a == 1 and doc[a].pos_ == "PRON"):
+        for t in doc[a:b]:  # "endorsed Trump, [who says ...]": a relative clause with its own cue
+            if (t.dep_ in ("relcl", "acl") and t.pos_ == "VERB" and t.lemma_.lower() in self.speech | self.clause_only and t.left_edge.i > a
+                    and any(c.dep_ in _CONTENT_DEPS for c in t.children)):
+                b = min(b, t.left_edge.i)
+        while b > a and (doc[b - 1].is_punct and not _is_close_mark(doc[b - 1])):
+            b -= 1
+        if a <= verb.i or b <= a or (b - a == 1 and doc[a].pos_ == "PRON"):
             return None  # "thanked you", "supported him": a person, not a position
         return a, b
 
@@ -489,6 +547,11 @@ class QuoteAnnotator:
                 hi = child.right_edge.i + 1
                 if child.i > verb.i:
                     hi = self._clause_tail(verb, child, hi)
+                    if lo < verb.i and doc[lo].tag_ in ("WDT", "WP"):
+                        # "the mine, which Clarke says he is keeping open": the relative word
+                        # is a piece of its own before the cue
+                        self._wh = (lo, lo + 1)
+                        lo = verb.i + 1
                 return lo, hi
         head = verb.head
         if verb.dep_ in ("parataxis", "ccomp") and head.pos_ in ("VERB", "AUX") and _subject(verb) is not None:
