@@ -387,38 +387,40 @@ class StanceAnnotator:
 
     def _in_quote(self, doc: Doc, ctx: _Context, word: Token) -> list[Stance]:
         """ "“McConnell is doing a terrible job,” Cruz said": a judging word in a quote is the
-        quote's source's position on each named agent of that quoted sentence (each judging word is
-        a cue of its own; a negated or hedged one takes no side)."""
+        quote's source's position on a named agent of that quoted sentence: the nearest one, in the
+        word's own clause first (each judging word is a cue of its own; a negated one takes no side)."""
         low, lemma = word.lower_, word.lemma_.lower()
         polarity = (self.eval_adj.get(low) if word.pos_ == "ADJ" else self.eval_noun.get(lemma) if word.pos_ == "NOUN"
                     else self.verbs.get(lemma) if word.pos_ == "VERB" else None)
         if polarity not in ("favor", "against"):
             return []
         src = ctx.quote_source(word.i)
-        if src is None or (src["label"] == "SOURCE" and doc[src["token_start"]].lower_ in self.pronouns and not (src.get("attrs") or {}).get("name")):
+        if src is None or doc[src["token_start"]].lower_ in self.pronouns and not (src.get("attrs") or {}).get("name"):
             return []
         clause = _clause(word)
         if self._conditional(clause):
             return []
-        found: list[Stance] = []
-        seen: set[int] = set()
+        pol = self._modify(clause, polarity, word)
+        if pol == "neutral":
+            return []
+        candidates: list[tuple[bool, int, Token]] = []
         for tok in word.sent:
             ent = ctx.entity_at.get(tok.i)
-            if ent is None or ent["label"] not in HOLDER_LABELS or id(ent) in seen or ent is src:
+            if ent is None or ent["label"] not in HOLDER_LABELS or ent is src:
                 continue
-            root = tok
-            if root.head.i != root.i and ent["token_start"] <= root.head.i <= ent["token_end"]:
+            if tok.head.i != tok.i and ent["token_start"] <= tok.head.i <= ent["token_end"]:
                 continue  # only the entity's head word
-            if ctx.quote_source(root.i) is not src or ent["label"] in PLACES and _clause(root).i != clause.i:
+            other = _clause(tok).i != clause.i
+            if ctx.quote_source(tok.i) is not src or ent["label"] in PLACES and other:
                 continue  # a place is judged only in the judging word's own clause, agents in the whole sentence
-            if (src.get("attrs") or {}).get("name") == (ent.get("attrs") or {}).get("name") or src["token_start"] <= root.i <= src["token_end"]:
+            if (src.get("attrs") or {}).get("name") == (ent.get("attrs") or {}).get("name") or src["token_start"] <= tok.i <= src["token_end"]:
                 continue
-            seen.add(id(ent))
-            pol = self._modify(clause, polarity, word)
-            if pol == "neutral":
-                return []
-            found.extend(self._stances(doc, ctx, (word.i, word.i + 1), pol, src, root))
-        return found
+            candidates.append((other, abs(tok.i - word.i), tok))
+        for _, _, root in sorted(candidates, key=lambda c: (c[0], c[1])):
+            found = self._stances(doc, ctx, (word.i, word.i + 1), pol, src, root)
+            if found:
+                return found  # one target per cue: the nearest agent, in the word's own clause first
+        return []
 
     def _from_adj(self, doc: Doc, ctx: _Context, adj: Token) -> list[Stance]:
         low = adj.lower_
