@@ -183,7 +183,8 @@ class QuoteAnnotator:
         # hashes against precomputed sets): several times cheaper than a Matcher on long docs.
         strings = nlp.vocab.strings
         self._verb_hashes = np.array(sorted(strings.add(v) for v in verbs), dtype=np.uint64)
-        self._noun_hashes = np.array(sorted(strings.add(n) for n in cues["nouns"]), dtype=np.uint64)
+        self.intent_nouns = frozenset(cues["intent_nouns"])
+        self._noun_hashes = np.array(sorted(strings.add(n) for n in set(cues["nouns"]) | self.intent_nouns), dtype=np.uint64)
         self._verb_pos = np.array([strings.add("VERB"), strings.add("AUX")], dtype=np.uint64)
         self._noun_pos = np.array([strings.add("NOUN")], dtype=np.uint64)
         self._phrases = [np.array([strings.add(w) for w in phrase], dtype=np.uint64) for phrase in cues["phrases"]]
@@ -586,7 +587,9 @@ class QuoteAnnotator:
 
     def _cue_span(self, doc: Doc, verb: Token, content: tuple[int, int]) -> tuple[int, int]:
         start = end = verb.i
-        lefts = [c for c in verb.lefts if c.dep_ in _CUE_LEFT and (c.dep_ != "advmod" or c.lower_ in _CUE_ADVERBS)]
+        # an adverb between the auxiliary and the verb ("has been harshly criticized") is part of the cue
+        aux_at = min((c.i for c in verb.lefts if c.dep_ in ("aux", "auxpass")), default=verb.i)
+        lefts = [c for c in verb.lefts if c.dep_ in _CUE_LEFT and (c.dep_ != "advmod" or c.lower_ in _CUE_ADVERBS or aux_at < c.i)]
         for c in sorted(lefts, key=lambda t: -t.i):
             if c.i == start - 1:
                 start = c.i
@@ -650,6 +653,10 @@ class QuoteAnnotator:
         clause = next((c for c in noun.rights if c.dep_ in ("acl", "ccomp", "appos")
                        and any(m.dep_ == "mark" and m.lower_ == "that" and m.i == c.left_edge.i for m in c.children)
                        and any(x.dep_ in _SUBJECTS for x in c.children)), None)
+        if clause is None and noun.lemma_.lower() in self.intent_nouns:
+            # "an agreement [to cut emissions]", "her plan [to raise taxes]": an intention's infinitive
+            clause = next((c for c in noun.rights if c.dep_ in ("acl", "relcl") and c.pos_ in ("VERB", "AUX")
+                           and any(a.dep_ == "aux" and a.lower_ == "to" and a.i == c.left_edge.i for a in c.children)), None)
         if clause is None:
             return None
         content = quoted.clip((clause.left_edge.i, clause.right_edge.i + 1), noun.i)
@@ -668,7 +675,18 @@ class QuoteAnnotator:
                 source = _trim_plain(doc, source[0], source[1] - 1)
         if holder is not None and holder.tag_ in ("PRP$",) and holder.lower_ in ("its", "my", "our", "your"):
             source, holder = None, None
-        return _Quote([content], (noun.i, noun.i + 1), source, noun.i, holder.i if source is not None and holder is not None else None)
+        cue = (noun.i, noun.i + 1)
+        if noun.lemma_.lower() in self.intent_nouns:
+            # "signed an agreement to ...", "this political decision to ...": the verb that makes
+            # the intention, or the noun's own modifiers, belong to the cue
+            mods = [c for c in noun.lefts if c.dep_ in ("det", "amod") and c.i >= noun.left_edge.i]
+            lo = min((c.i for c in mods), default=noun.i)
+            if holder is None and noun.dep_ == "dobj" and noun.head.pos_ == "VERB" and noun.head.i < lo and all(
+                    t.dep_ in ("det", "amod", "advmod", "nummod") for t in doc[noun.head.i + 1:lo]):
+                lo = noun.head.i
+            if holder is None and not (content[0] <= lo < content[1]):
+                cue = (lo, noun.i + 1)
+        return _Quote([content], cue, source, noun.i, holder.i if source is not None and holder is not None else None)
 
     def _speaker_labels(self, doc: Doc, quoted: "_Marks") -> list[_Quote]:
         """ "Pence: Gennifer Flowers won't be at debate" and transcripts ("WALLACE: ..."): a

@@ -217,6 +217,14 @@ CASES = [
     # an object ends before a relative clause that reports on its own
     ("Ted Cruz endorses Trump, who says he is honored.",
      [("Trump", "indirect", "endorses", "Ted Cruz", "Ted Cruz"), ("he is honored", "indirect", "says", "Trump", "Trump")]),
+    # a noun of intention or agreement with an infinitive; the verb that makes it joins the cue
+    ("The two countries signed an agreement to cut emissions.",
+     [("to cut emissions", "indirect", "signed an agreement", None, None)]),
+    ("Trump's promise to build a wall won votes.",
+     [("to build a wall", "indirect", "promise", "Trump", "Trump")]),
+    # an adverb between the auxiliary and the cue verb belongs to the cue
+    ("The senator has sharply criticized the trade deal.",
+     [("the trade deal", "indirect", "has sharply criticized", "The senator", None)]),
     # an infinitive's bare verbs the parser hung on the cue carry it on
     ("Clinton wants to triple the size of the program, grow the Peace Corps and create a new reserve.",
      [("to triple the size of the program, grow the Peace Corps and create a new reserve", "indirect", "wants", "Clinton", "Clinton")]),
@@ -252,6 +260,7 @@ NOTHING = [
     "Thousands of voters took part in the poll.",
     "The survey shows.",
     "It is expected to rain.",  # a passive with a dummy subject
+    "Efforts to clean the river began in May.",  # an effort is an action, not a stated intention
     "The bill was supported by fifty senators.",  # a passive with no complement
 ]
 
