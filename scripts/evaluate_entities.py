@@ -4,6 +4,8 @@ Imports the development sets from ../shared/data (CoNLL++ dev and the GUM news d
 project's importers, parses each document once, writes the entities layer twice (model alone, then
 model + rules) and scores both with `corpus.evaluate` (exact spans; labels mapped to CoNLL's
 PER/ORG/LOC/MISC, numeric labels dropped). Run: `python scripts/evaluate_entities.py [--json]`.
+`--speed RECORDS.jsonl` also times bare `nlp.pipe` against the pipeline with the component (e.g. on
+the Wikinews records from `corpus convert ../shared/data/wikinews/ -o /tmp/wn.jsonl`).
 """
 
 from __future__ import annotations
@@ -66,10 +68,44 @@ def predict(annotator: Annotator, gold: list[dict[str, Any]]) -> tuple[list[dict
     return base, full, parse_time, rules_time
 
 
+def speed(path: Path, rounds: int = 3) -> dict[str, float]:
+    """Words per second of bare `nlp.pipe` and of the pipeline with the component (best of `rounds`),
+    and the component's own time on the parsed documents."""
+    import spacy
+
+    import annotators  # noqa: F401  (registers the factories)
+    from corpus.jsonl import read_jsonl
+    from corpus.pipeline import MODEL
+
+    texts = [r["text"] for r in read_jsonl(str(path))]
+    words = sum(len(t.split()) for t in texts)
+    bare = spacy.load(MODEL)
+    full = spacy.load(MODEL)
+    component = full.add_pipe("entities_v1")
+    best = {"bare": float("inf"), "entities": float("inf"), "component": float("inf")}
+    for _ in range(rounds):
+        for name, nlp in (("bare", bare), ("entities", full)):
+            t0 = time.perf_counter()
+            docs = list(nlp.pipe(texts, batch_size=64))
+            best[name] = min(best[name], time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        for doc in docs:
+            component(doc)
+        best["component"] = min(best["component"], time.perf_counter() - t0)
+    return {
+        "words": words,
+        "bare_wps": words / best["bare"],
+        "entities_wps": words / best["entities"],
+        "ratio": best["bare"] / best["entities"],
+        "component_share": best["component"] / best["bare"],
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print the scores as JSON")
     parser.add_argument("--write", type=Path, help="also write gold and predicted records into this folder")
+    parser.add_argument("--speed", type=Path, help="also time the component on these records (JSONL)")
     args = parser.parse_args()
     missing = [str(p) for _, p in SETS.values() if not p.exists()]
     if missing:
@@ -89,9 +125,12 @@ def main() -> None:
             "model": evaluate(gold, base, layers=["entities"], label_map="conll")["entities"],
             "model+rules": evaluate(gold, full, layers=["entities"], label_map="conll")["entities"],
         }
+    if args.speed:
+        out["speed"] = speed(args.speed)
     if args.json:
         print(json.dumps(out, indent=2, sort_keys=True))
         return
+    timing = out.pop("speed", None)
     for name, res in out.items():
         print(f"{name} ({res['documents']} documents; exact spans, CoNLL classes; rules cost {res['rules_cost']:.1%} of the parse time)")
         print(f"  {'system':12s} {'label':5s} {'P':>6s} {'R':>6s} {'F1':>6s} {'gold':>6s}")
@@ -104,6 +143,10 @@ def main() -> None:
             print(f"  {system:12s} {'all':5s} {scores['precision']:6.1%} {scores['recall']:6.1%} {scores['f1']:6.1%} {scores['tp'] + scores['fn']:6d}")
         delta = res["model+rules"]["f1"] - res["model"]["f1"]
         print(f"  F1 change: {delta * 100:+.1f} points\n")
+    if timing:
+        print(f"speed on {args.speed} ({timing['words']:.0f} words): bare nlp.pipe {timing['bare_wps']:.0f} words/s, "
+              f"with entities_v1 {timing['entities_wps']:.0f} words/s (ratio {timing['ratio']:.3f}); "
+              f"the component alone takes {timing['component_share']:.1%} of the bare parse time")
 
 
 if __name__ == "__main__":
