@@ -37,6 +37,7 @@ DATA = Path(__file__).parent / "data" / "stances_cues.json"
 HOLDER_LABELS = frozenset({"PERSON", "NORP", "ORG", "GPE"})
 NAMED = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"})
 PLACES = frozenset({"GPE", "LOC", "FAC"})
+AGENTS = frozenset({"PERSON", "NORP", "ORG"})
 _SUBJECTS = frozenset({"nsubj", "csubj"})
 _INHERIT = frozenset({"xcomp", "conj", "advcl"})
 _COPULAS = frozenset({"be", "remain", "seem", "become", "look", "sound", "appear", "prove"})
@@ -590,6 +591,11 @@ class StanceAnnotator:
             # what a named agent did or has is a position on that agent
             owner = next((c for c in root.lefts if c.dep_ == "poss"), None)
             ent = ctx.entity(owner, HOLDER_LABELS) if owner is not None else None
+        if ent is None and root.pos_ == "NOUN":
+            # "criticised the way local officials handled it", "opposed the plan of the Trump
+            # administration": a phrase about what a named agent did is named after that agent
+            ent = next((s for i in range(rng[0], rng[1]) if (s := ctx.entity_at.get(i)) is not None and s["label"] in AGENTS
+                        and doc[i].head.i != root.i), None)  # not a modifier of the noun itself ("the Brexit deal")
         if ent is not None and rng[0] <= ent["token_start"] and ent["token_end"] < rng[1]:
             return _entity_name(doc, ent)
         if ent is None and root.pos_ == "NOUN" and root.lemma_.lower() in self.titles and not any(

@@ -89,6 +89,7 @@ CASES: list[tuple[str, list[tuple[str, str, str]]]] = [
     # a position on what a named agent did or has is a position on that agent
     ("Angela Merkel praised Emmanuel Macron's leadership.", [("Angela Merkel", "favor", "Emmanuel Macron")]),
     ("Senator Ted Cruz voted against Loretta Lynch's confirmation.", [("Ted Cruz", "against", "Loretta Lynch")]),
+    ("Angela Merkel criticised the decision of Vladimir Putin.", [("Angela Merkel", "against", "Vladimir Putin")]),
     # news verbs of attack and support
     ("Senator Ted Cruz attacked Mitch McConnell on Tuesday.", [("Ted Cruz", "against", "Mitch McConnell")]),
     ("Joe Biden tore into Donald Trump at the rally.", [("Joe Biden", "against", "Donald Trump")]),
@@ -129,6 +130,7 @@ CASES: list[tuple[str, list[tuple[str, str, str]]]] = [
     ("He blasted Mitch McConnell.", []),
     ("The weather in Iowa was cold. She praised the farmers.", []),
     ("Angela Merkel is proud.", []),
+    ("Angela Merkel stopped at the bakery.", []),
     ("“Mitch McConnell spoke to the committee on Monday,” Ted Cruz said.", []),
     ("“Mitch McConnell is not doing a terrible job,” Ted Cruz said.", []),
 ]
