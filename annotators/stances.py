@@ -5,6 +5,12 @@ Reads the one parse and the layers already written. Cue words come from a Matche
 ("X opposes Y", "push for Y"), nouns of position ("the rejection of Y"), and predicates that judge
 their subject in attributed content ("Y would be a mistake", he said). The holder is a span another
 layer wrote: the named entity that is the cue's subject, else the SOURCE of the quote the cue is in.
+Agent nouns hold a position for the name they describe ("Gaetz, a Trump supporter"); a judging
+word in a quote is its source's position on the nearest named agent of the quoted sentence; a
+subject "he"/"she" that no quote names is the last named person subject of its or the previous
+sentence. Targets take the canonical name of the entity they are, belong to ("Biden's
+leadership"), contain as an agent ("the decision of Putin") or, for a bare title ("the
+president"), of the last person introduced with that title.
 Nothing is guessed: a cue without a holder span or a target emits no stance.
 
 Decisions: a negated favor cue is against (withheld support, "did not back"), a negated against cue
