@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Union
 
-from .jsonl import atomic_open, write_jsonl
+from .jsonl import atomic_open, dumps
 from .record import paragraphs, slice_record
 from .registry import load_registry
-from .splits import SPLITS, SplitPlan, plan_splits
+from .splits import SPLITS, SplitPlan, plan_from_sketches, sketch
 
 __all__ = ["ExportOptions", "export", "FORMATS"]
 
@@ -41,62 +43,115 @@ class ExportResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def _by_paragraph(records: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
-    """Each paragraph as a record; returns them and how many spans and relations crossed a break."""
-    parts, lost = [], 0
+Source = Union[Sequence[dict[str, Any]], Callable[[], Iterable[dict[str, Any]]]]
+
+
+class _TextWriter:
+    """One text file per split (CoNLL documents or Prodigy JSONL), each written atomically."""
+
+    def __init__(self, folder: Path, suffix: str, render: Callable[[dict[str, Any]], str]) -> None:
+        self.folder, self.suffix, self.render = folder, suffix, render
+        self._files = contextlib.ExitStack()
+        self._handles: dict[str, Any] = {}
+
+    def add(self, record: dict[str, Any], split: str) -> None:
+        fh = self._handles.get(split)
+        if fh is None:
+            fh = self._handles[split] = self._files.enter_context(atomic_open(self.folder / f"{split}{self.suffix}"))
+        fh.write(self.render(record))
+
+    def close(self) -> None:
+        self._files.close()
+
+    def abort(self) -> None:
+        self._files.__exit__(RuntimeError, RuntimeError("export aborted"), None)
+
+
+def _records(source: Source, group_by: str, lost: list[int] | None = None) -> Iterator[dict[str, Any]]:
+    """The records to export, read afresh on every call; with paragraph grouping each paragraph is
+    a record, and the spans and relations crossing a paragraph break are counted into `lost`."""
+    records = source() if callable(source) else source
     for rec in records:
+        if group_by != "paragraph":
+            yield rec
+            continue
         pieces = [slice_record(rec, a, b, suffix=f"-p{n}") for n, (a, b) in enumerate(paragraphs(rec["text"]))]
-        parts.extend(pieces)
-        kept = sum(len(p["spans"]) + len(p["relations"]) for p in pieces)
-        lost += len(rec.get("spans", [])) + len(rec.get("relations", [])) - kept
-    return parts, lost
+        if lost is not None:
+            kept = sum(len(p["spans"]) + len(p["relations"]) for p in pieces)
+            lost[0] += len(rec.get("spans", [])) + len(rec.get("relations", [])) - kept
+        yield from pieces
 
 
-def export(records: list[dict[str, Any]], out: Path, options: ExportOptions) -> ExportResult:
-    """Write `out/splits.json` and each format under `out` (hf: the directory itself)."""
+def export(records: Source, out: Path, options: ExportOptions) -> ExportResult:
+    """Write `out/splits.json` and each format under `out` (hf: the directory itself).
+
+    Two passes over `records` (a list, or a function that reads them afresh, e.g. from a file):
+    the first sketches every article and decides the splits, the second streams each record into
+    every format, so memory holds sketches, not the corpus.
+    """
+    from .errors import CorpusError
+
+    unknown = [f for f in options.formats if f not in FORMATS]
+    if unknown:
+        raise CorpusError("E058", f"unknown format {', '.join(map(repr, unknown))}; known formats: {', '.join(FORMATS)}")
     warnings: list[str] = []
+    lost = [0]
+    near = bool(options.near_duplicates)
+    sketches = []
+    annotators: set[str] = set()
+    sources: Counter[str] = Counter()
+    for rec in _records(records, options.group_by, lost):
+        sketches.append(sketch(rec, options.group_by, near_duplicates=near))
+        annotators.update(f"{layer}: {name}" for layer, name in (rec["meta"].get("annotators") or {}).items())
+        sources[str(rec["meta"].get("source", "?")).split("/")[0].split(":")[0]] += 1
     if options.group_by == "paragraph":
-        records, lost = _by_paragraph(records)
         warnings.append("paragraphs of one article share a source: test scores on these splits will be optimistic")
-        if lost:
-            warnings.append(f"{lost} spans or relations cross a paragraph break and are not in the paragraph records")
-    plan = plan_splits(records, test_size=options.test_size, validation_size=options.validation_size, seed=options.seed,
-                       group_by=options.group_by, near_duplicates=options.near_duplicates, stratify=options.stratify)
+        if lost[0]:
+            warnings.append(f"{lost[0]} spans or relations cross a paragraph break and are not in the paragraph records")
+    plan = plan_from_sketches(sketches, test_size=options.test_size, validation_size=options.validation_size, seed=options.seed,
+                              group_by=options.group_by, near_duplicates=options.near_duplicates, stratify=options.stratify)
     warnings += plan.warnings
-    result = ExportResult(plan=plan, records=len(records), sizes=plan.sizes(), warnings=warnings)
+    sizes = plan.sizes()
+    result = ExportResult(plan=plan, records=len(sketches), sizes=sizes, warnings=warnings)
     out.mkdir(parents=True, exist_ok=True)
     with atomic_open(out / "splits.json") as fh:
         json.dump(plan.to_json(options.seed, options.group_by, options.test_size, options.validation_size), fh, indent=1, sort_keys=True)
         fh.write("\n")
-    split_records = {sp: [r for r in records if plan.split_of(r["meta"]["id"]) == sp] for sp in SPLITS}
-    split_records = {sp: rs for sp, rs in split_records.items() if rs}
+
+    writers: dict[str, Any] = {}
     for fmt in options.formats:
         if fmt == "hf":
-            from .exporters.hf import write_hf
+            from .exporters.hf import HFWriter
 
-            info = write_hf(records, plan.split_of, out, lambda info: dataset_card(info, records, plan, options, warnings))
+            writers[fmt] = HFWriter(out)
+        elif fmt == "spacy":
+            from .exporters.spacy_docbin import DocBinWriter
+
+            writers[fmt] = DocBinWriter(out / "spacy")
+        elif fmt == "conll":
+            from .exporters.conll import conll_document
+
+            writers[fmt] = _TextWriter(out / "conll", ".conll", conll_document)
+        elif fmt == "prodigy":
+            writers[fmt] = _TextWriter(out / "prodigy", ".jsonl", lambda r: dumps(r) + "\n")
+    try:
+        for rec in _records(records, options.group_by):
+            split = plan.split_of(rec["meta"]["id"])
+            for writer in writers.values():
+                writer.add(rec, split)
+    except BaseException:
+        for writer in writers.values():  # no half-written file replaces a good one
+            writer.abort()
+        raise
+    splits = [sp for sp in SPLITS if sizes.get(sp)]
+    for fmt, writer in writers.items():
+        if fmt == "hf":
+            info = writer.close(splits, lambda info: dataset_card(info, annotators, sources, options, warnings))
             result.counts = info["counts"]
             result.written["hf"] = out
-        elif fmt == "spacy":
-            from .exporters.spacy_docbin import write_docbin
-
-            for sp, rs in split_records.items():
-                write_docbin(rs, out / "spacy" / f"{sp}.spacy")
-            result.written["spacy"] = out / "spacy"
-        elif fmt == "conll":
-            from .exporters.conll import write_conll
-
-            for sp, rs in split_records.items():
-                write_conll(rs, out / "conll" / f"{sp}.conll")
-            result.written["conll"] = out / "conll"
-        elif fmt == "prodigy":
-            for sp, rs in split_records.items():
-                write_jsonl(out / "prodigy" / f"{sp}.jsonl", rs)
-            result.written["prodigy"] = out / "prodigy"
         else:
-            from .errors import CorpusError
-
-            raise CorpusError("E058", f"unknown format {fmt!r}; known formats: {', '.join(FORMATS)}")
+            writer.close()
+            result.written[fmt] = out / fmt
     return result
 
 
@@ -106,7 +161,7 @@ def _table(header: list[str], rows: list[list[Any]]) -> str:
     return "\n".join(lines)
 
 
-def dataset_card(info: dict[str, Any], records: list[dict[str, Any]], plan: SplitPlan, options: ExportOptions, warnings: list[str]) -> str:
+def dataset_card(info: dict[str, Any], annotators_seen: set[str], sources: Counter[str], options: ExportOptions, warnings: list[str]) -> str:
     """The dataset card: YAML (configs, features) then what the data is, how it was made, fields,
     split sizes and label counts, licence and limitations."""
     from .exporters.hf import CONFIGS, card_yaml, features
@@ -114,8 +169,7 @@ def dataset_card(info: dict[str, Any], records: list[dict[str, Any]], plan: Spli
     splits: list[str] = info["splits"]
     counts: dict[str, dict[str, int]] = info["counts"]
     reg = load_registry()
-    annotators = sorted({f"{layer}: {name}" for r in records for layer, name in (r["meta"].get("annotators") or {}).items()})
-    sources = Counter(str(r["meta"].get("source", "?")).split("/")[0].split(":")[0] for r in records)
+    annotators = sorted(annotators_seen)
     parts = ["---", card_yaml(splits, counts).rstrip(), "---", "", f"# {options.name}", ""]
     parts += [
         "News articles with span annotations in four layers: named entities (OntoNotes labels), quotes with "

@@ -19,7 +19,7 @@ from typing import Any
 
 from .errors import CorpusError
 
-__all__ = ["SplitPlan", "plan_splits", "SPLITS"]
+__all__ = ["SplitPlan", "Sketch", "sketch", "plan_splits", "plan_from_sketches", "SPLITS"]
 
 SPLITS = ("train", "validation", "test")
 _WORD = re.compile(r"\w+")
@@ -57,6 +57,41 @@ def _unit(seed: int, key: str) -> float:
     return int.from_bytes(digest[:8], "big") / 2**64
 
 
+@dataclass
+class Sketch:
+    """What the split decision needs of one article, so the corpus need not be held in memory:
+    its id, its group key, the article it came from, a MinHash of its text, its label counts."""
+
+    id: str
+    key: str | None
+    parent: str
+    minhash: Any = None
+    labels: Counter[str] = field(default_factory=Counter)
+
+
+_PERMUTATIONS = 64
+
+
+def sketch(record: dict[str, Any], group_by: str = "article", near_duplicates: bool = True, shingle: int = 5) -> Sketch:
+    """The sketch of one record (MinHash over word `shingle`-grams when near-duplicates are merged)."""
+    meta = record["meta"]
+    minhash = None
+    if near_duplicates and group_by != "paragraph":
+        from datasketch import MinHash
+
+        words = _WORD.findall(record["text"].lower())
+        shingles = {" ".join(words[i:i + shingle]) for i in range(max(1, len(words) - shingle + 1))}
+        minhash = MinHash(num_perm=_PERMUTATIONS, seed=1)
+        minhash.update_batch([s.encode("utf-8") for s in sorted(shingles)])
+    return Sketch(
+        id=meta["id"],
+        key=_group_key(record, group_by),
+        parent=str(meta.get("parent_id") or meta["id"]),
+        minhash=minhash,
+        labels=Counter(s["label"] for s in record.get("spans", [])),
+    )
+
+
 class _UnionFind:
     def __init__(self) -> None:
         self.parent: dict[str, str] = {}
@@ -74,20 +109,15 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def _near_duplicate_pairs(records: Sequence[dict[str, Any]], threshold: float, shingle: int = 5) -> Iterator[tuple[str, str]]:
-    """Pairs of article ids whose word-shingle sets are near-duplicates (MinHash LSH)."""
-    from datasketch import MinHash, MinHashLSH
+def _near_duplicate_pairs(sketches: Sequence[Sketch], threshold: float) -> Iterator[tuple[str, str]]:
+    """Pairs of article ids whose texts are near-duplicates (MinHash LSH over their sketches)."""
+    from datasketch import MinHashLSH
 
-    lsh = MinHashLSH(threshold=threshold, num_perm=64)
-    for rec in records:
-        rid = rec["meta"]["id"]
-        words = _WORD.findall(rec["text"].lower())
-        shingles = {" ".join(words[i:i + shingle]) for i in range(max(1, len(words) - shingle + 1))}
-        mh = MinHash(num_perm=64, seed=1)
-        mh.update_batch([s.encode("utf-8") for s in sorted(shingles)])
-        for other in sorted(lsh.query(mh)):
-            yield rid, other
-        lsh.insert(rid, mh)
+    lsh = MinHashLSH(threshold=threshold, num_perm=_PERMUTATIONS)
+    for sk in sketches:
+        for other in sorted(lsh.query(sk.minhash)):
+            yield sk.id, other
+        lsh.insert(sk.id, sk.minhash)
 
 
 def _group_key(record: dict[str, Any], group_by: str) -> str | None:
@@ -108,6 +138,22 @@ def plan_splits(
     near_duplicates: float | None = 0.8,
     stratify: bool = False,
 ) -> SplitPlan:
+    """Decide the split of every article of `records` (see `plan_from_sketches`)."""
+    sketches = [sketch(r, group_by, near_duplicates=bool(near_duplicates)) for r in records]
+    return plan_from_sketches(sketches, test_size=test_size, validation_size=validation_size, seed=seed,
+                              group_by=group_by, near_duplicates=near_duplicates, stratify=stratify)
+
+
+def plan_from_sketches(
+    sketches: Sequence[Sketch],
+    *,
+    test_size: float = 0.1,
+    validation_size: float = 0.1,
+    seed: int = 0,
+    group_by: str = "article",
+    near_duplicates: float | None = 0.8,
+    stratify: bool = False,
+) -> SplitPlan:
     """Decide the split of every article. Raises a `CorpusError` saying what to do instead when the
     corpus is too small to split as asked."""
     if not 0 <= test_size < 1 or not 0 <= validation_size < 1 or test_size + validation_size >= 1:
@@ -115,19 +161,18 @@ def plan_splits(
     warnings: list[str] = []
     group_of: dict[str, str] = {}
     missing = 0
-    for rec in records:
-        rid = rec["meta"]["id"]
-        key = _group_key(rec, group_by)
+    for sk in sketches:
+        key = sk.key
         if key is None:
             missing += 1
-            key = f"article={rid}"
-        group_of[rid] = key
+            key = f"article={sk.id}"
+        group_of[sk.id] = key
     if missing:
         warnings.append(f"{missing} articles have no meta.{group_by}; each forms its own group")
     merges = 0
-    if near_duplicates and group_by != "paragraph" and len(records) > 1:
+    if near_duplicates and group_by != "paragraph" and len(sketches) > 1:
         uf = _UnionFind()
-        for a, b in _near_duplicate_pairs(records, near_duplicates):
+        for a, b in _near_duplicate_pairs(sketches, near_duplicates):
             uf.union(group_of[a], group_of[b])
         for rid, g in group_of.items():
             root = uf.find(g)
@@ -139,12 +184,12 @@ def plan_splits(
     if len(groups) < len(wanted) + 1:
         hint = (
             "use --group-by paragraph (paragraphs of one article share a source, so its test scores will be optimistic)"
-            if len({r["meta"].get("parent_id") or r["meta"]["id"] for r in records}) == 1
+            if len({sk.parent for sk in sketches}) == 1
             else "add articles, lower --test-size/--validation-size to 0, or group by a finer key"
         )
         raise CorpusError("E057", f"{len(groups)} group(s) of articles cannot fill train plus {' and '.join(wanted)} splits without leaking; {hint}")
     if stratify:
-        split_of_group = _stratified(records, group_of, groups, test_size, validation_size, seed)
+        split_of_group = _stratified(sketches, group_of, groups, test_size, validation_size, seed)
     else:
         split_of_group = {}
         for g in groups:
@@ -165,13 +210,13 @@ def _ensure_nonempty(split_of_group: dict[str, str], groups: list[str], wanted: 
             split_of_group[donors[0]] = split
 
 
-def _stratified(records: Sequence[dict[str, Any]], group_of: dict[str, str], groups: list[str], test_size: float, validation_size: float, seed: int) -> dict[str, str]:
+def _stratified(sketches: Sequence[Sketch], group_of: dict[str, str], groups: list[str], test_size: float, validation_size: float, seed: int) -> dict[str, str]:
     """Balance label distributions: each group's stratum is its most frequent span label."""
     from sklearn.model_selection import train_test_split
 
     labels: dict[str, Counter[str]] = {g: Counter() for g in groups}
-    for rec in records:
-        labels[group_of[rec["meta"]["id"]]].update(s["label"] for s in rec.get("spans", []))
+    for sk in sketches:
+        labels[group_of[sk.id]].update(sk.labels)
     strata = [labels[g].most_common(1)[0][0] if labels[g] else "none" for g in groups]
     counts = Counter(strata)
     strata = [s if counts[s] >= 3 else "rare" for s in strata]  # sklearn needs >= 2 per stratum per cut

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +42,7 @@ def _summary(result: Any, out: Path) -> None:
         console.print(f"{fmt}: {path}")
 
 
-def _run_export(records: list[dict[str, Any]], out: Path, options: Any) -> Any:
+def _run_export(records: Any, out: Path, options: Any) -> Any:
     from ..errors import CorpusError
     from ..export import export
 
@@ -69,8 +71,7 @@ def export_cmd(
     """Split the records once (no group in two splits) and write every requested format."""
     from ..jsonl import read_jsonl
 
-    records = list(read_jsonl(str(input)))
-    result = _run_export(records, output, _options(formats, test_size, validation_size, seed, group_by, near_duplicates, stratify, license))
+    result = _run_export(lambda: read_jsonl(str(input)), output, _options(formats, test_size, validation_size, seed, group_by, near_duplicates, stratify, license))
     _summary(result, output)
 
 
@@ -90,59 +91,70 @@ def build(
 ) -> None:
     """Convert, annotate, validate and export in one command."""
     from ..converters import ConvertOptions, Reject, convert_paths
-    from ..jsonl import write_jsonl
     from ..engine import default_workers, run_local
+    from ..jsonl import read_jsonl, write_jsonl
     from ..pipeline import parse_layers
     from ..validate import Validator
 
     output.mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {}
     rejects_path = output / "rejects.jsonl"
+    counts: Counter[str] = Counter()
+    records_path, annotated_path = output / "records.jsonl", output / "annotated.jsonl"
     with RejectsWriter(str(rejects_path)) as rej:
+        # every stage streams from file to file, so memory does not grow with the corpus
+
+        def converted() -> Iterator[dict[str, Any]]:
+            for item in track(convert_paths(inputs, ConvertOptions()), "convert", unit="items"):
+                if isinstance(item, Reject):
+                    rej.write({"stage": "convert", **item.to_json()})
+                    counts["convert rejected"] += 1
+                else:
+                    counts["converted"] += 1
+                    yield item
+
         t = time.perf_counter()
-        records = []
-        for item in track(convert_paths(inputs, ConvertOptions()), "convert", unit="items"):
-            if isinstance(item, Reject):
-                rej.write({"stage": "convert", **item.to_json()})
-            else:
-                records.append(item)
-        write_jsonl(output / "records.jsonl", records)
-        n_in, n_conv_rej = len(records), rej.count
+        write_jsonl(records_path, converted())
         timings["convert"] = time.perf_counter() - t
 
-        t = time.perf_counter()
         selected = parse_layers(layers)
-        annotated = []
-        for item in track(run_local(records, selected, workers=workers or default_workers()), "annotate", total=len(records)):
-            if isinstance(item, Reject):
-                rej.write({"stage": "annotate", **item.to_json()})
-            else:
-                annotated.append(item)
-        timings["annotate"] = time.perf_counter() - t
+        validator = Validator()
+        validating = [0.0]
+
+        def annotated() -> Iterator[dict[str, Any]]:
+            stream = run_local(read_jsonl(records_path), selected, workers=workers or default_workers())
+            for item in track(stream, "annotate + validate", total=counts["converted"]):
+                if isinstance(item, Reject):
+                    rej.write({"stage": "annotate", **item.to_json()})
+                    counts["annotate rejected"] += 1
+                    continue
+                counts["annotated"] += 1
+                started = time.perf_counter()
+                problems = validator.check(item, item["meta"]["id"])
+                validating[0] += time.perf_counter() - started
+                if problems:
+                    rej.write({"stage": "validate", "source": item["meta"]["id"], "problems": [str(p) for p in problems], "record": item})
+                    counts["invalid"] += 1
+                else:
+                    counts["valid"] += 1
+                    yield item
 
         t = time.perf_counter()
-        validator = Validator()
-        valid = []
-        for rec in track(annotated, "validate", total=len(annotated)):
-            problems = validator.check(rec, rec["meta"]["id"])
-            if problems:
-                rej.write({"stage": "validate", "source": rec["meta"]["id"], "problems": [str(p) for p in problems], "record": rec})
-            else:
-                valid.append(rec)
-        write_jsonl(output / "annotated.jsonl", valid)
-        timings["validate"] = time.perf_counter() - t
+        write_jsonl(annotated_path, annotated())
+        timings["annotate"] = time.perf_counter() - t - validating[0]
+        timings["validate"] = validating[0]
 
     t = time.perf_counter()
-    result = _run_export(valid, output / "hf", _options(formats, test_size, validation_size, seed, group_by, near_duplicates, stratify, license))
+    result = _run_export(lambda: read_jsonl(annotated_path), output / "hf", _options(formats, test_size, validation_size, seed, group_by, near_duplicates, stratify, license))
     timings["export"] = time.perf_counter() - t
     _summary(result, output / "hf")
     stages = Table(title="build")
     for col in ("stage", "records", "rejected", "seconds"):
         stages.add_column(col, justify="left" if col == "stage" else "right")
-    stages.add_row("convert", str(n_in), str(n_conv_rej), f"{timings['convert']:.1f}")
-    stages.add_row("annotate", str(len(annotated)), str(len(records) - len(annotated)), f"{timings['annotate']:.1f}")
-    stages.add_row("validate", str(len(valid)), str(len(annotated) - len(valid)), f"{timings['validate']:.1f}")
+    stages.add_row("convert", str(counts["converted"]), str(counts["convert rejected"]), f"{timings['convert']:.1f}")
+    stages.add_row("annotate", str(counts["annotated"]), str(counts["annotate rejected"]), f"{timings['annotate']:.1f}")
+    stages.add_row("validate", str(counts["valid"]), str(counts["invalid"]), f"{timings['validate']:.1f}")
     stages.add_row("export", str(result.records), "0", f"{timings['export']:.1f}")
     console.print(stages)
-    console.print(f"records: {output / 'records.jsonl'}; annotated: {output / 'annotated.jsonl'}; rejects ({rej.count}): {rejects_path}")
+    console.print(f"records: {records_path}; annotated: {annotated_path}; rejects ({rej.count}): {rejects_path}")
     console.print(f"[bold]dataset: {output / 'hf'}[/]  (datasets.load_dataset({str(output / 'hf')!r}, 'ner'))")

@@ -4,7 +4,7 @@ loads offline with no code and no guessed types."""
 
 from __future__ import annotations
 
-import io
+import contextlib
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -14,9 +14,10 @@ from ..jsonl import atomic_open
 from ..registry import load_registry
 from . import views
 
-__all__ = ["features", "CONFIGS", "write_hf"]
+__all__ = ["features", "CONFIGS", "HFWriter"]
 
 CONFIGS = ("documents", "ner", "quotes", "stances", "statistics")
+SPLIT_NAMES = ("train", "validation", "test")
 
 
 def _enum(label: str, attr: str) -> list[str]:
@@ -84,44 +85,71 @@ def _encode(config: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _write_parquet(path: Path, config: str, rows: list[dict[str, Any]]) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    table = pa.Table.from_pylist(_encode(config, rows), schema=features(config).arrow_schema)
-    buf = io.BytesIO()
-    pq.write_table(table, buf, compression="zstd")
-    with atomic_open(path, "wb") as fh:
-        fh.write(buf.getvalue())
-
-
-def write_hf(records: list[dict[str, Any]], split_of: Callable[[str], str], out: Path, card: Callable[[dict[str, Any]], str]) -> dict[str, Any]:
-    """Write every config and split under `out`; returns the counts the card and summary show.
+class HFWriter:
+    """Streams records into one Parquet file per config and split, a row group at a time.
 
     `datasets` cannot load an empty Parquet split, so a split with no rows for a config (no quotes
-    in the test articles, say) is left out of that config, and a config with no rows at all is left
-    out of the card; the card says which.
+    in the test articles, say) gets no file and is left out of that config, and a config with no
+    rows at all is left out of the card; the card says which. Files appear only when `close`
+    succeeds (each is written through a temporary file).
     """
-    splits = sorted({split_of(r["meta"]["id"]) for r in records}, key=["train", "validation", "test"].index)
-    counts: dict[str, dict[str, int]] = {c: {} for c in CONFIGS}
-    labels: dict[str, Counter[str]] = {sp: Counter() for sp in splits}
-    for config in CONFIGS:
-        by_split: dict[str, list[dict[str, Any]]] = {sp: [] for sp in splits}
-        for rec in records:
-            by_split[split_of(rec["meta"]["id"])].extend(ROWS[config](rec))
-        for sp in splits:
-            counts[config][sp] = len(by_split[sp])
-            path = out / "data" / config / f"{sp}.parquet"
-            if by_split[sp]:
-                _write_parquet(path, config, by_split[sp])
-            elif path.exists():  # left from an earlier export of other records
-                path.unlink()
-    for rec in records:
-        labels[split_of(rec["meta"]["id"])].update(s["label"] for s in rec.get("spans", []))
-    info = {"splits": splits, "counts": counts, "labels": {k: dict(v) for k, v in labels.items()}}
-    with atomic_open(out / "README.md") as fh:
-        fh.write(card(info))
-    return info
+
+    ROW_GROUP = 4096
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.counts: dict[str, Counter[str]] = {c: Counter() for c in CONFIGS}
+        self.labels: dict[str, Counter[str]] = {}
+        self._buffers: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self._writers: dict[tuple[str, str], Any] = {}
+        self._files = contextlib.ExitStack()
+        self._schemas = {c: features(c).arrow_schema for c in CONFIGS}
+
+    def add(self, record: dict[str, Any], split: str) -> None:
+        self.labels.setdefault(split, Counter()).update(s["label"] for s in record.get("spans", []))
+        for config in CONFIGS:
+            rows = list(ROWS[config](record))
+            if not rows:
+                continue
+            self.counts[config][split] += len(rows)
+            buffer = self._buffers.setdefault((config, split), [])
+            buffer.extend(rows)
+            if len(buffer) >= self.ROW_GROUP:
+                self._flush(config, split)
+
+    def _flush(self, config: str, split: str) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        rows = self._buffers.pop((config, split), [])
+        if not rows:
+            return
+        writer = self._writers.get((config, split))
+        if writer is None:
+            fh = self._files.enter_context(atomic_open(self.out / "data" / config / f"{split}.parquet", "wb"))
+            writer = self._writers[(config, split)] = pq.ParquetWriter(fh, self._schemas[config], compression="zstd")
+        writer.write_table(pa.Table.from_pylist(_encode(config, rows), schema=self._schemas[config]))
+
+    def close(self, splits: list[str], card: Callable[[dict[str, Any]], str]) -> dict[str, Any]:
+        """Finish every file, remove files an earlier export left for now-empty splits, write the card."""
+        for config, split in list(self._buffers):
+            self._flush(config, split)
+        for writer in self._writers.values():
+            writer.close()
+        self._files.close()
+        counts = {c: {sp: self.counts[c][sp] for sp in splits} for c in CONFIGS}
+        for config in CONFIGS:
+            for sp in SPLIT_NAMES:
+                path = self.out / "data" / config / f"{sp}.parquet"
+                if path.exists() and not counts[config].get(sp):
+                    path.unlink()
+        info = {"splits": splits, "counts": counts, "labels": {sp: dict(self.labels.get(sp, {})) for sp in splits}}
+        with atomic_open(self.out / "README.md") as fh:
+            fh.write(card(info))
+        return info
+
+    def abort(self) -> None:
+        self._files.__exit__(RuntimeError, RuntimeError("export aborted"), None)
 
 
 def card_yaml(splits: list[str], counts: dict[str, dict[str, int]]) -> str:

@@ -86,3 +86,30 @@ def test_hf_paragraph_grouping_keeps_spans_inside_paragraphs(tmp_path: Path) -> 
     assert result.records == 2
     assert any("share a source" in w for w in result.warnings)
     assert not any("cross a paragraph" in w for w in result.warnings)
+
+
+def test_hf_export_streams_from_a_reader_and_matches_the_list(tmp_path: Path) -> None:
+    from corpus.jsonl import read_jsonl, write_jsonl
+
+    records = _corpus(20)
+    write_jsonl(tmp_path / "in.jsonl", records)
+    options = ExportOptions(formats=("hf", "spacy", "conll", "prodigy"), seed=5)
+    export(records, tmp_path / "from_list", options)
+    export(lambda: read_jsonl(tmp_path / "in.jsonl"), tmp_path / "from_file", options)
+    assert _digest(tmp_path / "from_list") == _digest(tmp_path / "from_file")
+
+
+def test_hf_a_failing_export_leaves_the_previous_files(tmp_path: Path) -> None:
+    records = _corpus(12)
+    export(records, tmp_path, ExportOptions(formats=("hf", "conll"), seed=1))
+    before = _digest(tmp_path)
+
+    def broken() -> Any:
+        yield from records[:6]
+        raise RuntimeError("disk gone")
+
+    calls = iter([records, broken()])  # the first pass sees everything, the second breaks mid-way
+    with pytest.raises(RuntimeError):
+        export(lambda: next(calls), tmp_path, ExportOptions(formats=("hf", "conll"), seed=1))
+    assert {k: v for k, v in _digest(tmp_path).items() if k != "splits.json"} == {k: v for k, v in before.items() if k != "splits.json"}
+    assert not [p for p in tmp_path.rglob("*.tmp")]
