@@ -546,6 +546,13 @@ class QuoteAnnotator:
                     if obj is not None:
                         lo = obj.left_edge.i
                 hi = child.right_edge.i + 1
+                for c in child.rights:  # "says X would do and how experts say Y": another speaker's report ends it
+                    if c.dep_ == "conj" and any(t.pos_ == "VERB" and t.lemma_.lower() in self.speech and any(x.dep_ in _SUBJECTS for x in t.children)
+                                                for t in c.subtree):
+                        hi = c.left_edge.i
+                        while hi > child.i + 1 and (doc[hi - 1].dep_ == "cc" or doc[hi - 1].pos_ == "CCONJ" or doc[hi - 1].is_punct and not _is_close_mark(doc[hi - 1])):
+                            hi -= 1
+                        break
                 if child.i > verb.i:
                     hi = self._clause_tail(verb, child, hi)
                     if lo < verb.i and doc[lo].tag_ in ("WDT", "WP"):
@@ -995,7 +1002,8 @@ def _trim(doc: Doc, a: int, b: int) -> tuple[int, int] | None:
     """Drop edge punctuation and spaces, but keep quotation marks and what they enclose."""
     while a < b and (doc[a].is_space or (doc[a].is_punct and not _is_open_mark(doc[a]))):
         a += 1
-    while b > a and (doc[b - 1].is_space or (doc[b - 1].is_punct and not _is_close_mark(doc[b - 1]))):
+    while b > a and (doc[b - 1].is_space or (doc[b - 1].is_punct and not _is_close_mark(doc[b - 1]))
+                     or (doc[b - 1].pos_ == "CCONJ" and b - 1 > a)):  # a coordinator left dangling by the parse
         b -= 1
     if b <= a or all(t.is_punct or t.is_space for t in doc[a:b]):
         return None

@@ -225,6 +225,10 @@ CASES = [
     # an adverb between the auxiliary and the cue verb belongs to the cue
     ("The senator has sharply criticized the trade deal.",
      [("the trade deal", "indirect", "has sharply criticized", "The senator", None)]),
+    # a second speaker's report ends the first one's clause; no coordinator is left dangling
+    ("The gap between what Trump says his plan would do and how experts say it would shape tax law has endured.",
+     [("what", "indirect", "says", "Trump", "Trump"), ("his plan would do", "indirect", "says", "Trump", "Trump"),
+      ("it would shape tax law", "indirect", "say", "experts", None)]),
     # an infinitive's bare verbs the parser hung on the cue carry it on
     ("Clinton wants to triple the size of the program, grow the Peace Corps and create a new reserve.",
      [("to triple the size of the program, grow the Peace Corps and create a new reserve", "indirect", "wants", "Clinton", "Clinton")]),
