@@ -4,7 +4,10 @@ Reads the one parse: cue verbs and nouns are found by lemma (word lists in
 `data/quotes_cues.json`), indirect content is the clausal complement of a cue (or, for verbs of
 position and intent, its object or infinitive), direct content is a quotation next to the cue's
 clause (before, after, or continued over sentences and paragraphs), "according to X" makes X the
-source of its clause, and "Name: ..." labels and dash-signed quotations name their speaker. The source is the cue's subject as written;
+source of its clause, and "Name: ..." labels and dash-signed quotations name their speaker. PolNeAR's
+wider attributions are read too: requests ("told X to Y"), findings of polls and records ("a poll
+shows Y"), perception ("X seems to Y") and passive judgements ("X was accused of Y") with no source,
+"in the poll" and "in his eyes", and nouns of intention ("an agreement to Y"). The source is the cue's subject as written;
 `attrs.name` is the full name when the article gives one. Nothing is guessed: a quote whose
 speaker cannot be found has no SOURCE relation, and an ambiguous pronoun gets no name.
 """
