@@ -104,6 +104,7 @@ class EntityAnnotator:
         self.heads = {word: label for label, words in data["heads"].items() for word in words}
         self.club_firsts = frozenset(data["club_firsts"])
         self.title_words = frozenset(w for t in self.titles for w in t)
+        self.aliases: dict[str, str] = json.loads((DATA / "entities_aliases.json").read_text(encoding="utf-8"))["aliases"]
 
     # -- the pipeline step -------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
@@ -116,7 +117,8 @@ class EntityAnnotator:
         for e in fixed:
             attrs: dict[str, Any] = {}
             if e.label in NAMED:
-                attrs["name"] = _canonical(e.name or doc[e.start:e.end].text)
+                name = _canonical(e.name or doc[e.start:e.end].text)
+                attrs["name"] = self.aliases.get(name, name)
             writer.add(doc[e.start:e.end], e.label, attrs)
         writer.write()
         return doc

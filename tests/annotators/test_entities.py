@@ -270,3 +270,17 @@ def test_entities_any_text_gives_valid_spans(nlp: Any, words: list[str]) -> None
         assert piece and piece == piece.strip() and "\n" not in piece
     for a, b in zip(spans, spans[1:]):
         assert a["end"] <= b["start"]
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "name"),
+    [
+        ("The GOP blocked the bill in Washington.", "GOP", "Republican Party"),
+        ("Officials at the U.N. met on Friday.", "U.N.", "United Nations"),
+        ("Maria Silva visited Lisbon.", "Lisbon", "Lisbon"),
+    ],
+)
+def test_entities_well_known_short_names_get_their_canonical_name(nlp: Any, text: str, mention: str, name: str) -> None:
+    doc = nlp(text)
+    spans = {text[s["start"]:s["end"]]: s for s in doc._.annotations["entities"].spans}
+    assert spans[mention]["attrs"]["name"] == name

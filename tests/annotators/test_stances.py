@@ -78,7 +78,7 @@ CASES: list[tuple[str, list[tuple[str, str, str]]]] = [
     ("Germany supports the new climate agreement.", [("Germany", "favor", "new climate agreement")]),
     ("Angela Merkel called for a ceasefire in Gaza.", [("Angela Merkel", "favor", "ceasefire")]),
     ("Boris Johnson is opposed to the Brexit deal.", [("Boris Johnson", "against", "Brexit deal")]),
-    ("President Obama accused Republicans of playing politics.", [("Obama", "against", "Republicans")]),
+    ("President Obama accused Republicans of playing politics.", [("Obama", "against", "Republican Party")]),  # the canonical party name
     ("The proposal was rejected by the European Union.", [("European Union", "against", "proposal")]),
     ("Japan's rejection of the treaty was expected.", [("Japan", "against", "treaty")]),
     ("Emmanuel Macron said the reform would be a mistake.", [("Emmanuel Macron", "against", "reform")]),
