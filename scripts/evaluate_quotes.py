@@ -13,12 +13,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "polnear-dev"
+
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _devset import annotate_checked, write_outputs  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,30 +39,12 @@ def main(argv: list[str] | None = None) -> int:
     from corpus.converters import Reject
     from corpus.evaluate import evaluate
     from corpus.importers import ImportOptions, get_importer
-    from corpus.jsonl import write_jsonl
-    from corpus.pipeline import Annotator
-    from corpus.validate import check_record
 
     gold = [r for r in get_importer("brat").read([args.data], ImportOptions()) if not isinstance(r, Reject)]
     if not args.all_annotators:
         gold = [r for r in gold if r["meta"].get("primary", True)]
-    annotator = Annotator(["quotes"])
-    started = time.perf_counter()
-    pred: list[dict[str, Any]] = []
-    for item in annotator.stream(gold):
-        if isinstance(item, Reject):
-            print(f"error: annotation rejected {item.source}: {item.code} {item.reason}", file=sys.stderr)
-            return 1
-        pred.append(item)
-    elapsed = time.perf_counter() - started
-    invalid = [(r["meta"]["id"], p) for r in pred for p in check_record(r)]
-    if invalid:
-        print(f"error: {len(invalid)} problems in predicted records, first: {invalid[0]}", file=sys.stderr)
-        return 1
-    if args.gold_out:
-        write_jsonl(str(args.gold_out), gold)
-    if args.pred_out:
-        write_jsonl(str(args.pred_out), pred)
+    pred, elapsed = annotate_checked(gold, ["quotes"])
+    write_outputs(args.gold_out, gold, args.pred_out, pred)
     report = evaluate(gold, pred, layers=["quotes"])
     if args.json:
         print(json.dumps(report, indent=2))
