@@ -84,6 +84,19 @@ def assemble(
     return set_hashes(record)
 
 
+def assemble_checked(text: str, meta: dict[str, Any], spans: Sequence[dict[str, Any]], relations: Sequence[tuple[str, SpanKey, SpanKey]], source: str, reg: Registry) -> dict[str, Any]:
+    """`assemble`, then the validator: an imported review that would make an invalid record is
+    refused as a whole (E085, the first problems named), never written half-right."""
+    try:
+        record = assemble(text, meta, spans, relations)
+    except CorpusError as exc:
+        raise CorpusError("E085", CODES["E085"].format(source=source, problems=exc)) from exc
+    problems = check_record(record, reg)
+    if problems:
+        raise CorpusError("E085", CODES["E085"].format(source=source, problems="; ".join(str(p) for p in problems[:5])))
+    return record
+
+
 def touched_layers(human: dict[str, Any], registry: Registry | None = None) -> set[str]:
     """Layers the human reviewed: those with any span in the human record, plus `meta.reviewed_layers`."""
     reg = registry or load_registry()

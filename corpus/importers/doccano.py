@@ -18,10 +18,9 @@ from typing import Any
 from ..converters import Reject
 from ..errors import CODES, CorpusError, InvalidLineError
 from ..jsonl import iter_lines
-from ..merge import assemble
+from ..merge import assemble_checked
 from ..record import stable_id
 from ..registry import LAYERS, Registry, load_registry
-from ..validate import check_record
 from . import ImportOptions, walk_files
 
 __all__ = ["LABELS", "read", "line_to_record"]
@@ -123,14 +122,7 @@ def line_to_record(line: dict[str, Any], source: str, registry: Registry | None 
         layers = set(exported) | set(meta.get("reviewed_layers") or [])
         meta["reviewed_layers"] = [layer for layer in LAYERS if layer in layers]
     unique = list({(s["start"], s["end"], s["label"], json.dumps(s.get("attrs"), sort_keys=True)): s for s in spans}.values())
-    try:
-        record = assemble(text, meta, unique, relations)
-    except CorpusError as exc:
-        raise CorpusError("E085", CODES["E085"].format(source=source, problems=exc)) from exc
-    problems = check_record(record, reg)
-    if problems:
-        raise CorpusError("E085", CODES["E085"].format(source=source, problems="; ".join(str(p) for p in problems[:5])))
-    return record
+    return assemble_checked(text, meta, unique, relations, source, reg)
 
 
 def _lines(path: Path) -> Iterator[tuple[str, dict[str, Any] | InvalidLineError]]:

@@ -20,10 +20,9 @@ from typing import Any
 
 from ..converters import Reject
 from ..errors import CODES, CorpusError
-from ..merge import assemble
+from ..merge import assemble_checked
 from ..record import stable_id
 from ..registry import LAYERS, AttrSpec, Registry, load_registry
-from ..validate import check_record
 from . import ImportOptions, walk_files
 
 __all__ = [
@@ -170,14 +169,7 @@ def task_to_record(task: dict[str, Any], source: str, registry: Registry | None 
                           "annotator": _who(annotation), "updated_at": annotation.get("updated_at")}
     else:  # nobody reviewed it (whatever pre-annotations it had): `corpus merge` leaves the machine record alone
         meta["review"] = {"tool": "labelstudio", "origin": "predictions", "task": task.get("id")}
-    try:
-        record = assemble(text, meta, spans, relations)
-    except CorpusError as exc:
-        raise CorpusError("E085", CODES["E085"].format(source=source, problems=exc)) from exc
-    problems = check_record(record, reg)
-    if problems:
-        raise CorpusError("E085", CODES["E085"].format(source=source, problems="; ".join(str(p) for p in problems[:5])))
-    return record
+    return assemble_checked(text, meta, spans, relations, source, reg)
 
 
 def _parse_results(results: list[Any], text: str, source: str, reg: Registry) -> tuple[list[dict[str, Any]], list[tuple[str, Any, Any]]]:
