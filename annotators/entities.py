@@ -412,7 +412,7 @@ class _DocRules:
         for e in ents:
             if e.label in NAMED and not self._in_caps(e.start) and e.end - e.start <= MAX_NAME:
                 lex.setdefault(tuple(self.lower[e.start:e.end]), (e.label, self.name_of(e.start, e.end)))
-        for pos, parts, name in self.persons:
+        for _pos, parts, name in self.persons:
             lex[parts] = ("PERSON", name)
             lex.setdefault(parts[-1:], ("PERSON", name))
         return lex

@@ -361,9 +361,9 @@ class QuoteAnnotator:
                      or c.dep_ in ("acomp", "oprd")), None)
         if subject is None or pred is None or subject.lower_ in ("it", "there", "this", "that") or subject.tag_ == "EX":
             return None
-        head = (subject.left_edge.i, subject.right_edge.i + 1) if subject.tag_ not in ("WDT", "WP") else (subject.i, subject.i + 1)
+        subject_range = (subject.left_edge.i, subject.right_edge.i + 1) if subject.tag_ not in ("WDT", "WP") else (subject.i, subject.i + 1)
         tail = quoted.clip((pred.left_edge.i, pred.right_edge.i + 1), verb.i)
-        head = quoted.clip(head, verb.i)
+        head = quoted.clip(subject_range, verb.i)
         if tail is None or head is None:
             return None
         pieces = [p for p in (_trim(doc, *head), quoted.trim(doc, *tail)) if p is not None]
@@ -418,8 +418,8 @@ class QuoteAnnotator:
                 break
         if comp is None:
             return None
-        head = (subject.i, subject.i + 1) if subject.tag_ in ("WDT", "WP") else (subject.left_edge.i, subject.right_edge.i + 1)
-        head, comp = quoted.clip(head, verb.i), quoted.clip(comp, verb.i)
+        subject_range = (subject.i, subject.i + 1) if subject.tag_ in ("WDT", "WP") else (subject.left_edge.i, subject.right_edge.i + 1)
+        head, comp = quoted.clip(subject_range, verb.i), quoted.clip(comp, verb.i)
         if head is None or comp is None:
             return None
         pieces = [p for p in (_trim(doc, *head), quoted.trim(doc, *comp)) if p is not None]

@@ -617,8 +617,8 @@ class StanceAnnotator:
             pobj = next((g for g in of.children if g.dep_ == "pobj"), None) if of is not None else None
             if pobj is not None and pobj.i < rng[1]:
                 hi = pobj.i + 1
-        owner = {t.i for c in root.lefts if c.dep_ == "poss" for t in c.subtree}
-        while lo < hi - 1 and (doc[lo].dep_ in _LEAD_SKIP or doc[lo].lower_ in _LEAD_WORDS or lo in owner):
+        possessor = {t.i for c in root.lefts if c.dep_ == "poss" for t in c.subtree}
+        while lo < hi - 1 and (doc[lo].dep_ in _LEAD_SKIP or doc[lo].lower_ in _LEAD_WORDS or lo in possessor):
             lo += 1
         return doc[lo:hi].text
 
