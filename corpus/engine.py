@@ -56,9 +56,7 @@ def run_local(records: Iterable[dict[str, Any]], layers: tuple[str, ...], *, wor
     if workers <= 1:
         from .pipeline import Annotator
 
-        annotator = Annotator(layers)
-        for batch in batched(records, batch_size):
-            yield from annotator(batch)
+        yield from Annotator(layers).stream(records, batch_size)
         return
     import multiprocessing
 

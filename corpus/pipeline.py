@@ -120,13 +120,9 @@ class Annotator:
 
     def stream(self, records: Iterable[dict[str, Any]], batch_size: int = 64) -> Iterator[dict[str, Any] | Reject]:
         """Annotate a stream in batches, in input order, in constant memory."""
-        batch: list[dict[str, Any]] = []
-        for rec in records:
-            batch.append(rec)
-            if len(batch) >= batch_size:
-                yield from self(batch)
-                batch = []
-        if batch:
+        from .engine import batched
+
+        for batch in batched(records, batch_size):
             yield from self(batch)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from rich.console import Console
@@ -67,8 +66,3 @@ class RejectsWriter:
     def __exit__(self, *exc: Any) -> None:
         if self._cm is not None:
             self._cm.__exit__(*exc)
-
-
-@contextmanager
-def nothing() -> Iterator[None]:
-    yield

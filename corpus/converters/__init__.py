@@ -43,23 +43,25 @@ class ConvertOptions:
 Converter = Callable[[Path, str, ConvertOptions], Iterator[dict[str, Any] | Reject]]
 
 
+# suffix -> the module that converts it; modules are imported when first used (trafilatura, warcio).
+_MODULES: dict[str, str] = {
+    ".txt": "text",
+    ".jsonl": "tabular",
+    ".jsonl.gz": "tabular",
+    ".json": "tabular",
+    ".csv": "tabular",
+    ".html": "html",
+    ".htm": "html",
+    ".warc": "warc",
+    ".warc.gz": "warc",
+}
+FORMATS = tuple(_MODULES)
+
+
 def _formats() -> dict[str, Converter]:
-    from . import html, tabular, text, warc
+    import importlib
 
-    return {
-        ".txt": text.convert,
-        ".jsonl": tabular.convert,
-        ".jsonl.gz": tabular.convert,
-        ".json": tabular.convert,
-        ".csv": tabular.convert,
-        ".html": html.convert,
-        ".htm": html.convert,
-        ".warc": warc.convert,
-        ".warc.gz": warc.convert,
-    }
-
-
-FORMATS = (".txt", ".jsonl", ".jsonl.gz", ".json", ".csv", ".html", ".htm", ".warc", ".warc.gz")
+    return {suffix: importlib.import_module(f"{__name__}.{module}").convert for suffix, module in _MODULES.items()}
 
 
 def _suffix(path: Path) -> str:

@@ -23,7 +23,19 @@ def _is_punct(text: str) -> bool:
     return all(unicodedata.category(c).startswith("P") for c in text)
 
 
+_last_sentences: tuple[Any, list[tuple[int, int]]] = (None, [])
+
+
 def sentences(record: dict[str, Any]) -> list[tuple[int, int]]:
+    """The sentences of a record, computed once though the ner and stances rows both ask."""
+    global _last_sentences
+    tokens = record["tokens"]
+    if _last_sentences[0] is not tokens:  # holding the list keeps its identity from being reused
+        _last_sentences = (tokens, _split_sentences(record))
+    return _last_sentences[1]
+
+
+def _split_sentences(record: dict[str, Any]) -> list[tuple[int, int]]:
     """(first token, last token + 1) of each sentence, whitespace tokens left out of the edges.
 
     spaCy's rule-based sentencizer rule over the record's own tokens (a sentence ends after . ! ?
