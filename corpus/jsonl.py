@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import errno
 import gzip
 import io
 import json
@@ -21,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, cast
 
-from .errors import CODES, InvalidLineError
+from .errors import CODES, CorpusError, InvalidLineError
 
 __all__ = [
     "Line",
@@ -126,6 +127,10 @@ def iter_lines(path: PathLike, *, skip_invalid: bool = False, errors: list[Inval
                 except json.JSONDecodeError as exc:
                     cause = exc
                     err = InvalidLineError("E001", CODES["E001"].format(line=lineno, cause=exc.msg), path=name, lineno=lineno, line=raw)
+                except RecursionError as exc:  # `[[[[...` thousands deep: this line is bad, not the run
+                    cause = exc
+                    why = "it is nested too deeply to read (arrays or objects inside each other past Python's recursion limit)"
+                    err = InvalidLineError("E001", CODES["E001"].format(line=lineno, cause=why), path=name, lineno=lineno, line=raw)
                 else:
                     if isinstance(record, dict):
                         yield Line((name, lineno, record))
@@ -151,23 +156,37 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
+# Errors that only a write can cause: a full disk, a file-size limit (`ulimit -f`), a quota, a
+# read-only mount. Any other OSError raised while the caller writes may come from what it reads.
+_WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS})
+
+
+def _cannot_write(target: Path, exc: OSError) -> CorpusError:
+    return CorpusError("E091", CODES["E091"].format(path=target, cause=exc.strerror or exc))
+
+
 @contextlib.contextmanager
 def atomic_open(path: PathLike, mode: str = "w") -> Iterator[IO[Any]]:
     """Open `path` for writing through a temporary file that replaces it only on success.
 
     `-` writes to stdout. A `.gz` target is gzip-compressed with a zero mtime, so the same records
-    give the same bytes on every run.
+    give the same bytes on every run. A failed write (no space, a size limit, a read-only folder)
+    removes the temporary file and raises `CorpusError` E091 naming the target.
     """
     if str(path) == "-":
         yield sys.stdout if "b" not in mode else sys.stdout.buffer
         sys.stdout.flush()
         return
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.parent / f".{target.name}.{secrets.token_hex(6)}.tmp"
-    # 0o666 less the umask, as for any new file (mkstemp's 0o600 would hide the output from others);
-    # a file that is replaced keeps its permissions.
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # 0o666 less the umask, as for any new file (mkstemp's 0o600 would hide the output from others);
+        # a file that is replaced keeps its permissions.
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except OSError as exc:
+        raise _cannot_write(target, exc) from exc
+    written = False
     try:
         with contextlib.suppress(FileNotFoundError):
             os.chmod(fd, stat.S_IMODE(os.stat(target).st_mode))
@@ -184,11 +203,14 @@ def atomic_open(path: PathLike, mode: str = "w") -> Iterator[IO[Any]]:
             else:
                 with io.TextIOWrapper(raw, encoding="utf-8", newline="\n") as fh:
                     yield fh
+        written = True
         _fsync(tmp)  # the bytes are on disk before the name points at them
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and (written or exc.errno in _WRITE_ERRNOS):
+            raise _cannot_write(target, exc) from exc
         raise
 
 

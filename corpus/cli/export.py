@@ -11,7 +11,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from .common import RejectsWriter, console, err_console, track
+from .common import RejectsWriter, check_paths, console, err_console, track
 
 FORMAT_HELP = "Comma-separated: hf (Hugging Face Parquet + card), spacy (DocBin), conll, prodigy."
 
@@ -65,12 +65,13 @@ def export_cmd(
     seed: int = typer.Option(0, "--seed"),
     group_by: str = typer.Option("article", "--group-by", help=GROUP_HELP),
     near_duplicates: float = typer.Option(0.8, "--near-duplicates", help="MinHash Jaccard threshold for merging rewrites into one group; 0 turns it off."),
-    stratify: bool = typer.Option(False, "--stratify", help="Balance label distributions with scikit-learn (appending articles may then move old ones)."),
+    stratify: bool = typer.Option(False, "--stratify/--no-stratify", help="Balance label distributions with scikit-learn (appending articles may then move old ones)."),
     license: str = typer.Option("other", "--license", help="Licence named in the dataset card."),
 ) -> None:
     """Split the records once (no group in two splits) and write every requested format."""
     from ..jsonl import read_jsonl
 
+    check_paths([str(input)], [output])
     result = _run_export(lambda: read_jsonl(str(input)), output, _options(formats, test_size, validation_size, seed, group_by, near_duplicates, stratify, license))
     _summary(result, output)
 
@@ -86,7 +87,7 @@ def build(
     seed: int = typer.Option(0, "--seed"),
     group_by: str = typer.Option("article", "--group-by", help=GROUP_HELP),
     near_duplicates: float = typer.Option(0.8, "--near-duplicates"),
-    stratify: bool = typer.Option(False, "--stratify"),
+    stratify: bool = typer.Option(False, "--stratify/--no-stratify"),
     license: str = typer.Option("other", "--license"),
 ) -> None:
     """Convert, annotate, validate and export in one command."""
@@ -96,6 +97,7 @@ def build(
     from ..pipeline import parse_layers
     from ..validate import Validator
 
+    check_paths([str(p) for p in inputs], [output])
     output.mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {}
     rejects_path = output / "rejects.jsonl"

@@ -118,6 +118,9 @@ def _rows(path: Path, source: str) -> Iterator[tuple[str, Any] | Reject]:
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             yield Reject(source, "E053", CODES["E053"].format(source=source, cause=f"not a JSON document: {exc}"))
             return
+        except RecursionError:
+            yield Reject(source, "E053", CODES["E053"].format(source=source, cause="not a JSON document we can read: nested too deeply"))
+            return
         items = data if isinstance(data, list) else [data]
         for n, item in enumerate(items):
             yield f"item{n}", item
@@ -144,4 +147,8 @@ def convert(path: Path, source: str, options: ConvertOptions) -> Iterator[dict[s
             yield item
         else:
             where, row = item
-            yield _row_record(row, source, where, options)
+            try:
+                yield _row_record(row, source, where, options)
+            except (ValueError, RecursionError) as exc:  # one row that cannot become a record costs that row only
+                name = f"{source}:{where}"
+                yield Reject(name, "E053", CODES["E053"].format(source=name, cause=f"{type(exc).__name__}: {exc}"))
