@@ -31,6 +31,7 @@ __all__ = [
     "write_jsonl",
     "atomic_open",
     "dumps",
+    "loads",
     "open_text",
 ]
 
@@ -40,6 +41,21 @@ PathLike = str | os.PathLike[str]
 def dumps(record: Any) -> str:
     """One compact JSON line, non-ASCII kept as written (as Prodigy writes it)."""
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON (a record cannot carry NaN or Infinity, and none could be written back)")
+
+
+# Python's json reads NaN and Infinity, which no JSON tool (and not our writer) accepts: refused here,
+# so such a line is an E001 where it is read, not an error when the record is written much later.
+_DECODER = json.JSONDecoder(parse_constant=_no_constant)
+
+
+def loads(text: str) -> Any:
+    """Parse one JSON document as strictly as `iter_lines` parses a line: NaN and Infinity are
+    refused (ValueError), like any other invalid JSON."""
+    return _DECODER.decode(text)
 
 
 def _name(path: PathLike) -> str:
@@ -100,7 +116,8 @@ def _open_bytes(path: PathLike) -> Iterator[IO[bytes]]:
 def iter_lines(path: PathLike, *, skip_invalid: bool = False, errors: list[InvalidLineError] | None = None) -> Iterator[Line]:
     """Yield every record of a JSONL file with its line number; blank lines are skipped.
 
-    A line that is not UTF-8 (E050) or not a JSON object (E001, E002) raises `InvalidLineError`
+    A line that is not UTF-8 (E050) or not a JSON object (E001, E002; also a line nested too deeply
+    to read, or holding NaN or Infinity, which are not JSON) raises `InvalidLineError`
     (file, line, cause chained), unless the caller asks to `skip_invalid`; then the error is
     appended to `errors` so it is counted, and the lines after it are still read. Lines end at LF
     or CRLF; a BOM at the start is dropped.
@@ -123,10 +140,13 @@ def iter_lines(path: PathLike, *, skip_invalid: bool = False, errors: list[Inval
                 if not line:
                     continue
                 try:
-                    record = json.loads(line)
+                    record = _DECODER.decode(line)
                 except json.JSONDecodeError as exc:
                     cause = exc
                     err = InvalidLineError("E001", CODES["E001"].format(line=lineno, cause=exc.msg), path=name, lineno=lineno, line=raw)
+                except ValueError as exc:  # NaN, Infinity
+                    cause = exc
+                    err = InvalidLineError("E001", CODES["E001"].format(line=lineno, cause=exc), path=name, lineno=lineno, line=raw)
                 except RecursionError as exc:  # `[[[[...` thousands deep: this line is bad, not the run
                     cause = exc
                     why = "it is nested too deeply to read (arrays or objects inside each other past Python's recursion limit)"

@@ -242,23 +242,23 @@ def test_faults_a_deeply_nested_label_studio_task_is_rejected_and_the_others_imp
 
 def test_faults_console_markup_in_ids_and_labels_is_printed_as_written(tmp_path: Path) -> None:
     records = [new_record(STORIES[0], source="a.txt", id="[/x]"), new_record(STORIES[1], source="b.txt", id="[/x]")]
-    records[1]["spans"] = [{"start": 0, "end": 1, "token_start": 0, "token_end": 0, "label": "[bold red]"}]
+    records[1]["spans"] = [{"start": 0, "end": 1, "token_start": 0, "token_end": 0, "label": "[/bold]"}]
     write_jsonl(tmp_path / "marked.jsonl", records)
     checked = cli("validate", "marked.jsonl", cwd=tmp_path)
     no_traceback(checked)
     assert checked.returncode == 1
     assert "marked.jsonl:2: [/x]: E011 meta.id '[/x]' already used on line marked.jsonl:1" in checked.stderr
-    assert "has label '[bold red]'" in checked.stderr
+    assert "has label '[/bold]'" in checked.stderr
     counted = cli("stats", "marked.jsonl", cwd=tmp_path)
     no_traceback(counted)
-    assert counted.returncode == 0 and "[bold red]" in counted.stdout
+    assert counted.returncode == 0 and "[/bold]" in counted.stdout
 
-    doccano = {"text": STORIES[2], "label": [[4, 14, "[b]"]]}
+    doccano = {"text": STORIES[2], "label": [[4, 14, "[/b]"]]}
     (tmp_path / "doccano.jsonl").write_text(json.dumps(doccano) + "\n", encoding="utf-8")
     imported = cli("import", "doccano", "doccano.jsonl", "-o", "gold.jsonl", cwd=tmp_path)
     no_traceback(imported)
     assert imported.returncode == 1  # nothing could be imported
-    assert "label '[b]' is not in the registry" in imported.stderr
+    assert "label '[/b]' is not in the registry" in imported.stderr
     [reject] = lines(tmp_path / "gold.jsonl.rejects.jsonl")
     assert reject["code"] == "E082"
 
@@ -471,3 +471,29 @@ def test_faults_a_non_record_line_stops_evaluate_merge_and_agree_with_its_place(
     assert result.returncode == 1
     assert result.stderr == message + "\n"
     assert not (tmp_path / "out.jsonl").exists()
+
+
+# -- values JSON does not have ----------------------------------------------------------------------
+
+def test_faults_nan_is_not_json_and_is_rejected_where_it_is_read(tmp_path: Path) -> None:
+    (tmp_path / "in.jsonl").write_text(json.dumps({"text": STORIES[0]}) + '\n{"text": "A short note.", "score": NaN}\n', encoding="utf-8")
+    result = cli("convert", "in.jsonl", "-o", "out.jsonl", cwd=tmp_path)
+    no_traceback(result)
+    assert [r["text"] for r in read_jsonl(tmp_path / "out.jsonl")] == [STORIES[0]]
+    [reject] = lines(tmp_path / "out.jsonl.rejects.jsonl")
+    assert (reject["source"], reject["code"]) == ("in.jsonl:line2", "E001") and "NaN is not JSON" in reject["reason"]
+    (tmp_path / "items.json").write_text('[{"title": "Empty", "text": null, "score": Infinity}]', encoding="utf-8")
+    result = cli("convert", "items.json", "-o", "items.jsonl", cwd=tmp_path)
+    assert result.returncode == 1  # no records
+    [reject] = lines(tmp_path / "items.jsonl.rejects.jsonl")
+    assert reject["code"] == "E053" and "Infinity is not JSON" in reject["reason"]
+
+
+def test_faults_a_reject_that_cannot_be_json_keeps_its_reason(tmp_path: Path) -> None:
+    from corpus.cli.common import RejectsWriter
+
+    with RejectsWriter(str(tmp_path / "rejects.jsonl")) as rej:
+        rej.write({"source": "a.json#0", "code": "E051", "reason": "a.json#0 holds no article text", "raw": {"score": float("nan")}})
+    [written] = lines(tmp_path / "rejects.jsonl")
+    assert written.pop("raw_not_written").startswith("ValueError: Out of range float values are not JSON compliant")
+    assert written == {"source": "a.json#0", "code": "E051", "reason": "a.json#0 holds no article text"}

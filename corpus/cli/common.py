@@ -124,7 +124,12 @@ class RejectsWriter:
     def write(self, item: dict[str, Any]) -> None:
         self.count += 1
         if self._fh is not None:
-            self._fh.write(dumps(item) + "\n")
+            try:
+                line = dumps(item)
+            except (ValueError, TypeError, RecursionError) as exc:  # the rejected input itself cannot be JSON: keep its reason
+                kept = {k: v for k, v in item.items() if k not in ("raw", "record")}
+                line = dumps({**kept, "raw_not_written": f"{type(exc).__name__}: {exc}"})
+            self._fh.write(line + "\n")
 
     def __exit__(self, *exc: Any) -> None:
         if self._cm is not None:

@@ -188,8 +188,9 @@ def _convert_one(path: Path, source: str, formats: dict[str, Converter], opts: C
         return
     count = 0
     try:
-        for count, out in enumerate(converter(path, source, opts), start=1):
+        for out in converter(path, source, opts):
             yield out
+            count += 1
     except OSError as exc:  # unreadable (permissions, a broken gzip stream): this input fails, not the run
         yield Reject(source, "E053", CODES["E053"].format(source=source, cause=f"cannot read: {exc}"))
     except (ValueError, LookupError, AttributeError, RecursionError) as exc:

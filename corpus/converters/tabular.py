@@ -10,13 +10,12 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from ..errors import CODES, InvalidLineError
-from ..jsonl import iter_lines
+from ..jsonl import iter_lines, loads
 from . import ConvertOptions, Reject
 from .text import article_record
 
@@ -114,8 +113,8 @@ def _rows(path: Path, source: str) -> Iterator[tuple[str, Any] | Reject]:
             yield Reject(where, "E053", CODES["E053"].format(source=where, cause=f"not valid CSV from line {line} on: {exc}"))
     elif name.endswith(".json"):
         try:
-            data = json.loads(path.read_bytes().decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            data = loads(path.read_bytes().decode("utf-8-sig"))
+        except (UnicodeDecodeError, ValueError) as exc:
             yield Reject(source, "E053", CODES["E053"].format(source=source, cause=f"not a JSON document: {exc}"))
             return
         except RecursionError:

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..converters import Reject
 from ..errors import CODES, CorpusError, InvalidLineError
-from ..jsonl import iter_lines
+from ..jsonl import iter_lines, loads
 from ..merge import assemble_checked
 from ..record import stable_id
 from ..registry import LAYERS, AttrSpec, Registry, load_registry
@@ -279,8 +279,8 @@ def read_tasks(path: Path) -> list[Any]:
     """The tasks of a Label Studio JSON export (a list, or one task) or of a JSONL file of tasks."""
     raw = path.read_text(encoding="utf-8-sig")
     if path.suffix.lower() == ".jsonl":
-        return [json.loads(line) for line in raw.splitlines() if line.strip()]
-    data = json.loads(raw)
+        return [loads(line) for line in raw.splitlines() if line.strip()]
+    data = loads(raw)
     return data if isinstance(data, list) else [data]
 
 
