@@ -186,18 +186,55 @@ def _cannot_write(target: Path, exc: OSError) -> CorpusError:
 
 
 @contextlib.contextmanager
+def _stream(raw: IO[bytes], name: str, mode: str) -> Iterator[IO[Any]]:
+    """The stream a caller writes to over the raw file: bytes or text, gzip-compressed for `.gz`."""
+    if name.endswith(".gz"):
+        with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
+            if "b" in mode:
+                yield cast(IO[bytes], gz)
+            else:
+                with io.TextIOWrapper(gz, encoding="utf-8", newline="\n") as fh:
+                    yield fh
+    elif "b" in mode:
+        yield raw
+    else:
+        with io.TextIOWrapper(raw, encoding="utf-8", newline="\n") as fh:
+            yield fh
+
+
+def _special(target: Path) -> bool:
+    """A target that is not a file to replace: a device (/dev/null), a FIFO, /dev/stdout. Renaming a
+    temporary file over it would replace the device itself, so it is written in place."""
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:
+        return False
+    if stat.S_ISDIR(mode):
+        raise CorpusError("E091", CODES["E091"].format(path=target, cause="it is a folder; give a file name"))
+    return not stat.S_ISREG(mode) or str(target.absolute()).startswith(("/dev/", "/proc/"))
+
+
+@contextlib.contextmanager
 def atomic_open(path: PathLike, mode: str = "w") -> Iterator[IO[Any]]:
     """Open `path` for writing through a temporary file that replaces it only on success.
 
-    `-` writes to stdout. A `.gz` target is gzip-compressed with a zero mtime, so the same records
-    give the same bytes on every run. A failed write (no space, a size limit, a read-only folder)
-    removes the temporary file and raises `CorpusError` E091 naming the target.
+    `-` writes to stdout, and so does a device or a FIFO (`/dev/null`), in place. A `.gz` target is
+    gzip-compressed with a zero mtime, so the same records give the same bytes on every run. A
+    failed write (no space, a size limit, a read-only folder, a folder named as the file) removes
+    the temporary file and raises `CorpusError` E091 naming the target.
     """
     if str(path) == "-":
         yield sys.stdout if "b" not in mode else sys.stdout.buffer
         sys.stdout.flush()
         return
     target = Path(path)
+    if _special(target):
+        try:
+            with open(target, "wb") as raw, _stream(raw, target.name, mode) as fh:
+                yield fh
+        except OSError as exc:
+            raise _cannot_write(target, exc) from exc
+        return
     tmp = target.parent / f".{target.name}.{secrets.token_hex(6)}.tmp"
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -210,19 +247,8 @@ def atomic_open(path: PathLike, mode: str = "w") -> Iterator[IO[Any]]:
     try:
         with contextlib.suppress(FileNotFoundError):
             os.chmod(fd, stat.S_IMODE(os.stat(target).st_mode))
-        with os.fdopen(fd, "wb") as raw:
-            if target.name.endswith(".gz"):
-                with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
-                    if "b" in mode:
-                        yield cast(IO[bytes], gz)
-                    else:
-                        with io.TextIOWrapper(gz, encoding="utf-8", newline="\n") as fh:
-                            yield fh
-            elif "b" in mode:
-                yield raw
-            else:
-                with io.TextIOWrapper(raw, encoding="utf-8", newline="\n") as fh:
-                    yield fh
+        with os.fdopen(fd, "wb") as raw, _stream(raw, target.name, mode) as fh:
+            yield fh
         written = True
         _fsync(tmp)  # the bytes are on disk before the name points at them
         os.replace(tmp, target)

@@ -280,6 +280,9 @@ def test_faults_console_markup_in_ids_and_labels_is_printed_as_written(tmp_path:
     ["show", "X.jsonl", "-o", "X.jsonl"],
     ["export-review", "doccano", "X.jsonl", "-o", "X.jsonl"],
     ["import", "doccano", "X.jsonl", "-o", "X.jsonl"],
+    ["export", "X.jsonl", "-o", "X.jsonl"],
+    ["build", "X.jsonl", "-o", "X.jsonl"],
+    ["convert", "X.jsonl", "-o", "out.jsonl", "--rejects", "out.jsonl"],
 ])
 def test_faults_an_output_that_is_an_input_is_refused_and_the_input_kept(tmp_path: Path, args: list[str]) -> None:
     x = records_file(tmp_path / "X.jsonl")
@@ -289,7 +292,8 @@ def test_faults_an_output_that_is_an_input_is_refused_and_the_input_kept(tmp_pat
     result = cli(*args, cwd=tmp_path)
     no_traceback(result)
     assert result.returncode == 1
-    assert result.stderr.startswith("E092 ") and "is also an input (X.jsonl)" in result.stderr
+    assert result.stderr.startswith("E092 ")
+    assert "is also an input (X.jsonl)" in result.stderr or "is also another output of this command (out.jsonl)" in result.stderr
     assert x.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["X.jsonl", "other.jsonl", "sub"]
 
@@ -497,3 +501,16 @@ def test_faults_a_reject_that_cannot_be_json_keeps_its_reason(tmp_path: Path) ->
     [written] = lines(tmp_path / "rejects.jsonl")
     assert written.pop("raw_not_written").startswith("ValueError: Out of range float values are not JSON compliant")
     assert written == {"source": "a.json#0", "code": "E051", "reason": "a.json#0 holds no article text"}
+
+
+def test_faults_a_device_output_is_written_in_place_and_a_folder_output_refused(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(STORIES[0], encoding="utf-8")
+    result = cli("convert", "a.txt", "-o", os.devnull, cwd=tmp_path)
+    assert result.returncode == 0 and f"wrote 1 records to {os.devnull}; rejected 0" in result.stdout
+    assert Path(os.devnull).is_char_device()  # not replaced by a regular file, and no rejects file beside it
+    assert not Path(f"{os.devnull}.rejects.jsonl").exists()
+    (tmp_path / "out").mkdir()
+    result = cli("convert", "a.txt", "-o", "out", "--rejects", "r.jsonl", cwd=tmp_path)
+    no_traceback(result)
+    assert (result.returncode, result.stderr) == (1, "E091 cannot write out: it is a folder; give a file name\n")
+    assert list((tmp_path / "out").iterdir()) == [] and not (tmp_path / "r.jsonl").exists()

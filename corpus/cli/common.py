@@ -15,7 +15,7 @@ from rich.text import Text
 from ..errors import CODES, CorpusError
 from ..jsonl import atomic_open, dumps
 
-__all__ = ["console", "err_console", "progress", "track", "RejectsWriter", "check_paths", "read_records", "say", "say_rejected"]
+__all__ = ["console", "err_console", "progress", "track", "RejectsWriter", "check_paths", "default_rejects", "read_records", "say", "say_rejected"]
 
 console = Console()
 err_console = Console(stderr=True)
@@ -32,6 +32,17 @@ def say(message: str, *, err: bool = False, style: str | None = None) -> None:
 def say_rejected(source: str, code: str, reason: str) -> None:
     """`rejected SOURCE: CODE reason` on stderr, the data shown as written."""
     err_console.print(Text.assemble(("rejected", "yellow"), f" {source}: {code} {reason}"), highlight=False, soft_wrap=True)
+
+
+def default_rejects(output: PathLike) -> str | None:
+    """Where rejects go when `--rejects` is not given: beside the output file; nowhere (counted and
+    printed only) when the output is stdout or a device such as /dev/null, which has no "beside"."""
+    if str(output) == "-":
+        return None
+    target = Path(output)
+    if (target.exists() and not target.is_file()) or str(target.absolute()).startswith(("/dev/", "/proc/")):
+        return None
+    return f"{output}.rejects.jsonl"
 
 
 def _same_file(a: Path, b: Path) -> bool:

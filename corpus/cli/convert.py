@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from .common import RejectsWriter, check_paths, say, say_rejected, track
+from .common import RejectsWriter, check_paths, default_rejects, say, say_rejected, track
 
 PRESETS_HELP = "Field layout of JSON/CSV inputs: news-please, cc-news or wikinews."
 
@@ -38,7 +38,7 @@ def convert(
         raise typer.Exit(2)
     fields = {k: v for k, v in {"text": text_field, "title": title_field, "url": url_field, "date": date_field, "id": id_field, "author": author_field}.items() if v}
     options = ConvertOptions(preset=preset, fields=fields, min_chars=min_chars)
-    rejects_path = rejects or (None if output == "-" else f"{output}.rejects.jsonl")
+    rejects_path = rejects or default_rejects(output)
     check_paths([str(p) for p in inputs], [output, rejects_path])
     duplicates = 0
     with RejectsWriter(rejects_path) as rej:

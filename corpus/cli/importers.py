@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from .common import RejectsWriter, check_paths, say, say_rejected, track
+from .common import RejectsWriter, check_paths, default_rejects, say, say_rejected, track
 
 
 def import_(
@@ -37,7 +37,7 @@ def import_(
             raise typer.Exit(2)
         labels[source_label] = ours
     options = ImportOptions(scheme=scheme, settings={"labels": labels} if labels else {})
-    rejects_path = rejects or (None if output == "-" else f"{output}.rejects.jsonl")
+    rejects_path = rejects or default_rejects(output)
     check_paths([str(p) for p in inputs], [output, rejects_path])
     with RejectsWriter(rejects_path) as rej:
 

@@ -15,7 +15,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from .common import RejectsWriter, check_paths, console, err_console, read_records, say
+from .common import RejectsWriter, check_paths, default_rejects, console, err_console, read_records, say
 
 REVIEW_FORMATS = ("labelstudio", "doccano")
 
@@ -38,7 +38,7 @@ def export_review(
     if format not in REVIEW_FORMATS:
         say(f"unknown review format {format!r}; known: {', '.join(REVIEW_FORMATS)}", err=True)
         raise typer.Exit(2)
-    rejects_path = rejects or f"{output}.rejects.jsonl"
+    rejects_path = rejects or default_rejects(output)
     check_paths([str(file)], [output, rejects_path, config])
     with RejectsWriter(rejects_path) as rej:
 
@@ -75,7 +75,7 @@ def export_review(
             count, type_paths = doccano.write(valid(), output, config)
             beside = "the label types to " + " and ".join(map(str, type_paths))
     say(f"wrote {count} tasks to {output} and {beside}; {rej.count} invalid records not exported"
-        + (f" (reasons in {rejects_path})" if rej.count else ""))
+        + (f" (reasons in {rejects_path})" if rej.count and rejects_path else ""))
     if count == 0:
         raise typer.Exit(1)
 
