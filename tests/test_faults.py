@@ -379,7 +379,16 @@ def _permissions_hold() -> None:
                 raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
 
 
+def _needs_permissions() -> None:
+    """Skip where file modes cannot be made to hold (root without CAP_SETPCAP to drop its overrides)."""
+    try:
+        subprocess.run(["true"], preexec_fn=_permissions_hold, check=True)
+    except (OSError, subprocess.SubprocessError) as exc:
+        pytest.skip(f"file permissions cannot be enforced here: {exc}")
+
+
 def test_faults_an_unreadable_subfolder_is_rejected_with_its_reason(tmp_path: Path) -> None:
+    _needs_permissions()
     folder = tmp_path
     (folder / "in" / "locked").mkdir(parents=True)
     (folder / "in" / "a.txt").write_text(STORIES[0], encoding="utf-8")
@@ -397,6 +406,7 @@ def test_faults_an_unreadable_subfolder_is_rejected_with_its_reason(tmp_path: Pa
 
 
 def test_faults_a_read_only_output_folder_is_refused_before_any_work(tmp_path: Path) -> None:
+    _needs_permissions()
     folder = tmp_path
     (folder / "a.txt").write_text(STORIES[0], encoding="utf-8")
     (folder / "ro").mkdir()
@@ -424,6 +434,30 @@ def test_faults_a_file_size_limit_fails_cleanly_and_leaves_no_partial_file(tmp_p
     assert result.returncode == 1
     assert result.stderr.splitlines()[-1] == "E091 cannot write out/records.jsonl: File too large"
     assert list((tmp_path / "out").iterdir()) == []  # no output, no rejects file, no temporary file
+
+
+def test_faults_ctrl_c_is_one_coded_line_and_leaves_no_partial_file(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(400):  # tens of seconds of work: the interrupt comes long before the end
+        (folder / f"{i:03d}.txt").write_text(STORIES[i % 3] * 20 + f" Item {i}.", encoding="utf-8")
+    (tmp_path / "out").mkdir()
+    env = {**os.environ, "COLUMNS": "200"}
+    proc = subprocess.Popen([str(CORPUS), "convert", "in", "-o", "out/records.jsonl"], cwd=tmp_path, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not list((tmp_path / "out").glob(".records.jsonl.*.tmp")):  # writing has begun: the handler is in place
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=120)
+    assert "Traceback" not in stderr
+    assert proc.returncode == 130
+    assert stderr.splitlines()[-1] == "E098 interrupted; nothing was written under a final name by the step that was running"
+    assert list((tmp_path / "out").iterdir()) == []  # neither the records nor the rejects, nor their temporary files
 
 
 # -- 1. the handler itself ------------------------------------------------------------------------
@@ -514,3 +548,25 @@ def test_faults_a_device_output_is_written_in_place_and_a_folder_output_refused(
     no_traceback(result)
     assert (result.returncode, result.stderr) == (1, "E091 cannot write out: it is a folder; give a file name\n")
     assert list((tmp_path / "out").iterdir()) == [] and not (tmp_path / "r.jsonl").exists()
+
+
+@pytest.mark.parametrize("command", [["evaluate", "twice.jsonl", "good.jsonl"], ["evaluate", "good.jsonl", "twice.jsonl"],
+                                     ["merge", "good.jsonl", "twice.jsonl", "-o", "out.jsonl"], ["agree", "twice.jsonl", "good.jsonl"]])
+def test_faults_duplicate_ids_stop_the_commands_that_match_records_by_id(tmp_path: Path, command: list[str]) -> None:
+    records_file(tmp_path / "good.jsonl", 2)
+    (tmp_path / "twice.jsonl").write_text((tmp_path / "good.jsonl").read_text(encoding="utf-8") * 2, encoding="utf-8")
+    rid = article(0)["meta"]["id"]
+    result = cli(*command, cwd=tmp_path)
+    no_traceback(result)
+    assert (result.returncode, result.stderr) == (1, f"E011 twice.jsonl:3: {rid}: meta.id {rid!r} already used on line twice.jsonl:1\n")
+    assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_faults_export_review_sends_a_second_copy_to_rejects(tmp_path: Path) -> None:
+    records_file(tmp_path / "good.jsonl", 2)
+    (tmp_path / "twice.jsonl").write_text((tmp_path / "good.jsonl").read_text(encoding="utf-8") * 2, encoding="utf-8")
+    result = cli("export-review", "doccano", "twice.jsonl", "-o", "tasks.jsonl", cwd=tmp_path)
+    no_traceback(result)
+    assert result.returncode == 0 and "wrote 2 tasks" in result.stdout and "2 invalid records not exported" in result.stdout
+    assert [(r["line"], r["problems"][0]["code"]) for r in lines(tmp_path / "tasks.jsonl.rejects.jsonl")] == [(3, "E011"), (4, "E011")]
+    assert len(lines(tmp_path / "tasks.jsonl")) == 2

@@ -148,18 +148,22 @@ class RejectsWriter:
 
 
 def read_records(path: PathLike) -> Iterator[dict[str, Any]]:
-    """The records of a JSONL file for a command that needs every one well-formed (evaluate, merge,
-    agree): a line that is not JSON (E001, E002) or not shaped as a record (E010) stops the run
-    with its `file:line: id`, since figures over part of a file would mislead."""
+    """The records of a JSONL file for a command that needs every one well-formed and once (evaluate,
+    merge, agree): a line that is not JSON (E001, E002), not shaped as a record (E010) or a second
+    record with one `meta.id` (E011) stops the run with its `file:line: id`, since figures over part
+    of a file, or over one article counted twice, would mislead."""
     from ..jsonl import iter_lines
     from ..validate import check_shape
 
+    first: dict[str, str] = {}
     for line in iter_lines(path):
+        meta = line.record.get("meta")
+        rid = meta.get("id", "?") if isinstance(meta, dict) else "?"
         problems = check_shape(line.record)
         if problems:
-            meta = line.record.get("meta")
-            rid = meta.get("id", "?") if isinstance(meta, dict) else "?"
-            first = problems[0]
             more = f" (and {len(problems) - 1} more; `corpus validate` lists them)" if len(problems) > 1 else ""
-            raise CorpusError(first.code, f"{line.path}:{line.lineno}: {rid}: {first.message}{more}")
+            raise CorpusError(problems[0].code, f"{line.path}:{line.lineno}: {rid}: {problems[0].message}{more}")
+        where = f"{line.path}:{line.lineno}"
+        if isinstance(rid, str) and first.setdefault(rid, where) != where:
+            raise CorpusError("E011", f"{where}: {rid}: " + CODES["E011"].format(id=rid, first_line=first[rid]))
         yield line.record

@@ -31,7 +31,7 @@ def export_review(
     """Write records as tasks for an annotation tool, their annotations as pre-annotations.
 
     Invalid records are not exported (a tool would show them wrongly); they go to the rejects file."""
-    from ..errors import InvalidLineError
+    from ..errors import InvalidLineError, Problem
     from ..jsonl import iter_lines
     from ..validate import check_record
 
@@ -50,14 +50,18 @@ def export_review(
 
         def valid():  # type: ignore[no-untyped-def]
             bad: list[InvalidLineError] = []
+            first: dict[str, str] = {}  # meta.id -> where: a tool's export could not be told apart on the way back
             for line in iter_lines(str(file), skip_invalid=True, errors=bad):
                 for err in bad:  # a line that is not a record is a reject too, with its code
                     reject(err.path, err.lineno, "?", [{"code": err.code, "message": err.message}], {"_raw": err.line.rstrip("\r\n")})
                 bad.clear()
                 record = line.record
                 problems = check_record(record)
+                rid = (record.get("meta") or {}).get("id", "?") if isinstance(record.get("meta"), dict) else "?"
+                where = f"{line.path}:{line.lineno}"
+                if not problems and isinstance(rid, str) and first.setdefault(rid, where) != where:
+                    problems = [Problem.make("E011", id=rid, first_line=first[rid])]
                 if problems:
-                    rid = (record.get("meta") or {}).get("id", "?") if isinstance(record.get("meta"), dict) else "?"
                     reject(line.path, line.lineno, rid, [{"code": p.code, "message": p.message} for p in problems], record)
                     continue
                 yield record
