@@ -45,8 +45,8 @@ def test_export_skip_invalid_writes_rejects_and_the_rest(tmp_path: Path) -> None
 
 def test_export_missing_input_is_one_coded_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["export", str(tmp_path / "nosuch.jsonl"), "-o", str(tmp_path / "out")])
-    assert result.exit_code == 2
-    assert "E058" in result.output and "nosuch.jsonl" in result.output and "Traceback" not in result.output
+    assert result.exit_code == 1
+    assert "E090" in result.output and "nosuch.jsonl" in result.output and "Traceback" not in result.output
 
 
 def test_export_into_an_earlier_export_needs_overwrite_and_keeps_splits(tmp_path: Path) -> None:
