@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
 import json
 from pathlib import Path
 from typing import Any
@@ -236,3 +238,34 @@ def test_hf_skip_invalid_exports_the_rest_and_writes_rejects(tmp_path: Path) -> 
     assert all(r["problems"] and r["record"] for r in rejects)
     docs = _load(tmp_path / "out" / "hf", "documents", tmp_path / "cache")
     assert sum(len(s) for s in docs.values()) == 9
+
+
+def test_hf_card_writes_value_lists_as_sequences_and_struct_lists_as_lists(tmp_path: Path) -> None:
+    # `datasets` 3.x reads `list:` of a ClassLabel as a plain Python list (no `.feature`), and
+    # `sequence:` of a struct as a struct of lists: each needs its own form
+    export(_corpus(12), tmp_path, ExportOptions(seed=1))
+    infos = {i["config_name"]: i["features"] for i in DatasetCard.load(tmp_path / "hf" / "README.md").data.dataset_info}
+    ner = {f["name"]: f for f in infos["ner"]}
+    assert "class_label" in ner["ner_tags"]["sequence"] and ner["tokens"]["sequence"] == "string"
+    docs = {f["name"]: f for f in infos["documents"]}
+    assert isinstance(docs["spans"]["list"], list) and "sequence" not in docs["spans"]
+
+
+COMPAT_PYTHON = os.environ.get("DATASETS_COMPAT_PYTHON")
+
+
+@pytest.mark.skipif(not COMPAT_PYTHON, reason="set DATASETS_COMPAT_PYTHON to a python with another datasets version (e.g. 3.0 or 3.6)")
+def test_hf_loads_the_same_with_another_datasets_version(tmp_path: Path) -> None:
+    export(_corpus(12), tmp_path, ExportOptions(seed=1))
+    script = (
+        "import sys, json, datasets\n"
+        "ner = datasets.load_dataset(sys.argv[1], 'ner', cache_dir=sys.argv[2])['train']\n"
+        "docs = datasets.load_dataset(sys.argv[1], 'documents', cache_dir=sys.argv[2])['train']\n"
+        "print(json.dumps({'names': ner.features['ner_tags'].feature.names, 'rows': ner.num_rows, 'span': docs[0]['spans'][0]}))\n"
+    )
+    done = subprocess.run([str(COMPAT_PYTHON), "-c", script, str(tmp_path / "hf"), str(tmp_path / "cache-other")],
+                          capture_output=True, text=True, check=True)
+    theirs = json.loads(done.stdout.strip().splitlines()[-1])
+    ner = _load(tmp_path / "hf", "ner", tmp_path / "cache")["train"]
+    docs = _load(tmp_path / "hf", "documents", tmp_path / "cache")["train"]
+    assert theirs == {"names": ner.features["ner_tags"].feature.names, "rows": ner.num_rows, "span": docs[0]["spans"][0]}
