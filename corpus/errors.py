@@ -75,6 +75,10 @@ CODES: dict[str, str] = {
     "E085": "{source}: the imported record is invalid: {problems}",
     "E086": "record {id}: {cause}",
     "E087": "agree: {cause}",
+    # export (E100-E109)
+    "E100": "export: {count} invalid record(s); nothing was written: {cause}",
+    "E101": "export: {path} is not ours to write: {cause}",
+    "E102": "export: {path} holds an earlier export; pass --overwrite to replace it",
 }
 
 

@@ -119,6 +119,11 @@ def export_cmd(
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an earlier export of ours in OUTPUT (never anything else)."),
 ) -> None:
     """Validate the records, split them once (no group in two splits) and write every requested format."""
+    from ..errors import CorpusError
+
+    if rejects is not None and str(input) != "-" and rejects.resolve() == input.resolve():
+        err_console.print(CorpusError("E058", f"--rejects {rejects} is the input; give another path"), markup=False, highlight=False)
+        raise typer.Exit(2)
     options = _options(formats, test_size, validation_size, seed, group_by, near_duplicates, stratify, license,
                        splits_from, resplit, skip_invalid, rejects, overwrite)
     result = _run_export(_lines(input), output, options)

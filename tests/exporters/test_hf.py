@@ -16,6 +16,7 @@ from corpus.export import MANIFEST, ExportOptions, export
 from corpus.exporters.hf import CONFIGS, features
 from corpus.jsonl import Line
 
+from ..conftest import DEV_DATA, needs_dev_data
 from ..factories import article
 
 
@@ -269,3 +270,55 @@ def test_hf_loads_the_same_with_another_datasets_version(tmp_path: Path) -> None
     ner = _load(tmp_path / "hf", "ner", tmp_path / "cache")["train"]
     docs = _load(tmp_path / "hf", "documents", tmp_path / "cache")["train"]
     assert theirs == {"names": ner.features["ner_tags"].feature.names, "rows": ner.num_rows, "span": docs[0]["spans"][0]}
+
+
+def test_hf_an_export_killed_mid_swap_is_rolled_back_by_the_next_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os as os_module
+
+    import corpus.export as export_module
+
+    export(_corpus(12), tmp_path, ExportOptions(formats=("hf", "conll"), seed=1))
+    before = _digest(tmp_path)
+    real_replace = os_module.replace
+    calls = {"n": 0}
+
+    def dying_replace(src: Any, dst: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] == 3:  # the earlier conll is moved away and the new one is in; then the process dies
+            raise KeyboardInterrupt  # BaseException, like a kill: the rollback in _swap_in still runs
+        real_replace(src, dst)
+
+    monkeypatch.setattr(export_module.os, "replace", dying_replace)
+    with pytest.raises(KeyboardInterrupt):
+        export(_corpus(14), tmp_path, ExportOptions(formats=("hf", "conll"), seed=1, overwrite=True))
+    monkeypatch.setattr(export_module.os, "replace", real_replace)
+    assert {k: v for k, v in _digest(tmp_path).items() if k != MANIFEST} == {k: v for k, v in before.items() if k != MANIFEST}
+    # a crash that skips the rollback leaves a .replaced- folder: the next run puts the earlier items back
+    replaced = tmp_path / ".replaced-dead"
+    replaced.mkdir()
+    real_replace(tmp_path / "conll", replaced / "conll")
+    export_module._clean_leftovers(tmp_path)
+    assert {k: v for k, v in _digest(tmp_path).items() if k != MANIFEST} == {k: v for k, v in before.items() if k != MANIFEST}
+    export(_corpus(14), tmp_path, ExportOptions(formats=("hf", "conll"), seed=1, overwrite=True))
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+@needs_dev_data("wikinews")
+@pytest.mark.devdata
+def test_hf_wikinews_grows_12_40_all_without_moving_an_article_and_sizes_hold(tmp_path: Path) -> None:
+    from corpus.converters import ConvertOptions, convert_paths
+
+    files = sorted((DEV_DATA / "wikinews").glob("*.csv"))
+    records = [r for r in convert_paths(files, ConvertOptions(preset="wikinews")) if isinstance(r, dict)]
+    assert len(records) >= 40
+    out = tmp_path / "build"
+    before: dict[str, str] = {}
+    for n in (12, 40, len(records)):
+        result = export(records[:n], out, ExportOptions(seed=0, overwrite=True))
+        after = {a: v["split"] for a, v in json.loads((out / "splits.json").read_text(encoding="utf-8"))["articles"].items()}
+        assert {a: after[a] for a in before} == before
+        for split, share in (("test", 0.1), ("validation", 0.1)):
+            assert abs(result.sizes[split] - round(share * n)) <= 1
+        before = after
+    stratified = export(records[:40], tmp_path / "strat", ExportOptions(seed=0, stratify=True))
+    assert stratified.sizes["test"] == 4 and stratified.sizes["validation"] == 4
