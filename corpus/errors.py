@@ -83,6 +83,10 @@ CODES: dict[str, str] = {
     "E094": "{source}: {cause}; not read",
     "E098": "interrupted; nothing was written under a final name by the step that was running",
     "E099": "internal error: {cause}; re-run with --debug to see where, and report it",
+    # export (E100-E109)
+    "E100": "export: {count} invalid record(s); nothing was written: {cause}",
+    "E101": "export: {path} is not ours to write: {cause}",
+    "E102": "export: {path} holds an earlier export; pass --overwrite to replace it",
 }
 
 
