@@ -60,7 +60,9 @@ def stable_id(*parts: str) -> str:
 def _blank() -> "Language":
     import spacy
 
-    return spacy.blank("en")
+    nlp = spacy.blank("en")
+    nlp.max_length = 10**9  # the limit guards the parser's memory; the tokenizer alone is linear in the text
+    return nlp
 
 
 def tokenize(text: str, cuts: Iterable[int] = ()) -> list[dict[str, Any]]:

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from .common import RejectsWriter, console, err_console, track
+from .common import RejectsWriter, check_paths, console, err_console, say_rejected, track
 
 
 def annotate(
@@ -29,6 +29,7 @@ def annotate(
     from ..jsonl import read_jsonl
     from ..pipeline import parse_layers
 
+    check_paths([str(input)], [output, rejects or f"{output}.rejects.jsonl"])
     try:
         selected = parse_layers(layers)
     except CorpusError as exc:
@@ -59,7 +60,7 @@ def annotate(
             for item in track(run_local(todo, selected, workers=n_workers, batch_size=batch_size, model=model), f"annotate ({n_workers} workers)"):
                 if isinstance(item, Reject):
                     rej.write(item.to_json())
-                    err_console.print(f"[yellow]rejected[/] {item.source}: {item.code} {item.reason}", highlight=False)
+                    say_rejected(item.source, item.code, item.reason)
                 else:
                     writer.write(item)
                     written += 1
