@@ -27,11 +27,12 @@ def annotate(
     from ..engine import ResumableWriter, default_workers, run_local
     from ..errors import CorpusError
     from ..jsonl import read_jsonl
-    from ..pipeline import parse_layers
+    from ..pipeline import check_model, parse_layers
 
     check_paths([str(input)], [output, rejects or f"{output}.rejects.jsonl"])
     try:
         selected = parse_layers(layers)
+        check_model(model, selected)
     except CorpusError as exc:
         err_console.print(f"[red]{exc}[/]")
         raise typer.Exit(2) from exc

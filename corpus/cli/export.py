@@ -158,9 +158,10 @@ def build(
     from ..errors import CorpusError
     from ..export import claim
     from ..jsonl import read_jsonl, write_jsonl
-    from ..pipeline import parse_layers
+    from ..pipeline import check_model, parse_layers
     from ..validate import Validator
 
+    check_model(model, layers)
     if preset is not None and preset not in PRESETS:
         err_console.print(f"unknown preset {preset!r}; known presets: {', '.join(PRESETS)}", markup=False, highlight=False)
         raise typer.Exit(2)
