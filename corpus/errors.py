@@ -75,6 +75,12 @@ CODES: dict[str, str] = {
     "E085": "{source}: the imported record is invalid: {problems}",
     "E086": "record {id}: {cause}",
     "E087": "agree: {cause}",
+    # running annotation: engines, resume, processes (E120-E129)
+    "E120": "cannot resume {partial}: a different run wrote it ({differences}); run without --resume to start over",
+    "E121": "{path}: {cause}",
+    "E122": "{path} is both an input and an output; write the output elsewhere",
+    "E123": "{cause}",
+    "E124": "a worker process died ({cause}); the records written so far are kept in OUTPUT.partial: rerun with --resume",
 }
 
 
