@@ -2,8 +2,8 @@
 
 The parent loads the pipeline once and then forks its workers, which share the loaded model
 copy-on-write: a worker starts in milliseconds and costs little memory of its own. Plain records go
-out in batches and come back annotated (no `Doc` is pickled); at most two batches per worker are in
-flight, so memory does not grow with the corpus, and results come back in input order, so the
+out in small batches and come back annotated (no `Doc` is pickled); at most four batches per worker
+are in flight, so memory does not grow with the corpus, and results come back in input order, so the
 output is the same bytes whatever the worker count. Workers die with their parent, even by kill -9.
 
 Output goes to `OUTPUT.partial`, beside a manifest `OUTPUT.partial.json` that names the run (input
@@ -41,6 +41,10 @@ __all__ = ["LocalEngine", "ResumableWriter", "batched", "default_workers", "read
 
 Item = dict[str, Any] | Reject
 
+# small batches keep every worker busy to the end of a run (a worker that drew the last long batch
+# makes the others wait) and parse no slower than large ones: 13.3-14.0 CPU s vs 14.9 for 32 on
+# the 171 Wikinews 2019 articles
+BATCH = 8
 _annotator: Any = None  # the parent's loaded Annotator, inherited by the forked workers
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
@@ -143,7 +147,7 @@ class LocalEngine:
             gc.unfreeze()
         return pool
 
-    def run(self, items: Iterable[Item], batch_size: int = 32) -> Iterator[Item]:
+    def run(self, items: Iterable[Item], batch_size: int = BATCH) -> Iterator[Item]:
         """Annotate `items` (records, or rejects passed through) in input order."""
         if self._pool is None:
             for batch in batched(items, batch_size):
@@ -153,7 +157,7 @@ class LocalEngine:
         try:
             for batch in batched(items, batch_size):
                 pending.append(self._pool.submit(_annotate, batch))
-                if len(pending) >= 2 * self.workers:  # bounded look-ahead: constant memory, cores kept busy
+                if len(pending) >= 4 * self.workers:  # bounded look-ahead: constant memory, cores kept busy
                     yield from pending.popleft().result()
             while pending:
                 yield from pending.popleft().result()
@@ -172,7 +176,7 @@ class LocalEngine:
         self.close()
 
 
-def run_local(records: Iterable[Item], layers: Sequence[str] | str | None, *, workers: int = 1, batch_size: int = 32, model: str | None = None) -> Iterator[Item]:
+def run_local(records: Iterable[Item], layers: Sequence[str] | str | None, *, workers: int = 1, batch_size: int = BATCH, model: str | None = None) -> Iterator[Item]:
     """Annotate `records` in input order over `workers` processes (1: in this process).
 
     Not a generator: the model loads and the workers fork when this is called, before the caller

@@ -57,7 +57,7 @@ def _parse(line: str, path: str) -> dict[str, Any] | Reject:
     return record
 
 
-def run_ray(input: str, output: str, layers: tuple[str, ...], *, address: str | None = None, batch_size: int = 32,
+def run_ray(input: str, output: str, layers: tuple[str, ...], *, address: str | None = None, batch_size: int = 8,
             rejects: str | None = None, workers: int | None = None, model: str | None = None) -> str:
     """Annotate `input` on a Ray cluster with `workers` actors (default: the cluster's CPUs less one)."""
     import ray
