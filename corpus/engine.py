@@ -143,6 +143,8 @@ class LocalEngine:
         try:
             pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_start, initargs=(os.getpid(),))
             pool.submit(os.getpid).result()  # with fork, the first submit starts every worker (and the pool's threads)
+        except BrokenProcessPool as exc:
+            raise CorpusError("E124", CODES["E124"].format(cause=exc)) from exc
         finally:
             gc.unfreeze()
         return pool
@@ -292,10 +294,10 @@ class ResumableWriter:
                 if not line.endswith(b"\n"):
                     break  # the line a kill cut short
                 try:
-                    rec = json.loads(line)
-                except ValueError:
+                    done = json.loads(line)["meta"]["id"]
+                except (ValueError, KeyError, TypeError):
                     break
-                self.done.add(rec["meta"]["id"])
+                self.done.add(done)
                 good += len(line)
                 self.kept += 1
         os.truncate(self.partial, good)

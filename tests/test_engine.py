@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -200,6 +201,25 @@ def test_engine_kill_9_leaves_no_worker_and_the_next_run_cleans_up(tmp_path: Pat
     ids = [json.loads(line)["meta"]["id"] for line in _lines(out)]
     assert len(ids) == len(set(ids)) == 600
     assert len(_lines(tmp_path / "out.jsonl.rejects.jsonl")) == 1
+
+
+def test_engine_a_worker_that_dies_stops_the_run_with_a_coded_error(tmp_path: Path) -> None:
+    inp = _input(tmp_path / "in.jsonl", _records(600, sentences=6))
+    out = tmp_path / "out.jsonl"
+    proc = subprocess.Popen([CORPUS, "annotate", str(inp), "-o", str(out), "--layers", "entities", "--workers", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    partial = out.with_name("out.jsonl.partial")
+    while not (partial.exists() and partial.stat().st_size > 0):  # mid-run: records are being written
+        assert proc.poll() is None and time.monotonic() < deadline, "the run ended before a worker could be killed"
+        time.sleep(0.1)
+    workers = _children(proc.pid)
+    os.kill(workers[0], signal.SIGKILL)  # as the kernel's out-of-memory killer would
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 2, stderr
+    assert "E124 a worker process died" in stderr and "Traceback" not in stderr
+    assert partial.exists() and not out.exists()
+    assert _wait_gone(workers, seconds=5) == []
 
 
 def _manifest(inp: Path, layers: str, out: Path) -> dict[str, Any]:
