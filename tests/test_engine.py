@@ -123,8 +123,8 @@ def test_engine_output_equal_to_input_is_refused(tmp_path: Path) -> None:
     before = inp.read_bytes()
     for args in (["-o", str(inp)], ["-o", str(tmp_path / "out.jsonl"), "--rejects", str(inp)]):
         result = _annotate(str(inp), *args, "--workers", "1")
-        assert result.exit_code == 2
-        assert "E122" in result.output and "Traceback" not in result.output
+        assert result.exit_code == 1  # the shared path check refuses it before any work
+        assert "E092" in result.output and "Traceback" not in result.output
     assert inp.read_bytes() == before
 
 
@@ -153,9 +153,9 @@ def test_engine_resume_refuses_another_run(tmp_path: Path) -> None:
     result = _annotate(str(inp), "-o", str(out), "--workers", "1", "--resume")
     assert result.exit_code == 2
     assert "E120" in result.output and f"input {other}" in result.output and "Traceback" not in result.output
-    ResumableWriter(str(out), _manifest(inp, "entities,quotes", out))
+    ResumableWriter(str(out), _manifest(inp, "quotes", out))  # re-running entities re-runs every layer that reads them
     result = _annotate(str(inp), "-o", str(out), "--workers", "1", "--resume")
-    assert result.exit_code == 2 and "E120" in result.output and "layers entities,quotes vs now entities" in result.output
+    assert result.exit_code == 2 and "E120" in result.output and "layers quotes,stances vs now entities,statistics,quotes,stances" in result.output
     assert out.with_name("out.jsonl.partial").exists()  # a refused resume touches nothing
 
 
