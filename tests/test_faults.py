@@ -14,6 +14,7 @@ import errno
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -434,6 +435,27 @@ def test_faults_a_file_size_limit_fails_cleanly_and_leaves_no_partial_file(tmp_p
     assert result.returncode == 1
     assert result.stderr.splitlines()[-1] == "E091 cannot write out/records.jsonl: File too large"
     assert list((tmp_path / "out").iterdir()) == []  # no output, no rejects file, no temporary file
+
+
+def test_faults_a_full_disk_fails_cleanly_and_leaves_no_partial_file(tmp_path: Path) -> None:
+    """A 64 KiB filesystem, mounted for the run alone (a private mount namespace): ENOSPC, not EFBIG."""
+    out = tmp_path / "out"
+    out.mkdir()
+    probe = subprocess.run(["unshare", "-m", "sh", "-c", f"mount -t tmpfs -o size=64k tmpfs {out}"], capture_output=True, text=True) \
+        if shutil.which("unshare") else None
+    if probe is None or probe.returncode != 0:
+        pytest.skip(f"cannot mount a small filesystem here: {probe.stderr.strip() if probe else 'no unshare'}")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(40):
+        (folder / f"{i:02d}.txt").write_text(STORIES[i % 3] + f" Item {i}.", encoding="utf-8")
+    script = f'mount -t tmpfs -o size=64k tmpfs out && "{CORPUS}" convert in -o out/records.jsonl; rc=$?; echo "left: $(ls -A out)"; exit $rc'
+    result = subprocess.run(["unshare", "-m", "sh", "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "COLUMNS": "200"})
+    no_traceback(result)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == "E091 cannot write out/records.jsonl: No space left on device"
+    assert result.stdout.splitlines()[-1] == "left: "  # no output, no rejects file, no temporary file on the full disk
 
 
 def test_faults_ctrl_c_is_one_coded_line_and_leaves_no_partial_file(tmp_path: Path) -> None:
