@@ -592,3 +592,13 @@ def test_faults_export_review_sends_a_second_copy_to_rejects(tmp_path: Path) -> 
     assert result.returncode == 0 and "wrote 2 tasks" in result.stdout and "2 invalid records not exported" in result.stdout
     assert [(r["line"], r["problems"][0]["code"]) for r in lines(tmp_path / "tasks.jsonl.rejects.jsonl")] == [(3, "E011"), (4, "E011")]
     assert len(lines(tmp_path / "tasks.jsonl")) == 2
+
+
+@pytest.mark.parametrize(("format", "code"), [("labelstudio", "E080"), ("doccano", "E080"), ("cqe", "E070")])
+def test_faults_a_deeply_nested_json_file_is_one_reject_for_every_json_importer(tmp_path: Path, format: str, code: str) -> None:
+    (tmp_path / "deep.json").write_text(NESTED, encoding="utf-8")
+    result = cli("import", format, "deep.json", "-o", "gold.jsonl", cwd=tmp_path)
+    no_traceback(result)
+    assert result.returncode == 1 and "wrote 0 records to gold.jsonl; rejected 1" in result.stdout
+    [reject] = lines(tmp_path / "gold.jsonl.rejects.jsonl")
+    assert reject["code"] == code and "nested too deeply" in reject["reason"]
