@@ -33,7 +33,7 @@ __all__ = ["ExportOptions", "ExportResult", "export", "claim", "FORMATS", "MANIF
 FORMATS = ("hf", "spacy", "conll", "prodigy")
 MANIFEST = "corpus-export.json"
 _TOOL = "news-corpus"
-_STAGING, _OLD = ".staging-", ".replaced-"
+_STAGING, _OLD, _TRASH = ".staging-", ".replaced-", ".trash-"
 _SHOWN_PROBLEMS = 20
 
 
@@ -128,7 +128,7 @@ def _check_target(out: Path, names: Iterable[str], *, replacing: bool) -> dict[s
     where we would write. Returns the earlier manifest (None for a new or empty folder)."""
     if out.exists() and not out.is_dir():
         raise CorpusError("E101", f"{out} is a file, not a folder; give a new or empty folder, or an earlier export")
-    entries = [p for p in out.iterdir() if not p.name.startswith((_STAGING, _OLD))] if out.exists() else []
+    entries = [p for p in out.iterdir() if not p.name.startswith((_STAGING, _OLD, _TRASH))] if out.exists() else []
     manifest = _read_manifest(out) if entries else None
     if entries and manifest is None:
         shown = ", ".join(sorted(p.name for p in entries)[:5])
@@ -161,19 +161,42 @@ def claim(out: Path, names: Sequence[str]) -> None:
 
 
 def _clean_leftovers(out: Path) -> None:
+    """Finish what a killed export left: a `.replaced-*` folder means its swap did not complete, so
+    the earlier export's items in it go back in place (the union manifest written before the swap
+    names both); staging and trash folders are removed."""
+    for old in sorted(out.glob(f"{_OLD}*")):
+        if not old.is_dir() or old.is_symlink():
+            continue
+        for item in old.iterdir():
+            target = out / item.name
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target)
+            elif target.exists() or target.is_symlink():
+                target.unlink()
+            os.replace(item, target)
+        shutil.rmtree(old, ignore_errors=True)
     for p in out.iterdir():
-        if p.name.startswith((_STAGING, _OLD)) and p.is_dir() and not p.is_symlink():
+        if p.name.startswith((_STAGING, _TRASH)) and p.is_dir() and not p.is_symlink():
             shutil.rmtree(p, ignore_errors=True)
 
 
 def _swap_in(out: Path, stage: Path, names: list[str], retire: list[str], manifest: dict[str, Any] | None) -> None:
     """Move the staged `names` over their targets, and the earlier export's `retire` items away.
-    A rename is atomic per item; if one fails, the items already moved are put back."""
-    old = out / f"{_OLD}{stage.name[len(_STAGING):]}"
+
+    Each rename is atomic; if one fails, the items already moved are put back. Before the first
+    rename the manifest names the earlier files and the new ones, so whatever a crash leaves is
+    ours, and `_clean_leftovers` restores the earlier export from the `.replaced-*` folder."""
+    token = stage.name[len(_STAGING):]
+    earlier = list((manifest or {}).get("files", []))
+    replaced = set(names) | set(retire)
+    kept = [f for f in earlier if f.split("/")[0] not in replaced]
+    written = [f for name in names for f in _files_under(stage / name, stage)]
+    _write_manifest(out, earlier + written)
+    old = out / f"{_OLD}{token}"
     old.mkdir()
     moved: list[tuple[Path, Path]] = []
     try:
-        for name in sorted(set(names) | set(retire)):
+        for name in sorted(replaced):
             if (out / name).exists() or (out / name).is_symlink():
                 os.replace(out / name, old / name)
                 moved.append((old / name, out / name))
@@ -184,11 +207,13 @@ def _swap_in(out: Path, stage: Path, names: list[str], retire: list[str], manife
         for src, dst in reversed(moved):
             with contextlib.suppress(OSError):
                 os.replace(src, dst)
+        with contextlib.suppress(OSError):
+            old.rmdir()
         raise
-    kept = [f for f in (manifest or {}).get("files", []) if f.split("/")[0] not in set(names) | set(retire)]
-    written = [f for name in names for f in _files_under(out / name, out)]
+    trash = out / f"{_TRASH}{token}"
+    os.replace(old, trash)  # from here on the new export stands, whatever happens next
     _write_manifest(out, kept + written)
-    shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(trash, ignore_errors=True)
     shutil.rmtree(stage, ignore_errors=True)
 
 
@@ -318,8 +343,7 @@ def export(records: Source, out: Path, options: ExportOptions, *, replace_own: b
 
     # pass 2: write every format into a staging folder, then swap it in
     out.mkdir(parents=True, exist_ok=True)
-    if manifest is not None:
-        _clean_leftovers(out)
+    _clean_leftovers(out)
     stage = out / f"{_STAGING}{secrets.token_hex(6)}"
     stage.mkdir()
     try:

@@ -130,6 +130,7 @@ def build(
     inputs: list[Path] = typer.Argument(..., help="Articles: files or directories, as for `corpus convert`."),
     output: Path = typer.Option(..., "-o", "--output", help="Build folder: records, annotations, rejects, and one sibling folder per format (OUTPUT/hf, OUTPUT/spacy, ...)."),
     layers: str = typer.Option("all", "--layers"),
+    model: str | None = typer.Option(None, "--model", help="spaCy pipeline to parse with: an installed package name or a saved folder (default: the pinned en_core_web_sm)."),
     workers: int = typer.Option(0, "--workers", help="Annotation worker processes (default: every core)."),
     formats: str = typer.Option("hf", "--format", help=FORMAT_HELP),
     test_size: float = typer.Option(0.1, "--test-size"),
@@ -196,7 +197,7 @@ def build(
         validating = [0.0]
 
         def annotated() -> Iterator[dict[str, Any]]:
-            stream = run_local(read_jsonl(records_path), selected, workers=workers or default_workers())
+            stream = run_local(read_jsonl(records_path), selected, workers=workers or default_workers(), model=model)
             for item in track(stream, "annotate + validate", total=counts["converted"]):
                 if isinstance(item, Reject):
                     rej.write({"stage": "annotate", **item.to_json()})

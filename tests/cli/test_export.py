@@ -62,3 +62,14 @@ def test_export_into_an_earlier_export_needs_overwrite_and_keeps_splits(tmp_path
     copy = CliRunner().invoke(app, ["export", str(path), "-o", str(tmp_path / "other"), "--seed", "5", "--splits-from", str(out)])
     assert copy.exit_code == 0, copy.output
     assert json.loads((tmp_path / "other" / "splits.json").read_text(encoding="utf-8"))["articles"] == before
+
+
+def test_export_refuses_rejects_equal_to_the_input(tmp_path: Path) -> None:
+    path = _input(tmp_path, bad=True)
+    before = path.read_bytes()
+    result = CliRunner().invoke(app, ["export", str(path), "-o", str(tmp_path / "out"), "--skip-invalid", "--rejects", str(path)])
+    assert result.exit_code == 1 and "E092" in result.output
+    assert path.read_bytes() == before
+    into_input = CliRunner().invoke(app, ["export", str(path), "-o", str(path)])
+    assert into_input.exit_code != 0 and ("E092" in into_input.output or "E101" in into_input.output)
+    assert path.read_bytes() == before

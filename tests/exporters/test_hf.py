@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
 import json
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,7 @@ from corpus.export import MANIFEST, ExportOptions, export
 from corpus.exporters.hf import CONFIGS, features
 from corpus.jsonl import Line
 
+from ..conftest import DEV_DATA, needs_dev_data
 from ..factories import article
 
 
@@ -236,3 +239,86 @@ def test_hf_skip_invalid_exports_the_rest_and_writes_rejects(tmp_path: Path) -> 
     assert all(r["problems"] and r["record"] for r in rejects)
     docs = _load(tmp_path / "out" / "hf", "documents", tmp_path / "cache")
     assert sum(len(s) for s in docs.values()) == 9
+
+
+def test_hf_card_writes_value_lists_as_sequences_and_struct_lists_as_lists(tmp_path: Path) -> None:
+    # `datasets` 3.x reads `list:` of a ClassLabel as a plain Python list (no `.feature`), and
+    # `sequence:` of a struct as a struct of lists: each needs its own form
+    export(_corpus(12), tmp_path, ExportOptions(seed=1))
+    infos = {i["config_name"]: i["features"] for i in DatasetCard.load(tmp_path / "hf" / "README.md").data.dataset_info}
+    ner = {f["name"]: f for f in infos["ner"]}
+    assert "class_label" in ner["ner_tags"]["sequence"] and ner["tokens"]["sequence"] == "string"
+    docs = {f["name"]: f for f in infos["documents"]}
+    assert isinstance(docs["spans"]["list"], list) and "sequence" not in docs["spans"]
+
+
+COMPAT_PYTHON = os.environ.get("DATASETS_COMPAT_PYTHON")
+
+
+@pytest.mark.skipif(not COMPAT_PYTHON, reason="set DATASETS_COMPAT_PYTHON to a python with another datasets version (e.g. 3.0 or 3.6)")
+def test_hf_loads_the_same_with_another_datasets_version(tmp_path: Path) -> None:
+    export(_corpus(12), tmp_path, ExportOptions(seed=1))
+    script = (
+        "import sys, json, datasets\n"
+        "ner = datasets.load_dataset(sys.argv[1], 'ner', cache_dir=sys.argv[2])['train']\n"
+        "docs = datasets.load_dataset(sys.argv[1], 'documents', cache_dir=sys.argv[2])['train']\n"
+        "print(json.dumps({'names': ner.features['ner_tags'].feature.names, 'rows': ner.num_rows, 'span': docs[0]['spans'][0]}))\n"
+    )
+    done = subprocess.run([str(COMPAT_PYTHON), "-c", script, str(tmp_path / "hf"), str(tmp_path / "cache-other")],
+                          capture_output=True, text=True, check=True)
+    theirs = json.loads(done.stdout.strip().splitlines()[-1])
+    ner = _load(tmp_path / "hf", "ner", tmp_path / "cache")["train"]
+    docs = _load(tmp_path / "hf", "documents", tmp_path / "cache")["train"]
+    assert theirs == {"names": ner.features["ner_tags"].feature.names, "rows": ner.num_rows, "span": docs[0]["spans"][0]}
+
+
+def test_hf_an_export_killed_mid_swap_is_rolled_back_by_the_next_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os as os_module
+
+    import corpus.export as export_module
+
+    export(_corpus(12), tmp_path, ExportOptions(formats=("hf", "conll"), seed=1))
+    before = _digest(tmp_path)
+    real_replace = os_module.replace
+    calls = {"n": 0}
+
+    def dying_replace(src: Any, dst: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] == 3:  # the earlier conll is moved away and the new one is in; then the process dies
+            raise KeyboardInterrupt  # BaseException, like a kill: the rollback in _swap_in still runs
+        real_replace(src, dst)
+
+    monkeypatch.setattr(export_module.os, "replace", dying_replace)
+    with pytest.raises(KeyboardInterrupt):
+        export(_corpus(14), tmp_path, ExportOptions(formats=("hf", "conll"), seed=1, overwrite=True))
+    monkeypatch.setattr(export_module.os, "replace", real_replace)
+    assert {k: v for k, v in _digest(tmp_path).items() if k != MANIFEST} == {k: v for k, v in before.items() if k != MANIFEST}
+    # a crash that skips the rollback leaves a .replaced- folder: the next run puts the earlier items back
+    replaced = tmp_path / ".replaced-dead"
+    replaced.mkdir()
+    real_replace(tmp_path / "conll", replaced / "conll")
+    export_module._clean_leftovers(tmp_path)
+    assert {k: v for k, v in _digest(tmp_path).items() if k != MANIFEST} == {k: v for k, v in before.items() if k != MANIFEST}
+    export(_corpus(14), tmp_path, ExportOptions(formats=("hf", "conll"), seed=1, overwrite=True))
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+@needs_dev_data("wikinews")
+@pytest.mark.devdata
+def test_hf_wikinews_grows_12_40_all_without_moving_an_article_and_sizes_hold(tmp_path: Path) -> None:
+    from corpus.converters import ConvertOptions, convert_paths
+
+    files = sorted((DEV_DATA / "wikinews").glob("*.csv"))
+    records = [r for r in convert_paths(files, ConvertOptions(preset="wikinews")) if isinstance(r, dict)]
+    assert len(records) >= 40
+    out = tmp_path / "build"
+    before: dict[str, str] = {}
+    for n in (12, 40, len(records)):
+        result = export(records[:n], out, ExportOptions(seed=0, overwrite=True))
+        after = {a: v["split"] for a, v in json.loads((out / "splits.json").read_text(encoding="utf-8"))["articles"].items()}
+        assert {a: after[a] for a in before} == before
+        for split, share in (("test", 0.1), ("validation", 0.1)):
+            assert abs(result.sizes[split] - round(share * n)) <= 1
+        before = after
+    stratified = export(records[:40], tmp_path / "strat", ExportOptions(seed=0, stratify=True))
+    assert stratified.sizes["test"] == 4 and stratified.sizes["validation"] == 4
