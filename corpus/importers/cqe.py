@@ -7,7 +7,6 @@ kept in `meta.gold_quantities`. The locator and the tables are described in docs
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import unicodedata
@@ -18,6 +17,7 @@ from typing import Any
 
 from ..converters import Reject
 from ..errors import CODES
+from ..jsonl import loads
 from ..record import TokenIndex, make_relation, new_record, set_hashes, stable_id, tokenize
 from . import ImportOptions
 
@@ -105,9 +105,12 @@ def read(inputs: list[Path], options: ImportOptions) -> Iterator[dict[str, Any] 
 def _read_file(path: Path) -> Iterator[dict[str, Any] | Reject]:
     source = path.name
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         yield Reject(source, "E070", CODES["E070"].format(source=source, cause=f"cannot read as JSON: {exc}"))
+        return
+    except RecursionError:
+        yield Reject(source, "E070", CODES["E070"].format(source=source, cause="cannot read as JSON: nested too deeply"))
         return
     if not isinstance(data, list):
         yield Reject(source, "E070", CODES["E070"].format(source=source, cause=f"expected a JSON array of items, got {type(data).__name__}"))
