@@ -110,7 +110,7 @@ def export_cmd(
     seed: int = typer.Option(0, "--seed"),
     group_by: str = typer.Option("article", "--group-by", help=GROUP_HELP),
     near_duplicates: float = typer.Option(0.8, "--near-duplicates", help="MinHash Jaccard threshold for merging rewrites into one group; 0 turns it off."),
-    stratify: bool = typer.Option(False, "--stratify", help="Fill the splits within strata of similar label mix, so label shares match."),
+    stratify: bool = typer.Option(False, "--stratify", help="Fill each split with its share of every label and class value too, so label shares match across splits."),
     license: Optional[str] = typer.Option(None, "--license", help=LICENSE_HELP),
     splits_from: Optional[Path] = typer.Option(None, "--splits-from", help=SPLITS_FROM_HELP),
     resplit: bool = typer.Option(False, "--resplit", help="Ignore the target's earlier splits.json and split afresh."),
