@@ -115,7 +115,7 @@ def export_cmd(
     splits_from: Optional[Path] = typer.Option(None, "--splits-from", help=SPLITS_FROM_HELP),
     resplit: bool = typer.Option(False, "--resplit", help="Ignore the target's earlier splits.json and split afresh."),
     skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Export the valid records and write the invalid ones to --rejects (default: stop)."),
-    rejects: Optional[Path] = typer.Option(None, "--rejects", help="Rejects file for --skip-invalid (default: OUTPUT.rejects.jsonl beside the folder)."),
+    rejects: Optional[Path] = typer.Option(None, "--rejects", help="Rejects file for --skip-invalid (default: OUTPUT/export.rejects.jsonl, beside OUTPUT/hf)."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an earlier export of ours in OUTPUT (never anything else)."),
 ) -> None:
     """Validate the records, split them once (no group in two splits) and write every requested format."""
