@@ -77,21 +77,29 @@ def _run_export(records: Any, out: Path, options: Any, **kwargs: Any) -> Any:
 
 
 def _lines(path: Path) -> Any:
-    """The input's records with their line numbers, and its non-JSON lines as errors to report."""
+    """The input's records with their line numbers, and its non-JSON lines as errors to report,
+    read afresh on each call (export reads twice: to validate and split, then to write)."""
     from ..errors import CorpusError, InvalidLineError
     from ..jsonl import iter_lines
 
-    if str(path) != "-" and not path.is_file():
+    if str(path) == "-":
+        err_console.print(CorpusError("E058", "export reads its input twice (to split, then to write); give a file, not -"), markup=False, highlight=False)
+        raise typer.Exit(2)
+    if not path.is_file():
         err_console.print(CorpusError("E058", f"{path}: no such file"), markup=False, highlight=False)
         raise typer.Exit(2)
+    passes = iter(["validate + split", "write"])
 
-    def read() -> Iterator[Any]:
+    def lines() -> Iterator[Any]:
         errors: list[InvalidLineError] = []
         for line in iter_lines(str(path), skip_invalid=True, errors=errors):
             while errors:
                 yield errors.pop(0)
             yield line
         yield from errors
+
+    def read() -> Iterator[Any]:
+        return track(lines(), next(passes, "read"))
 
     return read
 
@@ -226,7 +234,8 @@ def build(
         timings["validate"] = validating[0]
 
     t = time.perf_counter()
-    result = _run_export(lambda: read_jsonl(annotated_path), output, options, replace_own=True)
+    passes = iter(["export: validate + split", "export: write"])
+    result = _run_export(lambda: track(read_jsonl(annotated_path), next(passes, "export"), total=counts["valid"]), output, options, replace_own=True)
     timings["export"] = time.perf_counter() - t
     _summary(result, output)
     stages = Table(title="build")

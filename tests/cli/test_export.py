@@ -73,3 +73,9 @@ def test_export_refuses_rejects_equal_to_the_input(tmp_path: Path) -> None:
     into_input = CliRunner().invoke(app, ["export", str(path), "-o", str(path)])
     assert into_input.exit_code == 2 and "E101" in into_input.output
     assert path.read_bytes() == before
+
+
+def test_export_refuses_stdin_which_it_cannot_read_twice(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["export", "-", "-o", str(tmp_path / "out")], input="{}\n")
+    assert result.exit_code == 2 and "E058" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
