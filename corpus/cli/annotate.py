@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from .common import RejectsWriter, console, err_console, track
+from .common import RejectsWriter, check_paths, console, err_console, say_rejected, track
 
 
 def annotate(
@@ -20,6 +20,7 @@ def annotate(
     resume: bool = typer.Option(False, "--resume", help="Keep the records a killed or earlier run already wrote (by meta.id) and do the rest."),
     engine: str = typer.Option("local", "--engine", help="local (process pool) or ray (Ray Data; needs the [ray] extra)."),
     address: Optional[str] = typer.Option(None, "--address", help="Ray cluster to join (default: a local Ray instance)."),
+    model: Optional[str] = typer.Option(None, "--model", help="spaCy pipeline to parse with: an installed package name or a saved folder (default: the pinned en_core_web_sm)."),
 ) -> None:
     """Annotate records with entities, statistics, quotes and stances from one spaCy parse."""
     from ..converters import Reject
@@ -28,6 +29,7 @@ def annotate(
     from ..jsonl import read_jsonl
     from ..pipeline import parse_layers
 
+    check_paths([str(input)], [output, rejects or f"{output}.rejects.jsonl"])
     try:
         selected = parse_layers(layers)
     except CorpusError as exc:
@@ -37,7 +39,7 @@ def annotate(
     if engine == "ray":
         from ..engines_ray import run_ray
 
-        summary = run_ray(str(input), output, selected, address=address, batch_size=batch_size, rejects=rejects)
+        summary = run_ray(str(input), output, selected, address=address, batch_size=batch_size, rejects=rejects, model=model)
         console.print(summary)
         return
     if engine != "local":
@@ -55,10 +57,10 @@ def annotate(
     ok = False
     try:
         with RejectsWriter(rejects_path) as rej:
-            for item in track(run_local(todo, selected, workers=n_workers, batch_size=batch_size), f"annotate ({n_workers} workers)"):
+            for item in track(run_local(todo, selected, workers=n_workers, batch_size=batch_size, model=model), f"annotate ({n_workers} workers)"):
                 if isinstance(item, Reject):
                     rej.write(item.to_json())
-                    err_console.print(f"[yellow]rejected[/] {item.source}: {item.code} {item.reason}", highlight=False)
+                    say_rejected(item.source, item.code, item.reason)
                 else:
                     writer.write(item)
                     written += 1

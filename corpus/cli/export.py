@@ -13,7 +13,7 @@ from rich.table import Table
 
 from rich.markup import escape
 
-from .common import RejectsWriter, console, err_console, track
+from .common import RejectsWriter, check_paths, console, err_console, track
 from .convert import PRESETS_HELP
 
 FORMAT_HELP = "Comma-separated: hf (Hugging Face Parquet + card), spacy (DocBin), conll, prodigy."
@@ -66,14 +66,10 @@ def _summary(result: Any, out: Path) -> None:
 
 
 def _run_export(records: Any, out: Path, options: Any, **kwargs: Any) -> Any:
-    from ..errors import CorpusError
+    """Export; a `CorpusError` (E100-E102, E057, E058) reaches the CLI's one error handler."""
     from ..export import export
 
-    try:
-        return export(records, out, options, **kwargs)
-    except CorpusError as exc:
-        err_console.print(str(exc), markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(2) from exc
+    return export(records, out, options, **kwargs)
 
 
 def _lines(path: Path) -> Any:
@@ -83,11 +79,7 @@ def _lines(path: Path) -> Any:
     from ..jsonl import iter_lines
 
     if str(path) == "-":
-        err_console.print(CorpusError("E058", "export reads its input twice (to split, then to write); give a file, not -"), markup=False, highlight=False)
-        raise typer.Exit(2)
-    if not path.is_file():
-        err_console.print(CorpusError("E058", f"{path}: no such file"), markup=False, highlight=False)
-        raise typer.Exit(2)
+        raise CorpusError("E058", "export reads its input twice (to split, then to write); give a file, not -")
     passes = iter(["validate + split", "write"])
 
     def lines() -> Iterator[Any]:
@@ -118,7 +110,7 @@ def export_cmd(
     seed: int = typer.Option(0, "--seed"),
     group_by: str = typer.Option("article", "--group-by", help=GROUP_HELP),
     near_duplicates: float = typer.Option(0.8, "--near-duplicates", help="MinHash Jaccard threshold for merging rewrites into one group; 0 turns it off."),
-    stratify: bool = typer.Option(False, "--stratify", help="Fill each split with its share of every label and class value too, so label shares match across splits."),
+    stratify: bool = typer.Option(False, "--stratify/--no-stratify", help="Fill each split with its share of every label and class value too, so label shares match across splits."),
     license: Optional[str] = typer.Option(None, "--license", help=LICENSE_HELP),
     splits_from: Optional[Path] = typer.Option(None, "--splits-from", help=SPLITS_FROM_HELP),
     resplit: bool = typer.Option(False, "--resplit", help="Ignore the target's earlier splits.json and split afresh."),
@@ -127,11 +119,7 @@ def export_cmd(
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an earlier export of ours in OUTPUT (never anything else)."),
 ) -> None:
     """Validate the records, split them once (no group in two splits) and write every requested format."""
-    from ..errors import CorpusError
-
-    if rejects is not None and str(input) != "-" and rejects.resolve() == input.resolve():
-        err_console.print(CorpusError("E058", f"--rejects {rejects} is the input; give another path"), markup=False, highlight=False)
-        raise typer.Exit(2)
+    check_paths([str(input)], [output, rejects])
     options = _options(formats, test_size, validation_size, seed, group_by, near_duplicates, stratify, license,
                        splits_from, resplit, skip_invalid, rejects, overwrite)
     result = _run_export(_lines(input), output, options)
@@ -142,6 +130,7 @@ def build(
     inputs: list[Path] = typer.Argument(..., help="Articles: files or directories, as for `corpus convert`."),
     output: Path = typer.Option(..., "-o", "--output", help="Build folder: records, annotations, rejects, and one sibling folder per format (OUTPUT/hf, OUTPUT/spacy, ...)."),
     layers: str = typer.Option("all", "--layers"),
+    model: str | None = typer.Option(None, "--model", help="spaCy pipeline to parse with: an installed package name or a saved folder (default: the pinned en_core_web_sm)."),
     workers: int = typer.Option(0, "--workers", help="Annotation worker processes (default: every core)."),
     formats: str = typer.Option("hf", "--format", help=FORMAT_HELP),
     test_size: float = typer.Option(0.1, "--test-size"),
@@ -149,7 +138,7 @@ def build(
     seed: int = typer.Option(0, "--seed"),
     group_by: str = typer.Option("article", "--group-by", help=GROUP_HELP),
     near_duplicates: float = typer.Option(0.8, "--near-duplicates"),
-    stratify: bool = typer.Option(False, "--stratify"),
+    stratify: bool = typer.Option(False, "--stratify/--no-stratify"),
     license: Optional[str] = typer.Option(None, "--license", help=LICENSE_HELP),
     splits_from: Optional[Path] = typer.Option(None, "--splits-from", help=SPLITS_FROM_HELP),
     resplit: bool = typer.Option(False, "--resplit", help="Ignore the build folder's earlier splits.json and split afresh."),
@@ -166,7 +155,6 @@ def build(
     from ..converters import ConvertOptions, Reject, convert_paths
     from ..converters.tabular import PRESETS
     from ..engine import default_workers, run_local
-    from ..errors import CorpusError
     from ..export import claim
     from ..jsonl import read_jsonl, write_jsonl
     from ..pipeline import parse_layers
@@ -175,17 +163,10 @@ def build(
     if preset is not None and preset not in PRESETS:
         err_console.print(f"unknown preset {preset!r}; known presets: {', '.join(PRESETS)}", markup=False, highlight=False)
         raise typer.Exit(2)
-    missing = [p for p in inputs if not p.exists()]
-    if missing:
-        err_console.print(CorpusError("E058", f"{missing[0]}: no such file or folder"), markup=False, highlight=False)
-        raise typer.Exit(2)
+    check_paths([str(p) for p in inputs], [output])
     fields = {k: v for k, v in {"text": text_field, "title": title_field, "url": url_field, "date": date_field, "id": id_field, "author": author_field}.items() if v}
     options = _options(formats, test_size, validation_size, seed, group_by, near_duplicates, stratify, license, splits_from, resplit)
-    try:
-        claim(output, ["records.jsonl", "annotated.jsonl", "rejects.jsonl"])
-    except CorpusError as exc:
-        err_console.print(str(exc), markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(2) from exc
+    claim(output, ["records.jsonl", "annotated.jsonl", "rejects.jsonl"])
     timings: dict[str, float] = {}
     rejects_path = output / "rejects.jsonl"
     counts: Counter[str] = Counter()
@@ -211,7 +192,7 @@ def build(
         validating = [0.0]
 
         def annotated() -> Iterator[dict[str, Any]]:
-            stream = run_local(read_jsonl(records_path), selected, workers=workers or default_workers())
+            stream = run_local(read_jsonl(records_path), selected, workers=workers or default_workers(), model=model)
             for item in track(stream, "annotate + validate", total=counts["converted"]):
                 if isinstance(item, Reject):
                     rej.write({"stage": "annotate", **item.to_json()})

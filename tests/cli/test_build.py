@@ -72,7 +72,7 @@ def test_build_refuses_a_folder_that_is_not_ours(tmp_path: Path) -> None:
     out.mkdir()
     (out / "records.jsonl").write_text("precious\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["build", str(articles), "-o", str(out), "--workers", "1"])
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert "E101" in result.output and "Traceback" not in result.output
     assert (out / "records.jsonl").read_text(encoding="utf-8") == "precious\n"
     assert [p.name for p in out.iterdir()] == ["records.jsonl"]
@@ -80,8 +80,8 @@ def test_build_refuses_a_folder_that_is_not_ours(tmp_path: Path) -> None:
 
 def test_build_missing_input_is_one_coded_line_and_writes_nothing(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["build", str(tmp_path / "nosuch.csv"), "-o", str(tmp_path / "out")])
-    assert result.exit_code == 2
-    assert "E058" in result.output and "nosuch.csv" in result.output and "Traceback" not in result.output
+    assert result.exit_code == 1
+    assert "E090" in result.output and "nosuch.csv" in result.output and "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
 
 
