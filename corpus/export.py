@@ -223,6 +223,9 @@ def _swap_in(out: Path, stage: Path, names: list[str], retire: list[str], manife
 
 @dataclass
 class _Item:
+    """One input item after validation: where it was read, the record (None for a non-JSON line)
+    and its problems as `CODE message` strings."""
+
     where: str
     record: dict[str, Any] | None
     problems: list[str]
@@ -267,7 +270,9 @@ def _pieces(rec: dict[str, Any], group_by: str, lost: list[int] | None = None) -
 
 
 def _problem_line(item: _Item) -> str:
-    rid = (item.record or {}).get("meta", {}).get("id") if isinstance((item.record or {}).get("meta"), dict) else None
+    """`file:line: id: CODES` for one invalid input item (`?` where it has no readable id)."""
+    meta = (item.record or {}).get("meta")
+    rid = meta.get("id") if isinstance(meta, dict) else None
     codes = ",".join(sorted({p.split(" ", 1)[0] for p in item.problems}))
     return f"{item.where}: {rid if rid is not None else '?'}: {codes}"
 
