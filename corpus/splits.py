@@ -44,7 +44,7 @@ class SplitPlan:
     group_of: dict[str, str]
     split_of_group: dict[str, str]
     near_duplicate_merges: int = 0
-    near_duplicate_candidates: int = 0
+    near_duplicate_pairs: int = 0
     kept: int = 0
     asked: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
@@ -265,12 +265,12 @@ def plan_from_sketches(
             if rid in earlier:
                 earlier_splits.setdefault(g, Counter())[earlier[rid]] += 1
 
-    merges = candidates = 0
+    merges = pairs = 0
     if near_duplicates and group_by != "paragraph" and len(sketches) > 1:
         uf = _UnionFind(set(earlier_splits))
         apart = 0
         for a, b in _near_duplicate_pairs(sketches, near_duplicates):
-            candidates += 1
+            pairs += 1
             if not uf.union(group_of[a], group_of[b]):
                 apart += 1
         for rid, g in group_of.items():
@@ -305,7 +305,7 @@ def plan_from_sketches(
         for sk in sketches:
             labels[group_of[sk.id]].update(sk.labels)
     split_of_group = _fill(groups, articles, fixed, asked, wanted, seed, labels)
-    return SplitPlan(group_of=group_of, split_of_group=split_of_group, near_duplicate_merges=merges, near_duplicate_candidates=candidates,
+    return SplitPlan(group_of=group_of, split_of_group=split_of_group, near_duplicate_merges=merges, near_duplicate_pairs=pairs,
                      kept=sum(1 for rid in group_of if rid in earlier), asked=asked, warnings=warnings)
 
 

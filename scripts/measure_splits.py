@@ -88,6 +88,9 @@ def main(argv: list[str] | None = None) -> int:
             gaps = " | ".join(f"{_spread(result.shares, layer):.1f} / {_weighted(result.shares, layer):.1f}"
                               for layer in ("entities", "quotes", "stances", "statistics"))
             print(f"{stratify} | {result.sizes['train']}/{result.sizes['validation']}/{result.sizes['test']} | {gaps}")
+            if not stratify:
+                merges = result.plan.near_duplicate_merges
+                print(f"  near-duplicates: {result.plan.near_duplicate_pairs} pairs at Jaccard >= 0.8, {merges} articles joined another's group")
             if args.shares:
                 for layer, rows in result.shares.items():
                     for label, per in rows.items():
