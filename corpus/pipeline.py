@@ -148,6 +148,8 @@ class Annotator:
         the article's offsets; a single paragraph over the limit is rejected (E114) with how to fix it."""
         from spacy.tokens import Doc
 
+        from annotators.errors import CODES as ANNOTATOR_CODES
+
         text: str = record["text"]
         limit = self.nlp.max_length
         cuts, last = [0], 0
@@ -156,10 +158,7 @@ class Annotator:
                 if last > cuts[-1]:
                     cuts.append(last)
                 if bound - cuts[-1] > limit:
-                    return Reject(_where(record), "E114", (
-                        f"the article has {len(text):,} characters, more than the model's max_length {limit:,}, and its paragraph "
-                        f"[{cuts[-1]}:{bound}] alone is longer than that: split that paragraph with line breaks (parts under "
-                        f"{limit:,} characters), or raise nlp.max_length where the machine has the memory (about 1 GB per 100,000 characters)"), raw=record)
+                    return Reject(_where(record), "E114", ANNOTATOR_CODES["E114"].format(length=len(text), limit=limit, start=cuts[-1], end=bound), raw=record)
             last = bound
         pieces = [text[a:b] for a, b in zip(cuts, cuts[1:] + [len(text)])]
         try:
