@@ -43,7 +43,7 @@ def annotate(
         if output == "-":
             raise CorpusError("E123", CODES["E123"].format(cause="annotate writes a file (it is resumable); use -o FILE"))
         if str(input) != "-" and not input.is_file():
-            raise CorpusError("E053", CODES["E053"].format(source=input, cause="no such file"))
+            raise CorpusError("E053", CODES["E053"].format(source=input, cause="no such file (or not a file)"))
         _annotate_local(input, output, selected, rejects_path, workers, batch_size, resume, model)
     except CorpusError as exc:
         err_console.print(str(exc), style="red", markup=False, highlight=False, soft_wrap=True)
