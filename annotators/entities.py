@@ -22,9 +22,9 @@ from spacy.language import Language
 from spacy.parts_of_speech import PROPN
 from spacy.tokens import Doc, Span
 
-from .base import LayerWriter
+from .base import Layer, LayerWriter, WordListComponent, require, shared, write_layer
 
-__all__ = ["EntityAnnotator", "NAMED"]
+__all__ = ["EntityAnnotator", "NAMED", "extract"]
 
 NAMED = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"})
 DATA = Path(__file__).parent / "data"
@@ -81,38 +81,53 @@ def _load_gazetteer(nlp: Language, data: dict[str, Any]) -> tuple[dict[tuple[str
     return labels, names, frozenset(data["agencies"]), countries
 
 
-def _load_titles(nlp: Language) -> frozenset[tuple[str, ...]]:
+def _load_titles(nlp: Language, folder: Path = DATA) -> frozenset[tuple[str, ...]]:
     """Titles as lower-case token tuples ("prime", "minister")."""
-    lines = [line.strip() for line in (DATA / "entities_titles.txt").read_text(encoding="utf-8").splitlines()]
+    lines = [line.strip() for line in (folder / "entities_titles.txt").read_text(encoding="utf-8").splitlines()]
     entries = [line for line in lines if line and not line.startswith("#")]
     # as the tokenizer splits them ("vice-president") and as words ("mr.", which it splits in lower case)
     return frozenset([tuple(t.lower_ for t in nlp.make_doc(e)) for e in entries] + [tuple(e.split()) for e in entries])
 
 
-class EntityAnnotator:
+class EntityAnnotator(WordListComponent):
     """Fixes `doc.ents` with news rules and writes the entities layer.
 
     `rules=False` writes the model's entities unchanged (the baseline the rules are measured against).
     """
 
+    layer = "entities"
+
     def __init__(self, nlp: Language, name: str, rules: bool = True) -> None:
         self.name = name
         self.rules = rules
-        data = json.loads((DATA / "entities_gazetteer.json").read_text(encoding="utf-8"))
+        self._nlp = nlp
+        self.use_word_lists(DATA)
+
+    def load(self, folder: Path) -> None:
+        """Read the gazetteer, titles and aliases from `folder` (tokenized by this pipeline's tokenizer)."""
+        nlp = self._nlp
+        data = json.loads((folder / "entities_gazetteer.json").read_text(encoding="utf-8"))
         self.gazetteer, self.gazetteer_names, self.agencies, self.countries = _load_gazetteer(nlp, data)
-        self.titles = _load_titles(nlp)
+        self.titles = _load_titles(nlp, folder)
         self.heads = {word: label for label, words in data["heads"].items() for word in words}
         self.club_firsts = frozenset(data["club_firsts"])
         self.title_words = frozenset(w for t in self.titles for w in t)
-        self.aliases: dict[str, str] = json.loads((DATA / "entities_aliases.json").read_text(encoding="utf-8"))["aliases"]
+        self.aliases: dict[str, str] = json.loads((folder / "entities_aliases.json").read_text(encoding="utf-8"))["aliases"]
 
     # -- the pipeline step -------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
+        layer = self.annotate(doc)
+        doc.ents = [Span(doc, s["token_start"], s["token_end"] + 1, label=s["label"]) for s in layer["spans"]]
+        write_layer(doc, "entities", layer)
+        return doc
+
+    def annotate(self, doc: Doc) -> Layer:
+        """The entities layer of `doc` as plain data; `doc` is left as it is."""
+        require(doc, self.name, needs=("ents", "tags") if self.rules else ("ents",))
         if self.rules:
             fixed = _DocRules(self, doc).run()
         else:
             fixed = [_Ent(e.start, e.end, e.label_) for e in doc.ents]
-        doc.ents = [Span(doc, e.start, e.end, label=e.label) for e in fixed]
         writer = LayerWriter(doc, "entities")
         for e in fixed:
             attrs: dict[str, Any] = {}
@@ -120,8 +135,13 @@ class EntityAnnotator:
                 name = _canonical(e.name or doc[e.start:e.end].text)
                 attrs["name"] = self.aliases.get(name, name)
             writer.add(doc[e.start:e.end], e.label, attrs)
-        writer.write()
-        return doc
+        return writer.result()
+
+
+def extract(doc: Doc, *, rules: bool = True) -> Layer:
+    """The entities of a parsed `doc` as plain data ({"spans": [...], "relations": []}), each named
+    entity with `attrs.name`; the shipped word lists, no pipeline needed. `doc` is not changed."""
+    return shared(EntityAnnotator, doc, rules=rules).annotate(doc)  # type: ignore[no-any-return]
 
 
 def _plain(text: str) -> str:

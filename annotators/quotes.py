@@ -25,9 +25,9 @@ from spacy.attrs import IDX, LEMMA, LOWER, POS
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .base import LayerWriter, annotations_of
+from .base import DATA as _DATA_DIR, Layer, LayerWriter, WordListComponent, annotations_of, require, shared, write_layer
 
-__all__ = ["QuoteAnnotator", "QuoteSegment", "find_quote_segments", "load_cues"]
+__all__ = ["QuoteAnnotator", "QuoteSegment", "find_quote_segments", "load_cues", "extract"]
 
 DATA = Path(__file__).parent / "data" / "quotes_cues.json"
 
@@ -155,12 +155,26 @@ class _Quote:
     kinds: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
-class QuoteAnnotator:
+def extract(doc: Doc) -> Layer:
+    """The attributions of a parsed `doc` as plain data: QUOTE, CUE and SOURCE spans, with SOURCE
+    and CUE relations from each QUOTE. Reads the entities layer when `doc` has one (for speakers'
+    names); the shipped word lists, no pipeline needed. `doc` is not changed."""
+    return shared(QuoteAnnotator, doc).annotate(doc)  # type: ignore[no-any-return]
+
+
+class QuoteAnnotator(WordListComponent):
     """Writes the quotes layer: QUOTE (content), CUE and SOURCE spans and their relations."""
+
+    layer = "quotes"
 
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
-        cues = load_cues()
+        self.vocab = nlp.vocab
+        self.use_word_lists(_DATA_DIR)
+
+    def load(self, folder: Path) -> None:
+        """Read the cue lists from `folder` and index them by the vocab's string hashes."""
+        cues = load_cues(Path(folder) / DATA.name)
         self.speech = frozenset(cues["speech"])
         self.clause_only = frozenset(cues["clause_only"]) - self.speech
         self.quote_only = frozenset(cues["quote_only"]) - self.speech
@@ -184,7 +198,7 @@ class QuoteAnnotator:
         verbs = sorted(self.cue_lemmas | self.passive_cues)
         # Cue candidates come from one vectorised pass over the token attributes (lemma and POS
         # hashes against precomputed sets): several times cheaper than a Matcher on long docs.
-        strings = nlp.vocab.strings
+        strings = self.vocab.strings
         self._verb_hashes = np.array(sorted(strings.add(v) for v in verbs), dtype=np.uint64)
         self.intent_nouns = frozenset(cues["intent_nouns"])
         self._noun_hashes = np.array(sorted(strings.add(n) for n in set(cues["nouns"]) | self.intent_nouns), dtype=np.uint64)
@@ -197,14 +211,19 @@ class QuoteAnnotator:
     # -- the component -------------------------------------------------------------------------
 
     def __call__(self, doc: Doc) -> Doc:
+        write_layer(doc, "quotes", self.annotate(doc))
+        return doc
+
+    def annotate(self, doc: Doc) -> Layer:
+        """The quotes layer of `doc` as plain data; `doc` is left as it is."""
+        require(doc, self.name, needs=("parse", "tags", "lemmas", "ents"))
         writer = LayerWriter(doc, "quotes")
         if len(doc):
             quotes = self.extract(doc)
             names = _Names(doc)
             for q in quotes:
                 self._write(doc, writer, q, names)
-        writer.write()
-        return doc
+        return writer.result()
 
     def extract(self, doc: Doc) -> list[_Quote]:
         """The attributions of `doc` as token ranges, outermost first, one per cue."""

@@ -31,11 +31,9 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
 
-from corpus.errors import CorpusError
+from .base import DATA as _DATA_DIR, Layer, LayerWriter, WordListComponent, annotations_of, require, shared, write_layer
 
-from .base import LayerWriter, annotations_of
-
-__all__ = ["StanceAnnotator", "Stance", "load_lexicon"]
+__all__ = ["StanceAnnotator", "Stance", "load_lexicon", "extract"]
 
 DATA = Path(__file__).parent / "data" / "stances_cues.json"
 
@@ -152,12 +150,27 @@ class _Context:
         return None
 
 
-class StanceAnnotator:
+def extract(doc: Doc) -> Layer:
+    """The stances of a parsed `doc` as plain data: STANCE and TARGET spans, HOLDER and TARGET
+    relations. Holders are spans of the entities or quotes layer, so `doc` must carry at least
+    one of them (from the components, or `annotators.base.write_layer`); the shipped word lists,
+    no pipeline needed. `doc` is not changed."""
+    return shared(StanceAnnotator, doc).annotate(doc)  # type: ignore[no-any-return]
+
+
+class StanceAnnotator(WordListComponent):
     """Writes the stances layer: STANCE and TARGET spans, HOLDER and TARGET relations."""
+
+    layer = "stances"
 
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
-        lex = load_lexicon()
+        self.vocab = nlp.vocab
+        self.use_word_lists(_DATA_DIR)
+
+    def load(self, folder: Path) -> None:
+        """Read the stance word lists from `folder` and build the cue matcher."""
+        lex = load_lexicon(Path(folder) / DATA.name)
         self.verbs: dict[str, str] = {w: pol for pol, ws in lex["verbs"].items() for w in ws}
         self.not_place = frozenset(lex["not_place_object"])
         self.verb_preps: dict[str, dict[str, str]] = lex["verb_preps"]
@@ -178,7 +191,7 @@ class StanceAnnotator:
         self.labelling = frozenset(lex["labelling"])
         self.complaint = frozenset(lex["complaint"])
         self.titles: dict[str, str] = {w.lower(): t for t, ws in lex["titles"].items() for w in ws}
-        self.matcher = Matcher(nlp.vocab)
+        self.matcher = Matcher(self.vocab)
         verbs = sorted(set(self.verbs) | set(self.verb_preps) | set(self.eval_verb) | self.labelling | self.complaint)
         self.matcher.add("VERB", [[{"LEMMA": {"IN": verbs}, "POS": "VERB"}]])
         self.agents: dict[str, str] = {w: pol for pol, ws in lex["agent_nouns"].items() for w in ws}
@@ -190,12 +203,15 @@ class StanceAnnotator:
     # -- the component -------------------------------------------------------------------------
 
     def __call__(self, doc: Doc) -> Doc:
-        layers = annotations_of(doc)
-        if "entities" not in layers and "quotes" not in layers:
-            # a holder must be a span in the record, and only those layers write them: without
-            # them every stance would be dropped, so say so instead of writing an empty layer
-            raise CorpusError("E055", "the stances layer relates each stance to a holder span of the entities or quotes layer; "
-                                      "run entities_v1 (and quotes_v1) before stances_v1 (corpus annotate --layers entities,quotes,stances)")
+        write_layer(doc, "stances", self.annotate(doc))
+        return doc
+
+    def annotate(self, doc: Doc) -> Layer:
+        """The stances layer of `doc` as plain data; `doc` is left as it is."""
+        require(doc, self.name, needs=("parse", "tags", "lemmas", "ents"))
+        # a holder must be a span in the record, and only these layers write them: without them
+        # every stance would be dropped, so say so instead of writing an empty layer
+        require(doc, self.name, layers=("entities", "quotes"), any_layer=True)
         writer = LayerWriter(doc, "stances")
         if len(doc):
             seen: set[tuple[Any, ...]] = set()
@@ -208,8 +224,7 @@ class StanceAnnotator:
                 target = writer.add(doc[st.target[0]:st.target[1]], "TARGET", {"name": st.name} if st.name else None)
                 writer.relate("HOLDER", stance, st.holder)
                 writer.relate("TARGET", stance, target)
-        writer.write()
-        return doc
+        return writer.result()
 
     def extract(self, doc: Doc) -> list[Stance]:
         """The stances of `doc`, in cue order; a cue whose holder or target is not found gives none."""

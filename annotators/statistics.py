@@ -23,9 +23,9 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
-from .base import LayerWriter
+from .base import Layer, LayerWriter, WordListComponent, require, shared, write_layer
 
-__all__ = ["Lexicon", "StatisticsAnnotator", "load_lexicon"]
+__all__ = ["Lexicon", "StatisticsAnnotator", "load_lexicon", "extract"]
 
 DATA = Path(__file__).parent / "data"
 LAYER = "statistics"
@@ -42,8 +42,8 @@ WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "s
 MAX_PHRASE = 5
 
 
-def _load(name: str) -> dict[str, Any]:
-    with open(DATA / f"statistics_{name}.json", encoding="utf-8") as f:
+def _load(name: str, folder: Path = DATA) -> dict[str, Any]:
+    with open(folder / f"statistics_{name}.json", encoding="utf-8") as f:
         data: dict[str, Any] = json.load(f)
     return data
 
@@ -98,10 +98,10 @@ class Lexicon:
         return frozenset(self.small) | frozenset(self.tens) | frozenset(self.scales) | frozenset(self.dozen) | frozenset(self.fractions)
 
 
-@lru_cache(maxsize=1)
-def load_lexicon() -> Lexicon:
-    """The statistics word lists (read once per process)."""
-    approx, units, cur, num = _load("approximators"), _load("units"), _load("currencies"), _load("numbers")
+@lru_cache(maxsize=4)
+def load_lexicon(folder: Path = DATA) -> Lexicon:
+    """The statistics word lists in `folder` (read once per process and folder)."""
+    approx, units, cur, num = _load("approximators", folder), _load("units", folder), _load("currencies", folder), _load("numbers", folder)
     units_lower: dict[tuple[str, ...], str] = {}
     units_exact: dict[str, str] = {}
     for code, spec in units["units"].items():
@@ -192,6 +192,12 @@ class Statistic:
     upper: Decimal | None = None
 
 
+def extract(doc: Doc) -> Layer:
+    """The statistics of a parsed `doc` as plain data ({"spans": [...], "relations": [...]}) with the
+    shipped word lists, no pipeline needed. `doc` is not changed."""
+    return shared(StatisticsAnnotator, doc).annotate(doc)  # type: ignore[no-any-return]
+
+
 class Skip(Exception):
     """Raised inside the parser when the tokens are not a statistic; `end` is how far to skip."""
 
@@ -207,17 +213,30 @@ def _number(value: Decimal) -> int | float:
     return float(round(value, 6))
 
 
-class StatisticsAnnotator:
+class StatisticsAnnotator(WordListComponent):
     """Writes the statistics layer: STATISTIC spans with value/unit/approximator/kind, CONCEPT spans, CONCEPT relations."""
+
+    layer = LAYER
 
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
-        self.lex = load_lexicon()
-        self.matcher = Matcher(nlp.vocab)
+        self.vocab = nlp.vocab
+        self.use_word_lists(DATA)
+
+    def load(self, folder: Path) -> None:
+        """Read the word lists from `folder` and build the matcher of number seeds."""
+        self.lex = load_lexicon(Path(folder))
+        self.matcher = Matcher(self.vocab)
         words = sorted(self.lex.number_words | frozenset(self.lex.vulgar))
         self.matcher.add("NUMBER", [[{"TEXT": {"REGEX": r"\d"}}], [{"LOWER": {"IN": words}}]])
 
     def __call__(self, doc: Doc) -> Doc:
+        write_layer(doc, LAYER, self.annotate(doc))
+        return doc
+
+    def annotate(self, doc: Doc) -> Layer:
+        """The statistics layer of `doc` as plain data; `doc` is left as it is."""
+        require(doc, self.name, needs=("parse", "tags", "lemmas", "ents"))
         writer = LayerWriter(doc, LAYER)
         for stat in self.find(doc):
             attrs: dict[str, Any] = {
@@ -232,8 +251,7 @@ class StatisticsAnnotator:
             concept = self.concept(doc, stat)
             if concept is not None:
                 writer.relate("CONCEPT", head, writer.add(concept, "CONCEPT"))
-        writer.write()
-        return doc
+        return writer.result()
 
     # ------------------------------------------------------------------ finding
     def find(self, doc: Doc) -> list[Statistic]:

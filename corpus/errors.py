@@ -75,6 +75,18 @@ CODES: dict[str, str] = {
     "E085": "{source}: the imported record is invalid: {problems}",
     "E086": "record {id}: {cause}",
     "E087": "agree: {cause}",
+    # files and the run itself (E090-E099): reported by the top-level handler or before any work
+    "E090": "cannot read {path}: {cause}",
+    "E091": "cannot write {path}: {cause}",
+    "E092": "{output} is also {what} ({other}); refusing to write over it, choose another output path",
+    "E093": "{source}: duplicate of {first}: meta.id {id!r} is already taken (the first copy is kept)",
+    "E094": "{source}: {cause}; not read",
+    "E098": "interrupted; nothing was written under a final name by the step that was running",
+    "E099": "internal error: {cause}; re-run with --debug to see where, and report it",
+    # export (E100-E109)
+    "E100": "export: {count} invalid record(s); nothing was written: {cause}",
+    "E101": "export: {path} is not ours to write: {cause}",
+    "E102": "export: {path} holds an earlier export; pass --overwrite to replace it",
     # running annotation: engines, resume, processes (E120-E129)
     "E120": "cannot resume {partial}: a different run wrote it ({differences}); run without --resume to start over",
     "E121": "{path}: {cause}",

@@ -78,7 +78,7 @@ def assemble(
                 raise CorpusError("E041", f"relation {label}: its span {key[2]} [{key[0]}:{key[1]}] is not in spans")
         rels.append(make_relation(label, built[head], built[child]))
     rest = {k: v for k, v in meta.items() if k not in ("id", "source")}
-    record = new_record(text, source=meta["source"], id=meta["id"], tokens=tokens, **rest)
+    record = new_record(text, source=meta["source"], id=meta["id"], tokens=tokens, answer="accept", **rest)  # a human review
     record["spans"] = sorted(built.values(), key=lambda s: (s["start"], s["end"], s["label"]))
     record["relations"] = sorted(rels, key=lambda r: (span_key(r["head_span"]), span_key(r["child_span"]), r["label"]))
     return set_hashes(record)

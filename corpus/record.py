@@ -32,6 +32,7 @@ __all__ = [
     "span_from_spacy",
     "make_relation",
     "set_hashes",
+    "canonical_order",
     "span_key",
     "doc_from_record",
     "slice_record",
@@ -39,8 +40,11 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = "1"
-INPUT_KEYS = ("text",)
-TASK_KEYS = ("spans", "relations", "label", "options")
+# Prodigy's documented defaults for `set_hashes`: the input hash covers what is shown (text, image,
+# html, input), the task hash the input hash plus the question asked (spans, label, options).
+# Relations are not among its task keys, so they do not change `_task_hash`.
+INPUT_KEYS = ("text", "image", "html", "input")
+TASK_KEYS = ("spans", "label", "options")
 # Keys Prodigy leaves out of its hashes (its IGNORE_HASH_KEYS): they say how a task was made or
 # answered, not what it is.
 IGNORE_KEYS = frozenset(("score", "rank", "model", "source", "pattern", "priority", "path", "_view_id", "_session_id", "_annotator_id", "answer"))
@@ -56,7 +60,9 @@ def stable_id(*parts: str) -> str:
 def _blank() -> "Language":
     import spacy
 
-    return spacy.blank("en")
+    nlp = spacy.blank("en")
+    nlp.max_length = 10**9  # the limit guards the parser's memory; the tokenizer alone is linear in the text
+    return nlp
 
 
 def tokenize(text: str, cuts: Iterable[int] = ()) -> list[dict[str, Any]]:
@@ -156,11 +162,14 @@ def new_record(
     source: str,
     id: str | None = None,
     tokens: list[dict[str, Any]] | None = None,
+    answer: str | None = None,
     **meta: Any,
 ) -> dict[str, Any]:
     """A schema-version-1 record for `text`, tokenized, with no annotations yet.
 
     Unknown `meta` keys are kept; the common ones default to None so every record has them.
+    `answer` is a human decision ("accept" for records imported from human annotation); a raw
+    article or a machine suggestion carries none.
     """
     record_meta: dict[str, Any] = {
         "id": id if id is not None else stable_id(source, text),
@@ -179,9 +188,10 @@ def new_record(
         "tokens": tokens if tokens is not None else tokenize(text),
         "spans": [],
         "relations": [],
-        "answer": "accept",
         "_view_id": "spans_manual",
     }
+    if answer is not None:
+        record["answer"] = answer
     return set_hashes(record)
 
 
@@ -201,9 +211,29 @@ def _hash_values(record: dict[str, Any], keys: Sequence[str], prefix: str = "") 
     return int(_murmur("".join(parts)))
 
 
+def canonical_order(record: dict[str, Any]) -> dict[str, Any]:
+    """Sort spans by (start, end, label) and relations by (head, child, label), in place: the order
+    a record is written in, so a review round trip with no edits gives back the same record."""
+    spans = record.get("spans")
+    if isinstance(spans, list) and all(isinstance(s, dict) for s in spans):
+        spans.sort(key=_span_order)
+    relations = record.get("relations")
+    if isinstance(relations, list) and all(isinstance(r, dict) for r in relations):
+        relations.sort(key=lambda r: (_span_order(r.get("head_span")), _span_order(r.get("child_span")), str(r.get("label"))))
+    return record
+
+
+def _span_order(span: Any) -> tuple[Any, ...]:
+    if not isinstance(span, dict):
+        return (0, 0, "")
+    start, end = span.get("start"), span.get("end")
+    return (start if isinstance(start, int) else 0, end if isinstance(end, int) else 0, str(span.get("label")))
+
+
 def set_hashes(record: dict[str, Any]) -> dict[str, Any]:
-    """Set Prodigy's `_input_hash` (from `text`) and `_task_hash` (input hash plus spans, relations,
-    label, options), recomputed every time so they follow the annotations."""
+    """Set Prodigy's `_input_hash` (from text, image, html, input) and `_task_hash` (the input hash
+    plus spans, label, options), recomputed every time so they follow the annotations. Records are
+    written in `canonical_order`, so the same annotations give the same hash."""
     input_hash = _hash_values(record, INPUT_KEYS)
     record["_input_hash"] = input_hash
     record["_task_hash"] = _hash_values(record, TASK_KEYS, prefix=str(input_hash))

@@ -2,36 +2,51 @@
 
 Groups are the article (default), any `meta` key (source, story, date...), or paragraphs of one
 article (`paragraph`: each paragraph becomes its own record, see `record.slice_record`). Near-
-duplicates (MinHash over word shingles) are merged into one group, so rewrites of a wire story
-land in one split. Each group's split comes from a hash of (seed, group): the same input and seed
-give the same splits, and adding articles never moves the ones already assigned. `stratify=True`
-instead balances label distributions across splits with scikit-learn, at the price of that stability.
+duplicates (MinHash LSH candidates whose estimated Jaccard similarity reaches the threshold) are
+merged into one group, so rewrites of a wire story land in one split.
+
+Sizes follow what was asked: groups are taken in the order of a hash of (seed, group) and fill test,
+then validation, up to the requested number of articles (a group is never cut, so a split is off by
+at most one group); the rest is train. The result depends only on the set of groups and the seed.
+Once an article has a split it keeps it: given an earlier plan (`earlier`, read from `splits.json`),
+its articles stay where they were and only new groups fill the splits toward the requested sizes.
+`stratify=True` runs the same fill inside strata of similar label mix, so label shares match across
+splits; rare strata are merged into coarser ones, so it never fails for lack of examples.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import math
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .errors import CorpusError
 
-__all__ = ["SplitPlan", "Sketch", "sketch", "plan_splits", "plan_from_sketches", "SPLITS"]
+__all__ = ["SplitPlan", "Sketch", "sketch", "plan_splits", "plan_from_sketches", "read_earlier_plan", "SPLITS"]
 
 SPLITS = ("train", "validation", "test")
 _WORD = re.compile(r"\w+")
+# the class-label attribute of a span, counted beside its label so strata and shares see it
+_CLASS_ATTRS = {"QUOTE": "kind", "STANCE": "polarity", "STATISTIC": "kind"}
 
 
 @dataclass
 class SplitPlan:
-    """The decision: each article's group and each group's split."""
+    """The decision: each article's group and each group's split, and how it was reached."""
 
     group_of: dict[str, str]
     split_of_group: dict[str, str]
     near_duplicate_merges: int = 0
+    near_duplicate_candidates: int = 0
+    kept: int = 0
+    asked: dict[str, int] = field(default_factory=dict)
+    strata: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
     def split_of(self, article_id: str) -> str:
@@ -40,6 +55,16 @@ class SplitPlan:
     def sizes(self) -> Counter[str]:
         return Counter(self.split_of(a) for a in self.group_of)
 
+    def deviations(self) -> list[str]:
+        """One sentence per split whose size differs from the size asked, saying why."""
+        got = self.sizes()
+        out = []
+        for split, want in self.asked.items():
+            if got[split] != want:
+                why = "articles kept from the earlier plan" if self.kept else "groups are never cut"
+                out.append(f"{split}: asked {want} articles, got {got[split]} ({why})")
+        return out
+
     def to_json(self, seed: int, group_by: str, test_size: float, validation_size: float) -> dict[str, Any]:
         return {
             "seed": seed,
@@ -47,8 +72,25 @@ class SplitPlan:
             "test_size": test_size,
             "validation_size": validation_size,
             "near_duplicate_merges": self.near_duplicate_merges,
+            "asked": self.asked,
+            "sizes": dict(sorted(self.sizes().items())),
+            "kept_from_earlier_plan": self.kept,
             "articles": {a: {"group": g, "split": self.split_of_group[g]} for a, g in sorted(self.group_of.items())},
         }
+
+
+def read_earlier_plan(path: Path) -> dict[str, str]:
+    """Article id -> split from a `splits.json`, or from the export or build folder holding one."""
+    candidates = [path] if path.is_file() else [path / "splits.json"]
+    for candidate in candidates:
+        try:
+            data = json.loads(candidate.read_text(encoding="utf-8"))
+            return {str(a): str(v["split"]) for a, v in data["articles"].items() if v["split"] in SPLITS}
+        except FileNotFoundError as exc:
+            raise CorpusError("E057", f"{candidate}: no earlier split plan there (give a splits.json or an export folder holding one)") from exc
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise CorpusError("E057", f"{candidate}: not a splits.json written by corpus export: {exc}") from exc
+    return {}
 
 
 def _unit(seed: int, key: str) -> float:
@@ -60,7 +102,8 @@ def _unit(seed: int, key: str) -> float:
 @dataclass
 class Sketch:
     """What the split decision needs of one article, so the corpus need not be held in memory:
-    its id, its group key, the article it came from, a MinHash of its text, its label counts."""
+    its id, its group key, the article it came from, a MinHash of its text, its label counts
+    (labels, and `LABEL:value` for the class attribute of quotes, stances and statistics)."""
 
     id: str
     key: str | None
@@ -70,6 +113,17 @@ class Sketch:
 
 
 _PERMUTATIONS = 64
+
+
+def label_counts(record: dict[str, Any]) -> Counter[str]:
+    """Span labels of a record, plus `LABEL:value` of each span's class attribute."""
+    out: Counter[str] = Counter()
+    for s in record.get("spans", []):
+        out[s["label"]] += 1
+        attr = _CLASS_ATTRS.get(s["label"])
+        if attr is not None:
+            out[f"{s['label']}:{(s.get('attrs') or {}).get(attr)}"] += 1
+    return out
 
 
 def sketch(record: dict[str, Any], group_by: str = "article", near_duplicates: bool = True, shingle: int = 5) -> Sketch:
@@ -88,13 +142,17 @@ def sketch(record: dict[str, Any], group_by: str = "article", near_duplicates: b
         key=_group_key(record, group_by),
         parent=str(meta.get("parent_id") or meta["id"]),
         minhash=minhash,
-        labels=Counter(s["label"] for s in record.get("spans", [])),
+        labels=label_counts(record),
     )
 
 
 class _UnionFind:
-    def __init__(self) -> None:
+    """Groups joined by near-duplicate pairs. A group that already has a split (from an earlier
+    plan) is never re-keyed and never joined to another such group, so no kept article moves."""
+
+    def __init__(self, assigned: set[str]) -> None:
         self.parent: dict[str, str] = {}
+        self.assigned = assigned
 
     def find(self, x: str) -> str:
         self.parent.setdefault(x, x)
@@ -103,20 +161,34 @@ class _UnionFind:
             x = self.parent[x]
         return x
 
-    def union(self, a: str, b: str) -> None:
+    def union(self, a: str, b: str) -> bool:
+        """Join the groups of a and b; False when both already have a split and so stay apart."""
         ra, rb = self.find(a), self.find(b)
-        if ra != rb:  # the smaller key represents the group, so the result does not depend on order
-            self.parent[max(ra, rb)] = min(ra, rb)
+        if ra == rb:
+            return True
+        fixed_a, fixed_b = ra in self.assigned, rb in self.assigned
+        if fixed_a and fixed_b:
+            return False
+        if fixed_a or fixed_b:  # the assigned group keeps its key
+            root, other = (ra, rb) if fixed_a else (rb, ra)
+        else:  # the smaller key represents the group, so the result does not depend on order
+            root, other = min(ra, rb), max(ra, rb)
+        self.parent[other] = root
+        return True
 
 
 def _near_duplicate_pairs(sketches: Sequence[Sketch], threshold: float) -> Iterator[tuple[str, str]]:
-    """Pairs of article ids whose texts are near-duplicates (MinHash LSH over their sketches)."""
+    """Pairs of article ids whose texts are near-duplicates: LSH proposes candidates, and a pair is
+    kept only when its estimated Jaccard similarity reaches `threshold` (LSH alone lets through
+    pairs well below it)."""
     from datasketch import MinHashLSH
 
     lsh = MinHashLSH(threshold=threshold, num_perm=_PERMUTATIONS)
+    by_id = {sk.id: sk for sk in sketches}
     for sk in sketches:
         for other in sorted(lsh.query(sk.minhash)):
-            yield sk.id, other
+            if sk.minhash.jaccard(by_id[other].minhash) >= threshold:
+                yield sk.id, other
         lsh.insert(sk.id, sk.minhash)
 
 
@@ -137,11 +209,16 @@ def plan_splits(
     group_by: str = "article",
     near_duplicates: float | None = 0.8,
     stratify: bool = False,
+    earlier: Mapping[str, str] | None = None,
 ) -> SplitPlan:
     """Decide the split of every article of `records` (see `plan_from_sketches`)."""
     sketches = [sketch(r, group_by, near_duplicates=bool(near_duplicates)) for r in records]
     return plan_from_sketches(sketches, test_size=test_size, validation_size=validation_size, seed=seed,
-                              group_by=group_by, near_duplicates=near_duplicates, stratify=stratify)
+                              group_by=group_by, near_duplicates=near_duplicates, stratify=stratify, earlier=earlier)
+
+
+def _round(x: float) -> int:
+    return math.floor(x + 0.5)
 
 
 def plan_from_sketches(
@@ -153,11 +230,13 @@ def plan_from_sketches(
     group_by: str = "article",
     near_duplicates: float | None = 0.8,
     stratify: bool = False,
+    earlier: Mapping[str, str] | None = None,
 ) -> SplitPlan:
-    """Decide the split of every article. Raises a `CorpusError` saying what to do instead when the
-    corpus is too small to split as asked."""
+    """Decide the split of every article; articles of `earlier` (article id -> split) keep theirs.
+    Raises a `CorpusError` saying what to do instead when the corpus is too small to split as asked."""
     if not 0 <= test_size < 1 or not 0 <= validation_size < 1 or test_size + validation_size >= 1:
         raise CorpusError("E057", f"split sizes must be in [0, 1) and leave room for train; got test {test_size}, validation {validation_size}")
+    earlier = earlier or {}
     warnings: list[str] = []
     group_of: dict[str, str] = {}
     missing = 0
@@ -169,69 +248,149 @@ def plan_from_sketches(
         group_of[sk.id] = key
     if missing:
         warnings.append(f"{missing} articles have no meta.{group_by}; each forms its own group")
-    merges = 0
+
+    # a group whose articles the earlier plan put in several splits is cut along them: kept articles never move
+    earlier_splits: dict[str, Counter[str]] = {}
+    for rid, g in group_of.items():
+        if rid in earlier:
+            earlier_splits.setdefault(g, Counter())[earlier[rid]] += 1
+    cut = {g: c.most_common(1)[0][0] for g, c in earlier_splits.items() if len(c) > 1}
+    if cut:
+        warnings.append(f"{len(cut)} groups were in several splits in the earlier plan; their articles keep those splits")
+        for rid, g in group_of.items():
+            if g in cut:
+                group_of[rid] = f"{g}#{earlier.get(rid, cut[g])}"
+        earlier_splits = {}
+        for rid, g in group_of.items():
+            if rid in earlier:
+                earlier_splits.setdefault(g, Counter())[earlier[rid]] += 1
+
+    merges = candidates = 0
     if near_duplicates and group_by != "paragraph" and len(sketches) > 1:
-        uf = _UnionFind()
+        uf = _UnionFind(set(earlier_splits))
+        apart = 0
         for a, b in _near_duplicate_pairs(sketches, near_duplicates):
-            uf.union(group_of[a], group_of[b])
+            candidates += 1
+            if not uf.union(group_of[a], group_of[b]):
+                apart += 1
         for rid, g in group_of.items():
             root = uf.find(g)
             if root != g:
                 merges += 1
                 group_of[rid] = root
-    groups = sorted(set(group_of.values()))
+        if apart:
+            warnings.append(f"{apart} near-duplicate pairs were already in two groups of the earlier plan and stay there")
+
+    fixed = {g: c.most_common(1)[0][0] for g, c in earlier_splits.items()}
+    articles = Counter(group_of.values())
+    groups = sorted(articles)
     wanted = [s for s, size in (("test", test_size), ("validation", validation_size)) if size > 0]
-    if len(groups) < len(wanted) + 1:
+    if not fixed and len(groups) < len(wanted) + 1:
         hint = (
             "use --group-by paragraph (paragraphs of one article share a source, so its test scores will be optimistic)"
             if len({sk.parent for sk in sketches}) == 1
             else "add articles, lower --test-size/--validation-size to 0, or group by a finer key"
         )
         raise CorpusError("E057", f"{len(groups)} group(s) of articles cannot fill train plus {' and '.join(wanted)} splits without leaking; {hint}")
+
+    total = len(group_of)
+    asked = {"test": _round(test_size * total), "validation": _round(validation_size * total)}
+    for split in wanted:  # a split asked for gets at least one article
+        asked[split] = max(1, asked[split])
+    asked["train"] = total - asked["test"] - asked["validation"]
+
+    strata: dict[str, str] = {}
     if stratify:
-        split_of_group = _stratified(sketches, group_of, groups, test_size, validation_size, seed)
-    else:
-        split_of_group = {}
-        for g in groups:
-            u = _unit(seed, g)
-            split_of_group[g] = "test" if u < test_size else "validation" if u < test_size + validation_size else "train"
-        _ensure_nonempty(split_of_group, groups, wanted, seed)
-    return SplitPlan(group_of=group_of, split_of_group=split_of_group, near_duplicate_merges=merges, warnings=warnings)
+        labels: dict[str, Counter[str]] = {g: Counter() for g in groups}
+        for sk in sketches:
+            labels[group_of[sk.id]].update(sk.labels)
+        strata = _strata(labels, articles, min(size for size in (test_size, validation_size, 1.0) if size > 0))
+    split_of_group = _fill(groups, articles, fixed, asked, wanted, seed, strata)
+    plan = SplitPlan(group_of=group_of, split_of_group=split_of_group, near_duplicate_merges=merges, near_duplicate_candidates=candidates,
+                     kept=sum(1 for rid in group_of if rid in earlier), asked=asked, strata=strata, warnings=warnings)
+    return plan
 
 
-def _ensure_nonempty(split_of_group: dict[str, str], groups: list[str], wanted: list[str], seed: int) -> None:
-    """On small corpora the hash may leave an asked-for split empty: move the train groups with the
-    lowest hash there (deterministic, and only ever touching groups the hash had put in train)."""
-    for split in wanted:
-        if split in split_of_group.values():
-            continue
-        donors = sorted((g for g in groups if split_of_group[g] == "train"), key=lambda g: _unit(seed, g))
-        if len(donors) > 1:
-            split_of_group[donors[0]] = split
-
-
-def _stratified(sketches: Sequence[Sketch], group_of: dict[str, str], groups: list[str], test_size: float, validation_size: float, seed: int) -> dict[str, str]:
-    """Balance label distributions: each group's stratum is its most frequent span label."""
-    from sklearn.model_selection import train_test_split
-
-    labels: dict[str, Counter[str]] = {g: Counter() for g in groups}
-    for sk in sketches:
-        labels[group_of[sk.id]].update(sk.labels)
-    strata = [labels[g].most_common(1)[0][0] if labels[g] else "none" for g in groups]
-    counts = Counter(strata)
-    strata = [s if counts[s] >= 3 else "rare" for s in strata]  # sklearn needs >= 2 per stratum per cut
-    use = strata if min(Counter(strata).values()) >= 3 else None
-    out = {g: "train" for g in groups}
-    rest, test = train_test_split(groups, test_size=test_size, random_state=seed, stratify=use) if test_size else (groups, [])
-    for g in test:
-        out[g] = "test"
-    if validation_size:
-        rest_strata = [strata[groups.index(g)] for g in rest] if use else None
-        frac = validation_size / (1 - test_size)
-        try:
-            _, val = train_test_split(rest, test_size=frac, random_state=seed, stratify=rest_strata)
-        except ValueError:
-            _, val = train_test_split(rest, test_size=frac, random_state=seed)
-        for g in val:
-            out[g] = "validation"
+def _fill(groups: list[str], articles: Counter[str], fixed: dict[str, str], asked: dict[str, int], wanted: list[str],
+          seed: int, strata: dict[str, str]) -> dict[str, str]:
+    """Kept groups stay; the others, in hash order (within each stratum when stratified), fill test
+    then validation toward the asked sizes, and the rest go to train."""
+    out = dict(fixed)
+    have: Counter[str] = Counter()
+    for g, split in fixed.items():
+        have[split] += articles[g]
+    free = sorted((g for g in groups if g not in fixed), key=lambda g: (_unit(seed, g), g))
+    train_needs = 0 if have["train"] else 1  # one group stays for train unless train already has one
+    by_stratum: dict[str, list[str]] = {}
+    for g in free:
+        by_stratum.setdefault(strata.get(g, ""), []).append(g)
+    quotas = _apportion(by_stratum, articles, {s: max(0, asked[s] - have[s]) for s in wanted})
+    left = len(free)
+    for stratum in sorted(by_stratum):
+        pool = by_stratum[stratum]
+        for split in wanted:
+            quota = quotas[stratum][split]
+            got = 0
+            while pool and left > train_needs:
+                g = pool[0]
+                empty = have[split] == 0
+                # take the next group while it brings the split closer to its quota (or the split is empty)
+                if not empty and not (quota - got > 0 and got + articles[g] - quota <= quota - got):
+                    break
+                pool.pop(0)
+                out[g] = split
+                got += articles[g]
+                have[split] += articles[g]
+                left -= 1
+        for g in pool:
+            out[g] = "train"
+            have["train"] += articles[g]
+            train_needs = 0
+        left -= len(pool)
     return out
+
+
+def _apportion(by_stratum: dict[str, list[str]], articles: Counter[str], need: dict[str, int]) -> dict[str, dict[str, int]]:
+    """Each stratum's share of each split's need, by largest remainder, so the shares add up to it."""
+    sizes = {s: sum(articles[g] for g in gs) for s, gs in by_stratum.items()}
+    total = sum(sizes.values()) or 1
+    out: dict[str, dict[str, int]] = {s: {} for s in by_stratum}
+    for split, n in need.items():
+        exact = {s: n * size / total for s, size in sizes.items()}
+        floor = {s: math.floor(x) for s, x in exact.items()}
+        rest = n - sum(floor.values())
+        for s in sorted(exact, key=lambda s: (floor[s] - exact[s], s))[:rest]:
+            floor[s] += 1
+        for s in by_stratum:
+            out[s][split] = floor[s]
+    return out
+
+
+def _strata(labels: dict[str, Counter[str]], articles: Counter[str], smallest: float) -> dict[str, str]:
+    """Each group's stratum: its main stance polarity, quote kind, statistic kind and entity label,
+    coarsened (last part first) until every stratum is big enough to give the smallest split one
+    group on average; whatever is still too small at the coarsest level joins one stratum."""
+    need = math.ceil(1 / smallest)
+
+    def top(counts: Counter[str], prefix: str) -> str:
+        found = [(n, k) for k, n in counts.items() if k.startswith(prefix)]
+        return max(found)[1] if found else "-"
+
+    from .registry import load_registry
+
+    reg_entities = set(load_registry().layers["entities"])
+    parts: dict[str, list[str]] = {}
+    for g, counts in labels.items():
+        entity = max(((n, k) for k, n in counts.items() if k in reg_entities), default=(0, "-"))[1]
+        parts[g] = [top(counts, "STANCE:"), top(counts, "QUOTE:"), top(counts, "STATISTIC:"), entity]
+    depth = {g: len(p) for g, p in parts.items()}
+    while True:
+        key = {g: "|".join(parts[g][:depth[g]]) or "all" for g in parts}
+        size = Counter(key.values())
+        small = [g for g in parts if size[key[g]] < need and depth[g] > 0]
+        if not small:
+            return key
+        deepest = max(depth[g] for g in small)
+        for g in small:
+            if depth[g] == deepest:
+                depth[g] -= 1

@@ -19,6 +19,9 @@ class Stats:
     words: int = 0
     spans: Counter[tuple[str, str]] = field(default_factory=Counter)
     relations: Counter[str] = field(default_factory=Counter)
+    malformed: int = 0
+    """Records whose tokens, spans or relations are not shaped as the schema says (not counted in
+    the tables; `corpus validate` says what is wrong with them)."""
 
 
 def collect(records: Iterable[dict[str, Any]]) -> Stats:
@@ -27,11 +30,16 @@ def collect(records: Iterable[dict[str, Any]]) -> Stats:
     st = Stats()
     for rec in records:
         st.records += 1
-        tokens = rec.get("tokens") or []
+        try:
+            tokens = rec.get("tokens") or []
+            words = sum(1 for t in tokens if not t["text"].isspace())
+            spans = Counter((layer_of.get(span["label"], "?"), span["label"]) for span in rec.get("spans") or [])
+            relations = Counter(rel["label"] for rel in rec.get("relations") or [])
+        except (KeyError, TypeError, AttributeError):
+            st.malformed += 1
+            continue
         st.tokens += len(tokens)
-        st.words += sum(1 for t in tokens if not t["text"].isspace())
-        for span in rec.get("spans", []):
-            st.spans[(layer_of.get(span["label"], "?"), span["label"])] += 1
-        for rel in rec.get("relations", []):
-            st.relations[rel["label"]] += 1
+        st.words += words
+        st.spans.update(spans)
+        st.relations.update(relations)
     return st

@@ -18,7 +18,7 @@ from .errors import Problem
 from .jsonl import Line, iter_lines
 from .registry import Registry, load_record_schema, load_registry
 
-__all__ = ["check_record", "Validator", "Report"]
+__all__ = ["check_record", "check_shape", "Validator", "Report"]
 
 _WS = frozenset(" \t\n\r\x0b\x0c\u00a0\u2028\u2029\u3000\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u1680\x85")
 
@@ -172,6 +172,15 @@ def _check_span(i: int, span: dict[str, Any], text: str, tokens: list[dict[str, 
     return problems
 
 
+def check_shape(record: dict[str, Any]) -> list[Problem]:
+    """The JSON Schema problems of one record only: what a command that reads records (evaluate,
+    merge, agree) needs to trust their shape, without refusing a span the rules would question."""
+    try:
+        return _check_schema(record)
+    except RecursionError:
+        return [Problem.make("E010", path="/", cause="the record is nested too deeply to check")]
+
+
 def check_record(record: dict[str, Any], registry: Registry | None = None) -> list[Problem]:
     """Every problem of one record, in a stable order; an empty list means the record is valid."""
     reg = registry or load_registry()
@@ -255,7 +264,10 @@ class Validator:
         self._ids: dict[str, str] = {}
 
     def check(self, record: dict[str, Any], where: str) -> list[Problem]:
-        problems = check_record(record, self.registry)
+        try:
+            problems = check_record(record, self.registry)
+        except RecursionError:  # JSON that parsed, nested too deeply for the schema checker to walk
+            problems = [Problem.make("E010", path="/", cause="the record is nested too deeply to check")]
         meta = record.get("meta")
         rid = meta.get("id") if isinstance(meta, dict) else None
         if isinstance(rid, str):

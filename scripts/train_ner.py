@@ -1,6 +1,6 @@
 """Train a small spaCy NER model on a `corpus export --format spacy` directory and print P/R/F.
 
-    python scripts/train_ner.py build/hf/spacy --max-steps 200 -o /tmp/ner-model
+    python scripts/train_ner.py build/spacy --max-steps 200 -o /tmp/ner-model
 
 Uses train.spacy for training and validation.spacy (else test.spacy, else train.spacy) to
 evaluate. The config is spaCy's own default for an efficient English NER pipeline.

@@ -13,6 +13,7 @@ from corpus.record import (
     make_relation,
     new_record,
     set_hashes,
+    canonical_order,
     span_from_spacy,
     span_key,
     stable_id,
@@ -36,7 +37,9 @@ def test_record_new_record_has_every_meta_key_and_is_valid() -> None:
     assert meta["id"] == stable_id("s.txt", TEXT)
     assert meta["schema_version"] == SCHEMA_VERSION == "1"
     assert (meta["title"], meta["url"], meta["date"], meta["dateline"], meta["language"], meta["extra"]) == ("T", None, None, None, "en", "kept")
-    assert (record["spans"], record["relations"], record["answer"], record["_view_id"]) == ([], [], "accept", "spans_manual")
+    assert (record["spans"], record["relations"], record["_view_id"]) == ([], [], "spans_manual")
+    assert "answer" not in record  # a raw article carries no human decision
+    assert new_record(TEXT, source="gold", answer="accept")["answer"] == "accept"
     assert check_record(record) == []
 
 
@@ -151,3 +154,31 @@ def test_record_hashes_ignore_how_a_span_was_made_but_not_what_it_is() -> None:
     rec["spans"][0]["label"] = "ORG"
     assert set_hashes(rec)["_task_hash"] != base[1]
     assert rec["_input_hash"] == base[0]
+
+
+def test_record_hashes_use_prodigys_default_keys() -> None:
+    """Input keys text, image, html, input; task keys spans, label, options (not relations)."""
+    rec = new_record("Ada Lovelace wrote notes.", source="test")
+    person = TokenIndex(rec["text"], rec["tokens"]).span(0, 12, "PERSON")
+    rec["spans"] = [person]
+    base = (set_hashes(rec)["_input_hash"], rec["_task_hash"])
+    for key, value in (("image", "a.png"), ("html", "<b>x</b>"), ("input", {"q": 1})):
+        changed = set_hashes({**rec, key: value})
+        assert changed["_input_hash"] != base[0] and changed["_task_hash"] != base[1], key
+    for key, value in (("label", "PERSON"), ("options", [{"id": 1, "text": "yes"}])):
+        changed = set_hashes({**rec, key: value})
+        assert changed["_input_hash"] == base[0] and changed["_task_hash"] != base[1], key
+    for key, value in (("relations", [make_relation("CUE", person, person)]), ("meta", {"id": "other"}), ("answer", "reject")):
+        changed = set_hashes({**rec, key: value})
+        assert (changed["_input_hash"], changed["_task_hash"]) == base, key
+
+
+def test_record_canonical_order_makes_a_reordered_record_hash_the_same() -> None:
+    rec = new_record("Ada Lovelace met Charles Babbage in London.", source="test")
+    idx = TokenIndex(rec["text"], rec["tokens"])
+    spans = [idx.span(0, 12, "PERSON"), idx.span(17, 32, "PERSON"), idx.span(36, 42, "GPE")]
+    rels = [make_relation("HOLDER", spans[0], spans[2]), make_relation("HOLDER", spans[0], spans[1])]
+    first = set_hashes(canonical_order({**rec, "spans": list(spans), "relations": list(rels)}))
+    second = set_hashes(canonical_order({**rec, "spans": spans[::-1], "relations": rels[::-1]}))
+    assert first == second
+    assert [s["start"] for s in second["spans"]] == [0, 17, 36]

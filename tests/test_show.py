@@ -224,12 +224,14 @@ def test_show_cli_writes_the_page(tmp_path: Path) -> None:
     assert f"{src}:4" in page  # each article says where it came from
 
 
-def test_show_cli_fails_on_a_bad_line_and_on_no_records(tmp_path: Path) -> None:
+def test_show_cli_names_a_bad_line_shows_the_rest_and_fails_on_no_records(tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text(json.dumps(_no_spans()) + "\n{not json\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["show", str(bad), "-o", str(tmp_path / "bad.html")])
     assert result.exit_code == 1
-    assert "E001" in result.output and not (tmp_path / "bad.html").exists()
+    assert f"E001 {bad}:2: line 2 is not valid JSON" in result.stderr
+    assert "wrote 1 articles" in result.stdout and "1 line not read" in result.stdout
+    assert f"{bad}:1" in (tmp_path / "bad.html").read_text(encoding="utf-8")
     empty = tmp_path / "empty.jsonl"
     empty.write_text("", encoding="utf-8")
     result = CliRunner().invoke(app, ["show", str(empty), "-o", str(tmp_path / "empty.html")])

@@ -42,6 +42,6 @@ def test_train_ner_trains_on_the_docbin_export(exported: Path, monkeypatch: pyte
 
 
 def test_train_stance_trains_on_the_stances_config(exported: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    _run("train_stance.py", [str(exported)], monkeypatch)
+    _run("train_stance.py", [str(exported / "hf")], monkeypatch)
     out = capsys.readouterr().out
     assert "favor" in out and "against" in out and "precision" in out

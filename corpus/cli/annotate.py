@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from .common import RejectsWriter, console, err_console, track
+from .common import RejectsWriter, check_paths, console, err_console, track
 
 
 def annotate(
@@ -26,6 +26,7 @@ def annotate(
     from ..errors import CODES, CorpusError
     from ..pipeline import parse_layers
 
+    check_paths([str(input)], [output, rejects or f"{output}.rejects.jsonl"])
     try:
         selected = parse_layers(layers)
         rejects_path = rejects or f"{output.rstrip('/')}.rejects.jsonl"

@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.markup import escape
 
-from .common import RejectsWriter, console, err_console, track
+from .common import RejectsWriter, check_paths, default_rejects, say, say_rejected, track
 
 PRESETS_HELP = "Field layout of JSON/CSV inputs: news-please, cc-news or wikinews."
 
@@ -24,34 +23,45 @@ def convert(
     date_field: Optional[str] = typer.Option(None, "--date-field"),
     id_field: Optional[str] = typer.Option(None, "--id-field", help="Field whose value becomes meta.id (else a hash of source and text)."),
     author_field: Optional[str] = typer.Option(None, "--author-field"),
+    min_chars: int = typer.Option(200, "--min-chars", min=0, help="HTML pages (also in WARC) with less main text than this are rejected (E051): navigation and index pages are not articles."),
 ) -> None:
-    """Convert articles into records (text, meta, tokens), one JSON object per line."""
+    """Convert articles into records (text, meta, tokens), one JSON object per line.
+
+    Every input ends up in the output or in the rejects file with its reason: files it cannot read,
+    paths it passes over (hidden, FIFOs), and second copies of an article (the same meta.id)."""
     from ..converters import ConvertOptions, Reject, convert_paths
     from ..converters.tabular import PRESETS
     from ..jsonl import write_jsonl
 
     if preset is not None and preset not in PRESETS:
-        err_console.print(f"unknown preset {preset!r}; known presets: {', '.join(PRESETS)}", markup=False, highlight=False)
+        say(f"unknown preset {preset!r}; known presets: {', '.join(PRESETS)}", err=True)
         raise typer.Exit(2)
     fields = {k: v for k, v in {"text": text_field, "title": title_field, "url": url_field, "date": date_field, "id": id_field, "author": author_field}.items() if v}
-    options = ConvertOptions(preset=preset, fields=fields)
-    rejects_path = rejects or (None if output == "-" else f"{output}.rejects.jsonl")
+    options = ConvertOptions(preset=preset, fields=fields, min_chars=min_chars)
+    rejects_path = rejects or default_rejects(output)
+    check_paths([str(p) for p in inputs], [output, rejects_path])
+    duplicates = 0
     with RejectsWriter(rejects_path) as rej:
 
         def records():  # type: ignore[no-untyped-def]
+            nonlocal duplicates
             # the output and rejects files may sit inside an input folder: a second run must not read them back
             made = [p for p in (output, rejects_path) if p]
             for item in track(convert_paths(inputs, options, exclude=made), "convert", unit="items"):
                 if isinstance(item, Reject):
                     rej.write(item.to_json())
-                    # file names and reasons are shown as they are, never read as rich markup ("[red]x.txt")
-                    err_console.print(f"[yellow]rejected[/] {escape(item.source)}: {item.code} {escape(item.reason)}", highlight=False, soft_wrap=True)
+                    duplicates += item.code == "E093"
+                    say_rejected(item.source, item.code, item.reason)
                 else:
                     yield item
 
-        written = write_jsonl(output, records())
-    out = err_console if output == "-" else console
-    summary = f"wrote {written} records to {output}; rejected {rej.count}" + (f" (reasons in {rejects_path})" if rej.count and rejects_path else "")
-    out.print(summary, markup=False, highlight=False, soft_wrap=True)
+        items = records()
+        try:
+            written = write_jsonl(output, items)
+        finally:
+            items.close()  # the progress bar ends before an error is reported, not after it
+    summary = f"wrote {written} records to {output}; rejected {rej.count}" + (f", {duplicates} of them as duplicates" if duplicates else "")
+    summary += f" (reasons in {rejects_path})" if rej.count and rejects_path else ""
+    say(summary, err=output == "-")
     if written == 0:
         raise typer.Exit(1)

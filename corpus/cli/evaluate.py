@@ -8,8 +8,9 @@ from typing import Any, Optional
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from .common import console, err_console
+from .common import check_paths, console, read_records
 
 
 def _fmt(d: dict[str, Any]) -> tuple[str, str, str]:
@@ -24,26 +25,24 @@ def evaluate(
     labels: Optional[str] = typer.Option(None, "--labels", help="Score only these labels (comma-separated, after mapping)."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON (keys precision, recall, f1 per layer and label)."),
 ) -> None:
-    """Score predicted records against gold records."""
-    from ..errors import CorpusError
-    from ..evaluate import evaluate as run
-    from ..jsonl import read_jsonl
+    """Score predicted records against gold records.
 
-    try:
-        report = run(
-            read_jsonl(str(gold)),
-            read_jsonl(str(pred)),
-            layers=[x.strip() for x in layers.split(",")] if layers else None,
-            label_map=label_map,
-            labels=[x.strip() for x in labels.split(",")] if labels else None,
-        )
-    except CorpusError as exc:
-        err_console.print(f"[red]{exc}[/]")
-        raise typer.Exit(2) from exc
+    A line that is not a record stops the run with its file:line and code: scores over part of a
+    file would mislead."""
+    from ..evaluate import evaluate as run
+
+    check_paths([str(gold), str(pred)])
+    report = run(
+        read_records(str(gold)),
+        read_records(str(pred)),
+        layers=[x.strip() for x in layers.split(",")] if layers else None,
+        label_map=label_map,
+        labels=[x.strip() for x in labels.split(",")] if labels else None,
+    )
     if as_json:
         print(json.dumps(report, indent=2, sort_keys=True))
         return
-    table = Table(title=f"{gold} vs {pred}")
+    table = Table(title=Text(f"{gold} vs {pred}"))
     for col in ("layer", "label", "P", "R", "F1", "P~", "R~", "F1~", "gold"):
         table.add_column(col, justify="left" if col in ("layer", "label") else "right")
     extras = Table(title="layer scores")
@@ -53,7 +52,7 @@ def evaluate(
         if layer == "records":
             continue
         for label, d in res["labels"].items():
-            table.add_row(layer, label, *_fmt(d), *_fmt(d["overlap"]), str(d["support"]))
+            table.add_row(layer, Text(str(label)), *_fmt(d), *_fmt(d["overlap"]), str(d["support"]))  # labels come from the data
         if res["labels"]:
             table.add_row(layer, "[bold]all[/]", *_fmt(res), *_fmt(res["overlap"]), str(res["tp"] + res["fn"]), end_section=True)
         for name, d in res.items():

@@ -6,79 +6,131 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import typer
 from rich.table import Table
 
-from .common import RejectsWriter, console, err_console, track
+from rich.markup import escape
+
+from .common import RejectsWriter, check_paths, console, err_console, track
+from .convert import PRESETS_HELP
 
 FORMAT_HELP = "Comma-separated: hf (Hugging Face Parquet + card), spacy (DocBin), conll, prodigy."
 
 
-def _options(formats: str, test_size: float, validation_size: float, seed: int, group_by: str, near_duplicates: float, stratify: bool, license: str) -> Any:
+def _options(formats: str, test_size: float, validation_size: float, seed: int, group_by: str, near_duplicates: float, stratify: bool,
+             license: Optional[str], splits_from: Optional[Path] = None, resplit: bool = False, skip_invalid: bool = False,
+             rejects: Optional[Path] = None, overwrite: bool = False) -> Any:
     from ..export import ExportOptions
 
     return ExportOptions(
         formats=tuple(f.strip() for f in formats.split(",") if f.strip()),
         test_size=test_size, validation_size=validation_size, seed=seed, group_by=group_by,
-        near_duplicates=near_duplicates or None, stratify=stratify, license=license,
+        near_duplicates=near_duplicates or None, stratify=stratify, license=license, splits_from=splits_from, resplit=resplit,
+        skip_invalid=skip_invalid, rejects=rejects, overwrite=overwrite,
     )
 
 
 def _summary(result: Any, out: Path) -> None:
-    sizes = Table(title="split sizes")
+    """Split sizes asked and got, rows per config, and per-layer label shares per split."""
     splits = [sp for sp in ("train", "validation", "test") if result.sizes.get(sp)]
+    sizes = Table(title="split sizes")
     sizes.add_column("config")
     for sp in splits:
         sizes.add_column(sp, justify="right")
+    sizes.add_row("articles asked", *[str(result.plan.asked.get(sp, 0)) for sp in splits])
     sizes.add_row("articles", *[str(result.sizes[sp]) for sp in splits], end_section=True)
     for config, per in result.counts.items():
         sizes.add_row(config, *[str(per.get(sp, 0)) for sp in splits])
     console.print(sizes)
+    for layer, rows in result.shares.items():
+        if not rows:
+            continue
+        shares = Table(title=f"{layer}: label shares per split")
+        shares.add_column("label")
+        for sp in splits:
+            shares.add_column(sp, justify="right")
+        for label, per in rows.items():
+            shares.add_row(escape(label), *[f"{per.get(sp, 0.0):.1%}" for sp in splits])
+        console.print(shares)
+    for d in result.plan.deviations():
+        err_console.print(f"[yellow]size[/] {escape(d)}", highlight=False)
     for w in result.warnings:
-        err_console.print(f"[yellow]warning[/] {w}")
+        if w not in result.plan.deviations():
+            err_console.print(f"[yellow]warning[/] {escape(w)}", highlight=False)
+    if result.rejects is not None:
+        console.print(f"rejected {result.invalid} invalid record(s): {escape(str(result.rejects))}", highlight=False)
     for fmt, path in result.written.items():
-        console.print(f"{fmt}: {path}")
+        console.print(f"{fmt}: {escape(str(path))}", highlight=False)
 
 
-def _run_export(records: Any, out: Path, options: Any) -> Any:
+def _run_export(records: Any, out: Path, options: Any, **kwargs: Any) -> Any:
     from ..errors import CorpusError
     from ..export import export
 
     try:
-        return export(records, out, options)
+        return export(records, out, options, **kwargs)
     except CorpusError as exc:
-        err_console.print(f"[red]{exc}[/]")
+        err_console.print(str(exc), markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from exc
 
 
+def _lines(path: Path) -> Any:
+    """The input's records with their line numbers, and its non-JSON lines as errors to report."""
+    from ..errors import CorpusError, InvalidLineError
+    from ..jsonl import iter_lines
+
+    if str(path) != "-" and not path.is_file():
+        err_console.print(CorpusError("E058", f"{path}: no such file"), markup=False, highlight=False)
+        raise typer.Exit(2)
+
+    def read() -> Iterator[Any]:
+        errors: list[InvalidLineError] = []
+        for line in iter_lines(str(path), skip_invalid=True, errors=errors):
+            while errors:
+                yield errors.pop(0)
+            yield line
+        yield from errors
+
+    return read
+
+
 GROUP_HELP = "article (default), paragraph, or any meta key (source, story, date...)."
+SPLITS_FROM_HELP = "An earlier export folder, build folder or splits.json whose articles keep their splits (default: the target's own, if any)."
+LICENSE_HELP = "Licence in the dataset card (default: the sources' licence when known, e.g. cc-by-2.5 for Wikinews, else other)."
 
 
 def export_cmd(
     input: Path = typer.Argument(..., help="Annotated records JSONL."),
-    output: Path = typer.Option(..., "-o", "--output", help="Directory to write."),
+    output: Path = typer.Option(..., "-o", "--output", help="Export folder: one sibling folder per format (OUTPUT/hf, OUTPUT/spacy, ...)."),
     formats: str = typer.Option("hf", "--format", help=FORMAT_HELP),
     test_size: float = typer.Option(0.1, "--test-size"),
     validation_size: float = typer.Option(0.1, "--validation-size"),
     seed: int = typer.Option(0, "--seed"),
     group_by: str = typer.Option("article", "--group-by", help=GROUP_HELP),
     near_duplicates: float = typer.Option(0.8, "--near-duplicates", help="MinHash Jaccard threshold for merging rewrites into one group; 0 turns it off."),
-    stratify: bool = typer.Option(False, "--stratify", help="Balance label distributions with scikit-learn (appending articles may then move old ones)."),
-    license: str = typer.Option("other", "--license", help="Licence named in the dataset card."),
+    stratify: bool = typer.Option(False, "--stratify/--no-stratify", help="Fill the splits within strata of similar label mix, so label shares match."),
+    license: Optional[str] = typer.Option(None, "--license", help=LICENSE_HELP),
+    splits_from: Optional[Path] = typer.Option(None, "--splits-from", help=SPLITS_FROM_HELP),
+    resplit: bool = typer.Option(False, "--resplit", help="Ignore the target's earlier splits.json and split afresh."),
+    skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Export the valid records and write the invalid ones to --rejects (default: stop)."),
+    rejects: Optional[Path] = typer.Option(None, "--rejects", help="Rejects file for --skip-invalid (default: OUTPUT.rejects.jsonl beside the folder)."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace an earlier export of ours in OUTPUT (never anything else)."),
 ) -> None:
-    """Split the records once (no group in two splits) and write every requested format."""
-    from ..jsonl import read_jsonl
-
-    result = _run_export(lambda: read_jsonl(str(input)), output, _options(formats, test_size, validation_size, seed, group_by, near_duplicates, stratify, license))
+    """Validate the records, split them once (no group in two splits) and write every requested format."""
+    check_paths([str(input)], [output, rejects])
+    options = _options(formats, test_size, validation_size, seed, group_by, near_duplicates, stratify, license,
+                       splits_from, resplit, skip_invalid, rejects, overwrite)
+    result = _run_export(_lines(input), output, options)
     _summary(result, output)
 
 
 def build(
     inputs: list[Path] = typer.Argument(..., help="Articles: files or directories, as for `corpus convert`."),
-    output: Path = typer.Option(..., "-o", "--output", help="Build directory: records, annotations, rejects, and the dataset in OUTPUT/hf."),
+    output: Path = typer.Option(..., "-o", "--output", help="Build folder: records, annotations, rejects, and one sibling folder per format (OUTPUT/hf, OUTPUT/spacy, ...)."),
     layers: str = typer.Option("all", "--layers"),
+    model: str | None = typer.Option(None, "--model", help="spaCy pipeline to parse with: an installed package name or a saved folder (default: the pinned en_core_web_sm)."),
     workers: int = typer.Option(0, "--workers", help="Annotation worker processes (default: every core)."),
     formats: str = typer.Option("hf", "--format", help=FORMAT_HELP),
     test_size: float = typer.Option(0.1, "--test-size"),
@@ -86,17 +138,40 @@ def build(
     seed: int = typer.Option(0, "--seed"),
     group_by: str = typer.Option("article", "--group-by", help=GROUP_HELP),
     near_duplicates: float = typer.Option(0.8, "--near-duplicates"),
-    stratify: bool = typer.Option(False, "--stratify"),
-    license: str = typer.Option("other", "--license"),
+    stratify: bool = typer.Option(False, "--stratify/--no-stratify"),
+    license: Optional[str] = typer.Option(None, "--license", help=LICENSE_HELP),
+    splits_from: Optional[Path] = typer.Option(None, "--splits-from", help=SPLITS_FROM_HELP),
+    resplit: bool = typer.Option(False, "--resplit", help="Ignore the build folder's earlier splits.json and split afresh."),
+    preset: Optional[str] = typer.Option(None, "--preset", help=PRESETS_HELP),
+    text_field: Optional[str] = typer.Option(None, "--text-field", help="Field holding the article text."),
+    title_field: Optional[str] = typer.Option(None, "--title-field"),
+    url_field: Optional[str] = typer.Option(None, "--url-field"),
+    date_field: Optional[str] = typer.Option(None, "--date-field"),
+    id_field: Optional[str] = typer.Option(None, "--id-field", help="Field whose value becomes meta.id (else a hash of source and text)."),
+    author_field: Optional[str] = typer.Option(None, "--author-field"),
 ) -> None:
-    """Convert, annotate, validate and export in one command."""
+    """Convert, annotate, validate and export in one command. A rebuild into the same folder keeps
+    every earlier article in its split."""
     from ..converters import ConvertOptions, Reject, convert_paths
+    from ..converters.tabular import PRESETS
     from ..engine import default_workers, run_local
+    from ..errors import CorpusError
+    from ..export import claim
     from ..jsonl import read_jsonl, write_jsonl
     from ..pipeline import parse_layers
     from ..validate import Validator
 
-    output.mkdir(parents=True, exist_ok=True)
+    if preset is not None and preset not in PRESETS:
+        err_console.print(f"unknown preset {preset!r}; known presets: {', '.join(PRESETS)}", markup=False, highlight=False)
+        raise typer.Exit(2)
+    check_paths([str(p) for p in inputs], [output])
+    fields = {k: v for k, v in {"text": text_field, "title": title_field, "url": url_field, "date": date_field, "id": id_field, "author": author_field}.items() if v}
+    options = _options(formats, test_size, validation_size, seed, group_by, near_duplicates, stratify, license, splits_from, resplit)
+    try:
+        claim(output, ["records.jsonl", "annotated.jsonl", "rejects.jsonl"])
+    except CorpusError as exc:
+        err_console.print(str(exc), markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from exc
     timings: dict[str, float] = {}
     rejects_path = output / "rejects.jsonl"
     counts: Counter[str] = Counter()
@@ -105,7 +180,7 @@ def build(
         # every stage streams from file to file, so memory does not grow with the corpus
 
         def converted() -> Iterator[dict[str, Any]]:
-            for item in track(convert_paths(inputs, ConvertOptions()), "convert", unit="items"):
+            for item in track(convert_paths(inputs, ConvertOptions(preset=preset, fields=fields)), "convert", unit="items"):
                 if isinstance(item, Reject):
                     rej.write({"stage": "convert", **item.to_json()})
                     counts["convert rejected"] += 1
@@ -122,7 +197,7 @@ def build(
         validating = [0.0]
 
         def annotated() -> Iterator[dict[str, Any]]:
-            stream = run_local(read_jsonl(records_path), selected, workers=workers or default_workers())
+            stream = run_local(read_jsonl(records_path), selected, workers=workers or default_workers(), model=model)
             for item in track(stream, "annotate + validate", total=counts["converted"]):
                 if isinstance(item, Reject):
                     rej.write({"stage": "annotate", **item.to_json()})
@@ -145,16 +220,18 @@ def build(
         timings["validate"] = validating[0]
 
     t = time.perf_counter()
-    result = _run_export(lambda: read_jsonl(annotated_path), output / "hf", _options(formats, test_size, validation_size, seed, group_by, near_duplicates, stratify, license))
+    result = _run_export(lambda: read_jsonl(annotated_path), output, options, replace_own=True)
     timings["export"] = time.perf_counter() - t
-    _summary(result, output / "hf")
+    _summary(result, output)
     stages = Table(title="build")
     for col in ("stage", "records", "rejected", "seconds"):
         stages.add_column(col, justify="left" if col == "stage" else "right")
     stages.add_row("convert", str(counts["converted"]), str(counts["convert rejected"]), f"{timings['convert']:.1f}")
     stages.add_row("annotate", str(counts["annotated"]), str(counts["annotate rejected"]), f"{timings['annotate']:.1f}")
     stages.add_row("validate", str(counts["valid"]), str(counts["invalid"]), f"{timings['validate']:.1f}")
-    stages.add_row("export", str(result.records), "0", f"{timings['export']:.1f}")
+    stages.add_row("export", str(result.records), str(result.invalid), f"{timings['export']:.1f}")
     console.print(stages)
-    console.print(f"records: {records_path}; annotated: {annotated_path}; rejects ({rej.count}): {rejects_path}")
-    console.print(f"[bold]dataset: {output / 'hf'}[/]  (datasets.load_dataset({str(output / 'hf')!r}, 'ner'))")
+    console.print(f"records: {escape(str(records_path))}; annotated: {escape(str(annotated_path))}; rejects ({rej.count}): {escape(str(rejects_path))}", highlight=False)
+    if "hf" in result.written:
+        hf = str(result.written["hf"])
+        console.print(f"[bold]dataset: {escape(hf)}[/]  (datasets.load_dataset({escape(repr(hf))}, 'ner'))", highlight=False)

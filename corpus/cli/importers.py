@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from .common import RejectsWriter, console, err_console, track
+from .common import RejectsWriter, check_paths, default_rejects, say, say_rejected, track
 
 
 def import_(
@@ -27,33 +27,33 @@ def import_(
     try:
         importer = get_importer(format)
     except CorpusError as exc:
-        err_console.print(f"[red]{exc}[/]")
+        say(str(exc), err=True)
         raise typer.Exit(2) from exc
     labels = {}
     for pair in label or []:
         source_label, sep, ours = pair.partition("=")
         if not sep or not source_label or not ours:
-            err_console.print(f"[red]--label takes SOURCE=OURS, got {pair!r}[/]")
+            say(f"--label takes SOURCE=OURS, got {pair!r}", err=True)
             raise typer.Exit(2)
         labels[source_label] = ours
     options = ImportOptions(scheme=scheme, settings={"labels": labels} if labels else {})
-    rejects_path = rejects or (None if output == "-" else f"{output}.rejects.jsonl")
+    rejects_path = rejects or default_rejects(output)
+    check_paths([str(p) for p in inputs], [output, rejects_path])
     with RejectsWriter(rejects_path) as rej:
 
         def records():  # type: ignore[no-untyped-def]
             for item in track(importer.read(list(inputs), options), f"import {format}", unit="records"):
                 if isinstance(item, Reject):
                     rej.write(item.to_json())
-                    err_console.print(f"[yellow]rejected[/] {item.source}: {item.code} {item.reason}", markup=True, highlight=False)
+                    say_rejected(item.source, item.code, item.reason)  # labels and ids are shown as written ("[b]")
                 else:
                     yield item
 
+        items = records()
         try:
-            written = write_jsonl(output, records())
-        except CorpusError as exc:
-            err_console.print(f"[red]{exc}[/]")
-            raise typer.Exit(2) from exc
-    out = err_console if output == "-" else console
-    out.print(f"wrote {written} records to {output}; rejected {rej.count}" + (f" (reasons in {rejects_path})" if rej.count and rejects_path else ""))
+            written = write_jsonl(output, items)
+        finally:
+            items.close()  # the progress bar ends before an error is reported, not after it
+    say(f"wrote {written} records to {output}; rejected {rej.count}" + (f" (reasons in {rejects_path})" if rej.count and rejects_path else ""), err=output == "-")
     if written == 0:
         raise typer.Exit(1)

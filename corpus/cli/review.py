@@ -13,8 +13,9 @@ from typing import Any, Optional
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from .common import RejectsWriter, console, err_console
+from .common import RejectsWriter, check_paths, default_rejects, console, err_console, read_records, say
 
 REVIEW_FORMATS = ("labelstudio", "doccano")
 
@@ -30,25 +31,42 @@ def export_review(
     """Write records as tasks for an annotation tool, their annotations as pre-annotations.
 
     Invalid records are not exported (a tool would show them wrongly); they go to the rejects file."""
-    from ..jsonl import read_jsonl
+    from ..errors import InvalidLineError, Problem
+    from ..jsonl import iter_lines
     from ..validate import check_record
 
     if format not in REVIEW_FORMATS:
-        err_console.print(f"[red]unknown review format {format!r}; known: {', '.join(REVIEW_FORMATS)}[/]")
+        say(f"unknown review format {format!r}; known: {', '.join(REVIEW_FORMATS)}", err=True)
         raise typer.Exit(2)
-    rejects_path = rejects or f"{output}.rejects.jsonl"
+    rejects_path = rejects or default_rejects(output)
+    check_paths([str(file)], [output, rejects_path, config])
     with RejectsWriter(rejects_path) as rej:
 
+        def reject(where: str, lineno: int, rid: str, problems: list[dict[str, str]], record: Any) -> None:
+            rej.write({"file": where, "line": lineno, "id": rid, "problems": problems, "record": record})
+            if rej.count <= max_shown:
+                first = problems[0]
+                say(f"{where}:{lineno}: {rid}: not exported: {first['code']} {first['message']}", err=True)
+
         def valid():  # type: ignore[no-untyped-def]
-            for n, record in enumerate(read_jsonl(str(file)), start=1):
+            bad: list[InvalidLineError] = []
+            first: dict[str, str] = {}  # meta.id -> where: a tool's export could not be told apart on the way back
+            for line in iter_lines(str(file), skip_invalid=True, errors=bad):
+                for err in bad:  # a line that is not a record is a reject too, with its code
+                    reject(err.path, err.lineno, "?", [{"code": err.code, "message": err.message}], {"_raw": err.line.rstrip("\r\n")})
+                bad.clear()
+                record = line.record
                 problems = check_record(record)
+                rid = (record.get("meta") or {}).get("id", "?") if isinstance(record.get("meta"), dict) else "?"
+                where = f"{line.path}:{line.lineno}"
+                if not problems and isinstance(rid, str) and first.setdefault(rid, where) != where:
+                    problems = [Problem.make("E011", id=rid, first_line=first[rid])]
                 if problems:
-                    rid = (record.get("meta") or {}).get("id", "?") if isinstance(record.get("meta"), dict) else "?"
-                    rej.write({"file": str(file), "line": n, "id": rid, "problems": [{"code": p.code, "message": p.message} for p in problems], "record": record})
-                    if rej.count <= max_shown:
-                        err_console.print(f"{file}:{n}: {rid}: not exported: {problems[0]}", markup=False, highlight=False)
+                    reject(line.path, line.lineno, rid, [{"code": p.code, "message": p.message} for p in problems], record)
                     continue
                 yield record
+            for err in bad:
+                reject(err.path, err.lineno, "?", [{"code": err.code, "message": err.message}], {"_raw": err.line.rstrip("\r\n")})
 
         if format == "labelstudio":
             from ..exporters import labelstudio
@@ -60,8 +78,8 @@ def export_review(
 
             count, type_paths = doccano.write(valid(), output, config)
             beside = "the label types to " + " and ".join(map(str, type_paths))
-    console.print(f"wrote {count} tasks to {output} and {beside}; {rej.count} invalid records not exported"
-                  + (f" (reasons in {rejects_path})" if rej.count else ""))
+    say(f"wrote {count} tasks to {output} and {beside}; {rej.count} invalid records not exported"
+        + (f" (reasons in {rejects_path})" if rej.count and rejects_path else ""))
     if count == 0:
         raise typer.Exit(1)
 
@@ -73,13 +91,17 @@ def merge(
     report: Optional[Path] = typer.Option(None, "--report", help="Write counts, conflicts and unmatched ids as JSON here."),
     max_shown: int = typer.Option(20, "--max-shown", help="Print at most this many conflicts (all go to --report)."),
 ) -> None:
-    """Merge reviewed layers over machine annotations: a layer the human touched replaces the machine's."""
-    from ..jsonl import read_jsonl, write_jsonl
+    """Merge reviewed layers over machine annotations: a layer the human touched replaces the machine's.
+
+    A line of either input that is not a record stops the merge with its file:line and code, and
+    nothing is written."""
+    from ..jsonl import atomic_open, write_jsonl
     from ..merge import MergeReport
     from ..merge import merge as merge_records
 
+    check_paths([str(machine), str(human)], [output, report])
     rep = MergeReport()
-    written = write_jsonl(output, merge_records(read_jsonl(str(machine)), read_jsonl(str(human)), rep))
+    written = write_jsonl(output, merge_records(read_records(str(machine)), read_records(str(human)), rep))
     out = err_console if output == "-" else console
     table = Table(title="merge")
     table.add_column("records")
@@ -91,20 +113,20 @@ def merge(
         table.add_row(name, f"{n:,}")
     out.print(table)
     if rep.layers_replaced:
-        out.print("layers replaced by the review: " + ", ".join(f"{k} {v}" for k, v in sorted(rep.layers_replaced.items())))
+        out.print(Text("layers replaced by the review: " + ", ".join(f"{k} {v}" for k, v in sorted(rep.layers_replaced.items()))))
     if rep.conflicts:
         conflicts = Table(title=f"conflicts ({len(rep.conflicts)})")
         for col in ("id", "kind", "detail"):
             conflicts.add_column(col, overflow="fold")
         for c in rep.conflicts[:max_shown]:
-            conflicts.add_row(c.id, c.kind, c.detail)
+            conflicts.add_row(Text(str(c.id)), Text(c.kind), Text(c.detail))  # ids and labels come from the data
         out.print(conflicts)
         if len(rep.conflicts) > max_shown:
-            out.print(f"... and {len(rep.conflicts) - max_shown} more" + (f" in {report}" if report else " (use --report)"))
+            out.print(Text(f"... and {len(rep.conflicts) - max_shown} more" + (f" in {report}" if report else " (use --report)")))
     if report is not None:
-        report.parent.mkdir(parents=True, exist_ok=True)
-        report.write_text(json.dumps(rep.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        out.print(f"report written to {report}")
+        with atomic_open(report) as fh:
+            fh.write(json.dumps(rep.to_json(), ensure_ascii=False, indent=2) + "\n")
+        out.print(Text(f"report written to {report}"))
 
 
 def _fmt(x: Any) -> str:
@@ -122,16 +144,11 @@ def agree(
 ) -> None:
     """Inter-annotator agreement: span F1 per label (exact and overlap), Cohen's kappa per layer over tokens."""
     from ..agree import agree as compute
-    from ..errors import CorpusError
-    from ..jsonl import read_jsonl
     from ..registry import load_registry
 
+    check_paths([str(a), str(b)])
     reg = load_registry()
-    try:
-        result = compute(read_jsonl(str(a)), read_jsonl(str(b)), reg)
-    except CorpusError as exc:
-        err_console.print(f"[red]{exc}[/]")
-        raise typer.Exit(1) from exc
+    result = compute(read_records(str(a)), read_records(str(b)), reg)
     data = result.to_json(reg)
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -160,5 +177,5 @@ def agree(
         for col in ("label", "A", "B", "F1"):
             rels.add_column(col, justify="left" if col == "label" else "right")
         for label, row in sorted(data["relations"].items()):
-            rels.add_row(label, str(row["a"]), str(row["b"]), _fmt(_f1(row["exact"])))
+            rels.add_row(Text(str(label)), str(row["a"]), str(row["b"]), _fmt(_f1(row["exact"])))
         console.print(rels)

@@ -7,14 +7,15 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CODES
-from . import ConvertOptions, Reject
+from . import MIN_CHARS, ConvertOptions, Reject
 from .text import article_record
 
 __all__ = ["convert", "convert_html"]
 
 
-def convert_html(html: str | bytes, source: str, url: str | None = None) -> dict[str, Any] | Reject:
-    """One record from one HTML page, or a Reject saying why there is none."""
+def convert_html(html: str | bytes, source: str, url: str | None = None, min_chars: int = MIN_CHARS) -> dict[str, Any] | Reject:
+    """One record from one HTML page, or a Reject saying why there is none: extraction failed, or
+    the main text is shorter than `min_chars` (a navigation or index page, not an article)."""
     import trafilatura
 
     try:
@@ -24,6 +25,10 @@ def convert_html(html: str | bytes, source: str, url: str | None = None) -> dict
     text = getattr(doc, "text", None) if doc is not None else None
     if not text or not text.strip():
         return Reject(source, "E051", CODES["E051"].format(source=source))
+    if len(text.strip()) < min_chars:
+        shown = " ".join(text.split())[:60]
+        return Reject(source, "E051", CODES["E051"].format(source=source) + f": its main text is {len(text.strip())} characters "
+                      f"({shown!r}), fewer than --min-chars {min_chars}")
     meta = {
         "title": getattr(doc, "title", None) or None,
         "date": getattr(doc, "date", None) or None,
@@ -37,4 +42,4 @@ def convert_html(html: str | bytes, source: str, url: str | None = None) -> dict
 
 
 def convert(path: Path, source: str, options: ConvertOptions) -> Iterator[dict[str, Any] | Reject]:
-    yield convert_html(path.read_bytes(), source)
+    yield convert_html(path.read_bytes(), source, min_chars=options.min_chars)

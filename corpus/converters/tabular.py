@@ -10,13 +10,12 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from ..errors import CODES, InvalidLineError
-from ..jsonl import iter_lines
+from ..jsonl import iter_lines, loads
 from . import ConvertOptions, Reject
 from .text import article_record
 
@@ -114,9 +113,12 @@ def _rows(path: Path, source: str) -> Iterator[tuple[str, Any] | Reject]:
             yield Reject(where, "E053", CODES["E053"].format(source=where, cause=f"not valid CSV from line {line} on: {exc}"))
     elif name.endswith(".json"):
         try:
-            data = json.loads(path.read_bytes().decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            data = loads(path.read_bytes().decode("utf-8-sig"))
+        except (UnicodeDecodeError, ValueError) as exc:
             yield Reject(source, "E053", CODES["E053"].format(source=source, cause=f"not a JSON document: {exc}"))
+            return
+        except RecursionError:
+            yield Reject(source, "E053", CODES["E053"].format(source=source, cause="not a JSON document we can read: nested too deeply"))
             return
         items = data if isinstance(data, list) else [data]
         for n, item in enumerate(items):
@@ -144,4 +146,8 @@ def convert(path: Path, source: str, options: ConvertOptions) -> Iterator[dict[s
             yield item
         else:
             where, row = item
-            yield _row_record(row, source, where, options)
+            try:
+                yield _row_record(row, source, where, options)
+            except (ValueError, RecursionError) as exc:  # one row that cannot become a record costs that row only
+                name = f"{source}:{where}"
+                yield Reject(name, "E053", CODES["E053"].format(source=name, cause=f"{type(exc).__name__}: {exc}"))

@@ -5,6 +5,8 @@ loads offline with no code and no guessed types."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -14,7 +16,7 @@ from ..jsonl import atomic_open
 from ..registry import load_registry
 from . import views
 
-__all__ = ["features", "CONFIGS", "HFWriter"]
+__all__ = ["features", "CONFIGS", "HFWriter", "card_metadata", "yaml_features"]
 
 CONFIGS = ("documents", "ner", "quotes", "stances", "statistics")
 SPLIT_NAMES = ("train", "validation", "test")
@@ -88,10 +90,14 @@ def _encode(config: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 class HFWriter:
     """Streams records into one Parquet file per config and split, a row group at a time.
 
-    `datasets` cannot load an empty Parquet split, so a split with no rows for a config (no quotes
-    in the test articles, say) gets no file and is left out of that config, and a config with no
-    rows at all is left out of the card; the card says which. Files appear only when `close`
-    succeeds (each is written through a temporary file).
+    Each file is named after its content (`data/ner/train-<sha256 prefix>.parquet`) and the card
+    lists those names: `datasets` keys its cache for a local folder by the folder's name and the
+    card's configs (`data_files` patterns), not by the files' bytes, so two exports whose names
+    matched would share a cache entry and the second would load the first one's rows.
+
+    `datasets` cannot load a split with no rows (even a zero-row Parquet file with the schema fails
+    with "corresponds to no data"), so a split with no rows for a config (no quotes in the test
+    articles, say) gets no file and is left out of that config; the card says which.
     """
 
     ROW_GROUP = 4096
@@ -99,14 +105,12 @@ class HFWriter:
     def __init__(self, out: Path) -> None:
         self.out = out
         self.counts: dict[str, Counter[str]] = {c: Counter() for c in CONFIGS}
-        self.labels: dict[str, Counter[str]] = {}
         self._buffers: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._writers: dict[tuple[str, str], Any] = {}
         self._files = contextlib.ExitStack()
-        self._schemas = {c: features(c).arrow_schema for c in CONFIGS}
+        self._schemas = {c: features(c).arrow_schema.remove_metadata() for c in CONFIGS}
 
     def add(self, record: dict[str, Any], split: str) -> None:
-        self.labels.setdefault(split, Counter()).update(s["label"] for s in record.get("spans", []))
         for config in CONFIGS:
             rows = list(ROWS[config](record))
             if not rows:
@@ -117,6 +121,9 @@ class HFWriter:
             if len(buffer) >= self.ROW_GROUP:
                 self._flush(config, split)
 
+    def _part(self, config: str, split: str) -> Path:
+        return self.out / "data" / config / f"{split}.parquet.part"
+
     def _flush(self, config: str, split: str) -> None:
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -126,24 +133,28 @@ class HFWriter:
             return
         writer = self._writers.get((config, split))
         if writer is None:
-            fh = self._files.enter_context(atomic_open(self.out / "data" / config / f"{split}.parquet", "wb"))
+            fh = self._files.enter_context(atomic_open(self._part(config, split), "wb"))
             writer = self._writers[(config, split)] = pq.ParquetWriter(fh, self._schemas[config], compression="zstd")
         writer.write_table(pa.Table.from_pylist(_encode(config, rows), schema=self._schemas[config]))
 
     def close(self, splits: list[str], card: Callable[[dict[str, Any]], str]) -> dict[str, Any]:
-        """Finish every file, remove files an earlier export left for now-empty splits, write the card."""
+        """Finish every file, name it after its content, and write the card."""
         for config, split in list(self._buffers):
             self._flush(config, split)
         for writer in self._writers.values():
             writer.close()
         self._files.close()
         counts = {c: {sp: self.counts[c][sp] for sp in splits} for c in CONFIGS}
-        for config in CONFIGS:
-            for sp in SPLIT_NAMES:
-                path = self.out / "data" / config / f"{sp}.parquet"
-                if path.exists() and not counts[config].get(sp):
-                    path.unlink()
-        info = {"splits": splits, "counts": counts, "labels": {sp: dict(self.labels.get(sp, {})) for sp in splits}}
+        files: dict[str, dict[str, str]] = {c: {} for c in CONFIGS}
+        sizes: dict[str, int] = {}
+        for config, split in sorted(self._writers):
+            part = self._part(config, split)
+            digest = hashlib.sha256(part.read_bytes()).hexdigest()[:16]
+            name = f"data/{config}/{split}-{digest}.parquet"
+            os.replace(part, self.out / name)
+            files[config][split] = name
+            sizes[name] = (self.out / name).stat().st_size
+        info = {"splits": splits, "counts": counts, "files": files, "bytes": sizes}
         with atomic_open(self.out / "README.md") as fh:
             fh.write(card(info))
         return info
@@ -152,20 +163,37 @@ class HFWriter:
         self._files.__exit__(RuntimeError, RuntimeError("export aborted"), None)
 
 
-def card_yaml(splits: list[str], counts: dict[str, dict[str, int]]) -> str:
-    """The YAML header: configs with data_files per non-empty split, and explicit features per config."""
-    import yaml
+def yaml_features(config: str) -> list[dict[str, Any]]:
+    """The card's YAML for a config's features, in the form every `datasets` version we allow reads
+    the same: a list of values is written `sequence:` (3.x reads it as `Sequence`, later versions as
+    `List`, both with `.feature`), so `ner_tags` is a sequence of `ClassLabel` everywhere."""
 
+    def old_form(node: Any) -> Any:
+        if isinstance(node, dict):
+            # a list of structs stays `list:` (3.x reads `sequence:` of a struct as a struct of lists)
+            return {("sequence" if k == "list" and not isinstance(v, list) else k): old_form(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [old_form(v) for v in node]
+        return node
+
+    return old_form(features(config)._to_yaml_list())  # type: ignore[no-any-return]
+
+
+def card_metadata(files: dict[str, dict[str, str]], counts: dict[str, dict[str, int]], sizes: dict[str, int]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """`configs` (data_files per non-empty split) and `dataset_info` (features, and per split its rows and
+    the bytes of its Parquet file): `datasets` checks the rows it loads against `num_examples`."""
     configs = []
     infos = []
     for config in CONFIGS:
-        present = [sp for sp in splits if counts[config][sp]]
+        present = [sp for sp in SPLIT_NAMES if sp in files[config]]
         if not present:
             continue
         entry: dict[str, Any] = {"config_name": config}
         if config == "documents":
             entry["default"] = True
-        entry["data_files"] = [{"split": sp, "path": f"data/{config}/{sp}.parquet"} for sp in present]
+        entry["data_files"] = [{"split": sp, "path": files[config][sp]} for sp in present]
         configs.append(entry)
-        infos.append({"config_name": config, "features": features(config)._to_yaml_list()})
-    return yaml.safe_dump({"configs": configs, "dataset_info": infos}, sort_keys=False, allow_unicode=True, width=120)
+        infos.append({"config_name": config, "features": yaml_features(config),
+                      "splits": [{"name": sp, "num_bytes": sizes[files[config][sp]], "num_examples": counts[config][sp]}
+                                 for sp in present]})
+    return configs, infos

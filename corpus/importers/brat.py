@@ -333,6 +333,7 @@ def _record(pair: Pair, text: str, ann: Annotations, labels: dict[str, str | Non
     rid = stable_id(pair.ann_source, text)
     record = new_record(
         text,
+        answer="accept",  # gold from human annotation
         source=pair.ann_source,
         id=rid,
         tokens=tokens,

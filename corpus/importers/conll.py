@@ -223,6 +223,7 @@ def _record(doc: _Document, source: str, scheme: str, labels: dict[str, str]) ->
     rid = stable_id(source, str(doc.index), text)
     record = new_record(
         text,
+        answer="accept",  # gold from human annotation
         source=source,
         id=rid,
         tokens=tokens,

@@ -446,6 +446,7 @@ def _record(doc: _Document, source: str, labels: dict[str, str | None]) -> dict[
     rid = stable_id(source, doc.doc_id or str(doc.index), text)
     record = new_record(
         text,
+        answer="accept",  # gold from human annotation
         source=source,
         id=rid,
         tokens=tokens,

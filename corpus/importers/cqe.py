@@ -174,6 +174,7 @@ def _item_record(item: Any, source: str, set_name: str, index: int) -> dict[str,
         entry["concepts_located"] = concepts_found
     record = new_record(
         text,
+        answer="accept",  # gold from human annotation
         source=source,
         id=stable_id("cqe", source, str(index), text),
         tokens=tokens,

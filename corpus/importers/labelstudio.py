@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from ..converters import Reject
-from ..errors import CODES, CorpusError
+from ..errors import CODES, CorpusError, InvalidLineError
+from ..jsonl import iter_lines, loads
 from ..merge import assemble_checked
 from ..record import stable_id
 from ..registry import LAYERS, AttrSpec, Registry, load_registry
@@ -278,22 +279,49 @@ def read_tasks(path: Path) -> list[Any]:
     """The tasks of a Label Studio JSON export (a list, or one task) or of a JSONL file of tasks."""
     raw = path.read_text(encoding="utf-8-sig")
     if path.suffix.lower() == ".jsonl":
-        return [json.loads(line) for line in raw.splitlines() if line.strip()]
-    data = json.loads(raw)
+        return [loads(line) for line in raw.splitlines() if line.strip()]
+    data = loads(raw)
     return data if isinstance(data, list) else [data]
+
+
+def _tasks(path: Path) -> Iterator[tuple[str, Any] | Reject]:
+    """(where, task) for each task of one file, or a Reject for what cannot be read: a JSONL line
+    that is not JSON costs that line, a JSON file that is not JSON costs the file."""
+    if path.suffix.lower() == ".jsonl":
+        errors: list[InvalidLineError] = []
+        for line in iter_lines(path, skip_invalid=True, errors=errors):
+            yield from (_line_reject(path, err) for err in errors)
+            errors.clear()
+            task = line.record
+            yield f"{path.name}#{task.get('id', line.lineno - 1)}", task
+        yield from (_line_reject(path, err) for err in errors)
+        return
+    try:
+        tasks = read_tasks(path)
+    except (OSError, ValueError) as exc:
+        yield Reject(str(path), "E080", CODES["E080"].format(source=path, format=FORMAT, cause=exc))
+        return
+    except RecursionError:  # `[[[[...` thousands deep
+        yield Reject(str(path), "E080", CODES["E080"].format(source=path, format=FORMAT, cause="the JSON is nested too deeply to read"))
+        return
+    for n, task in enumerate(tasks):
+        yield f"{path.name}#{task.get('id', n) if isinstance(task, dict) else n}", task
+
+
+def _line_reject(path: Path, err: InvalidLineError) -> Reject:
+    where = f"{path.name}:{err.lineno}"
+    return Reject(where, "E080", CODES["E080"].format(source=where, format=FORMAT, cause=f"{err.code} {err.message}"), raw=err.line.rstrip("\r\n"))
 
 
 def read(inputs: list[Path], options: ImportOptions) -> Iterator[dict[str, Any] | Reject]:
     """Records from Label Studio JSON exports (files or directories of .json/.jsonl), one per task."""
     reg = load_registry()
     for path, _root in walk_files(inputs, (".json", ".jsonl")):
-        try:
-            tasks = read_tasks(path)
-        except (OSError, ValueError) as exc:
-            yield Reject(str(path), "E080", CODES["E080"].format(source=path, format=FORMAT, cause=exc))
-            continue
-        for n, task in enumerate(tasks):
-            where = f"{path.name}#{task.get('id', n) if isinstance(task, dict) else n}"
+        for item in _tasks(path):
+            if isinstance(item, Reject):
+                yield item
+                continue
+            where, task = item
             if not isinstance(task, dict):
                 yield Reject(where, "E080", CODES["E080"].format(source=where, format=FORMAT, cause=f"a task is {type(task).__name__}, not an object"))
                 continue
@@ -301,3 +329,5 @@ def read(inputs: list[Path], options: ImportOptions) -> Iterator[dict[str, Any] 
                 yield task_to_record(task, where, reg)
             except CorpusError as exc:
                 yield Reject(where, exc.code, exc.message, raw=task)
+            except RecursionError:  # a task that parsed but nests too deeply for the checks
+                yield Reject(where, "E080", CODES["E080"].format(source=where, format=FORMAT, cause="the task is nested too deeply to read"))

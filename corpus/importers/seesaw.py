@@ -182,6 +182,7 @@ def _article_record(name: str, source: str, root: Path, article: dict[str, Any],
     meta = _story_meta(name, root, article, annotation, entities)
     record = new_record(
         text,
+        answer="accept",  # gold from human annotation
         source=source,
         id=stable_id("seesaw", name),
         tokens=tokens,

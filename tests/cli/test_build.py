@@ -30,7 +30,49 @@ def test_build_converts_annotates_validates_and_exports(tmp_path: Path) -> None:
     assert all(set(r["meta"]["annotators"]) == {"entities", "statistics", "quotes", "stances"} for r in annotated)
     rejects = [json.loads(line) for line in (out / "rejects.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [(r["stage"], r["code"]) for r in rejects] == [("convert", "E052")]
-    splits = json.loads((out / "hf" / "splits.json").read_text(encoding="utf-8"))
+    splits = json.loads((out / "splits.json").read_text(encoding="utf-8"))
     assert len(splits["articles"]) == 7
-    assert (out / "hf" / "README.md").read_text(encoding="utf-8").startswith("---\nconfigs:")
+    assert (out / "hf" / "README.md").read_text(encoding="utf-8").startswith("---\n")
+    assert sorted(p.name for p in (out / "hf").iterdir()) == ["README.md", "data"]
     assert "dataset:" in result.output
+
+
+def _story(folder: Path, i: int) -> None:
+    city = ["Lima", "Oslo", "Accra", "Porto", "Manila", "Bergen", "Quito", "Dakar"][i % 8]
+    (folder / f"story{i:02d}.txt").write_text(
+        f"{city.upper()}\nThe council of {city} voted {i} times on Monday to fund {i + 3} new schools in district {i}.\n", encoding="utf-8")
+
+
+def test_build_rebuild_keeps_every_split_and_writes_format_siblings(tmp_path: Path) -> None:
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    for i in range(12):
+        _story(articles, i)
+    out = tmp_path / "build"
+    args = ["build", str(articles), "-o", str(out), "--workers", "1", "--layers", "entities", "--format", "hf,conll,prodigy"]
+    first = CliRunner().invoke(app, args)
+    assert first.exit_code == 0, first.output
+    assert {"hf", "conll", "prodigy", "splits.json", "records.jsonl", "annotated.jsonl"} <= {p.name for p in out.iterdir()}
+    before = {a: v["split"] for a, v in json.loads((out / "splits.json").read_text(encoding="utf-8"))["articles"].items()}
+    for i in range(12, 30):
+        _story(articles, i)
+    second = CliRunner().invoke(app, args)
+    assert second.exit_code == 0, second.output
+    after = {a: v["split"] for a, v in json.loads((out / "splits.json").read_text(encoding="utf-8"))["articles"].items()}
+    assert len(after) == 30
+    assert {a: after[a] for a in before} == before
+
+
+def test_build_refuses_a_folder_that_is_not_ours(tmp_path: Path) -> None:
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    for i in range(3):
+        _story(articles, i)
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "records.jsonl").write_text("precious\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["build", str(articles), "-o", str(out), "--workers", "1"])
+    assert result.exit_code == 2
+    assert "E101" in result.output and "Traceback" not in result.output
+    assert (out / "records.jsonl").read_text(encoding="utf-8") == "precious\n"
+    assert [p.name for p in out.iterdir()] == ["records.jsonl"]

@@ -30,11 +30,11 @@ def test_cli_convert_prints_counts_and_writes_rejects(tmp_path: Path) -> None:
     result = runner.invoke(app, ["convert", str(root), "-o", str(out)])
     assert result.exit_code == 0, result.output
     rejects = Path(f"{out}.rejects.jsonl")
-    assert f"wrote 7 records to {out}; rejected 4 (reasons in {rejects})" in result.stdout
+    assert f"wrote 7 records to {out}; rejected 5 (reasons in {rejects})" in result.stdout
     assert _valid(out) == 7
     reasons = [json.loads(line) for line in rejects.read_text(encoding="utf-8").splitlines()]
     assert [(r["source"], r["code"]) for r in reasons] == [
-        ("news/README", "E052"), ("news/deep/deeper/f.warc.gz#3", "E052"), ("news/deep/deeper/f.warc.gz#4", "E053"), ("news/notes.docx", "E052")]
+        ("news/.DS_Store", "E094"), ("news/README", "E052"), ("news/deep/deeper/f.warc.gz#3", "E052"), ("news/deep/deeper/f.warc.gz#4", "E053"), ("news/notes.docx", "E052")]
     assert all(r["reason"] for r in reasons)
     assert "rejected news/notes.docx: E052" in result.stderr
 

@@ -91,8 +91,9 @@ def test_cli_validate_missing_file_and_empty_file_exit_1(tmp_path: Path) -> None
     write_jsonl(ok, _records(1))
     result = runner.invoke(app, ["validate", str(ok), str(tmp_path / "missing.jsonl")])
     assert result.exit_code == 1
-    assert f"{tmp_path / 'missing.jsonl'}: cannot read" in result.stderr
-    assert "1 file could not be read" in result.stdout
+    # refused before any work: no "0 records, all valid", no count of the file that is there
+    assert result.stderr == f"E090 cannot read {tmp_path / 'missing.jsonl'}: no such file or directory\n"
+    assert result.stdout == ""
     empty = tmp_path / "empty.jsonl"
     empty.write_text("", encoding="utf-8")
     result = runner.invoke(app, ["validate", str(empty)])

@@ -34,6 +34,7 @@ def test_init_directory_is_walked_recursively_in_order_and_dispatched_by_extensi
     items = list(convert_paths([build_tree(tmp_path)]))
     sources = [i["meta"]["source"] if isinstance(i, dict) else i.source for i in items]
     assert sources == [
+        "news/.DS_Store",
         "news/README",
         "news/a.txt",
         "news/deep/b.html",
@@ -47,6 +48,7 @@ def test_init_directory_is_walked_recursively_in_order_and_dispatched_by_extensi
         "news/notes.docx",
     ]
     rejects = {i.source: i for i in items if isinstance(i, Reject)}
+    assert (rejects["news/.DS_Store"].code, rejects["news/.DS_Store"].reason) == ("E094", "news/.DS_Store: a hidden file, not an article; not read")
     assert rejects["news/notes.docx"].code == "E052"
     assert "'.docx'" in rejects["news/notes.docx"].reason and ".warc.gz" in rejects["news/notes.docx"].reason
     assert rejects["news/README"].code == "E052"
@@ -104,7 +106,7 @@ def test_init_same_input_twice_gives_byte_identical_output(tmp_path: Path) -> No
     assert out1.read_bytes() == out2.read_bytes()
 
 
-def test_init_hidden_folders_are_passed_over_and_broken_links_reported(tmp_path: Path) -> None:
+def test_init_hidden_folders_are_not_entered_and_are_reported_once_with_broken_links(tmp_path: Path) -> None:
     (tmp_path / "in" / ".git" / "objects").mkdir(parents=True)
     (tmp_path / "in" / ".git" / "objects" / "ab12").write_bytes(b"\x78\x01")
     (tmp_path / "in" / ".cache").mkdir()
@@ -112,7 +114,10 @@ def test_init_hidden_folders_are_passed_over_and_broken_links_reported(tmp_path:
     (tmp_path / "in" / "a.txt").write_text(TEXT, encoding="utf-8")
     (tmp_path / "in" / "gone.txt").symlink_to(tmp_path / "in" / "missing.txt")
     items = list(convert_paths([tmp_path / "in"]))
-    assert [(i["meta"]["source"] if isinstance(i, dict) else (i.source, i.code)) for i in items] == ["in/a.txt", ("in/gone.txt", "E053")]
+    assert [(i["meta"]["source"] if isinstance(i, dict) else (i.source, i.code)) for i in items] == [
+        ("in/.cache", "E094"), ("in/.git", "E094"), "in/a.txt", ("in/gone.txt", "E053")]
+    assert [i.reason for i in items if isinstance(i, Reject) and i.code == "E094"] == [
+        "in/.cache: a hidden folder, not articles; not read", "in/.git: a hidden folder, not articles; not read"]
 
 
 def test_init_exclude_passes_over_files_in_a_walk_but_not_files_named_directly(tmp_path: Path) -> None:
