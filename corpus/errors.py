@@ -90,7 +90,6 @@ CODES: dict[str, str] = {
     # running annotation: engines, resume, processes (E120-E129)
     "E120": "cannot resume {partial}: a different run wrote it ({differences}); run without --resume to start over",
     "E121": "{path}: {cause}",
-    "E122": "{path} is both an input and an output; write the output elsewhere",
     "E123": "{cause}",
     "E124": "a worker process died ({cause}); the records written so far are kept in OUTPUT.partial: rerun with --resume",
 }

@@ -33,6 +33,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,14 @@ def model_name(model: str) -> str:
     return f"{model} ({meta['lang']}_{meta['name']} {meta['version']}, spaCy {spacy.__version__})"
 
 
+class Rows(list[tuple[str, str]]):
+    """The report's rows, each also printed as it is measured (a long run shows its progress)."""
+
+    def append(self, row: tuple[str, str]) -> None:
+        print(f"  {row[0]}: {row[1]}", flush=True)
+        super().append(row)
+
+
 class Runs:
     """Wall-clock seconds of repeated runs, with the 1-minute load average before each."""
 
@@ -80,7 +89,7 @@ class Runs:
         return statistics.median(self.seconds)
 
     def note(self) -> str:
-        return f"{len(self.seconds)} runs, median of {', '.join(f'{s:.1f}' for s in self.seconds)} s; load {max(self.loads):.1f} max"
+        return f"{len(self.seconds)} run{'s' if len(self.seconds) > 1 else ''}, median of {', '.join(f'{s:.1f}' for s in self.seconds)} s; load {max(self.loads):.1f} max"
 
 
 def run(cmd: list[str], **kw: Any) -> subprocess.CompletedProcess[str]:
@@ -151,7 +160,7 @@ def part_scaling(records: Path, tmp: Path, workers: list[int], runs: int, model:
     timings = {w: Runs() for w in workers}
     for _ in range(runs):  # interleaved, so a change in the machine's load hits every count alike
         for w in workers:
-            timings[w].time(lambda w=w: run(annotate_cmd(records, tmp / f"w{w}.jsonl", w, model)))
+            timings[w].time(partial(run, annotate_cmd(records, tmp / f"w{w}.jsonl", w, model)))
     same = len({(tmp / f"w{w}.jsonl").read_bytes() for w in workers}) == 1
     one = timings[workers[0]]
     rows.append(("corpus annotate, 1 worker", f"{one.median:.1f} s ({one.note()})"))
@@ -351,8 +360,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"machine: {machine()}")
         print(f"model:   {model_name(args.model)}; layers: all four")
         print(f"corpus:  {len(recs)} articles, {n_words:,} words (whitespace-separated) from {', '.join(map(str, inputs))}, none repeated")
-        print(f"started: {time.strftime('%Y-%m-%d %H:%M:%S %Z')}, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-        rows: list[tuple[str, str]] = []
+        print(f"started: {time.strftime('%Y-%m-%d %H:%M:%S %Z')}, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
+        rows = Rows()
         timings = part_scaling(records, tmp, sorted({1, 2, most}), args.runs, args.model, rows) if "scaling" not in skip else {}
         one = timings.get(1)
         t_ours = part_bare(records, tmp, args.runs, args.model, one, rows) if "bare" not in skip else float("nan")
@@ -367,6 +376,7 @@ def main(argv: list[str] | None = None) -> int:
         if "throughput" not in skip:
             part_throughput(records, tmp, args.model, rows)
     width = max(len(k) for k, _ in rows)
+    print()
     for k, v in rows:
         print(f"{k:<{width}}  {v}")
     print(f"finished: load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

@@ -45,7 +45,7 @@ def _input(path: Path, records: list[dict[str, Any]], bad_after: int | None = No
 
 
 def _annotate(*args: str) -> Any:
-    return CliRunner().invoke(app, ["annotate", *args, "--layers", "entities"])
+    return CliRunner().invoke(app, ["annotate", *args, "--layers", "statistics"])
 
 
 def _lines(path: Path) -> list[str]:
@@ -57,7 +57,7 @@ def test_engine_two_workers_write_the_same_bytes_as_one(tmp_path: Path) -> None:
     records.insert(5, {"meta": {"id": "no-text"}, "text": "   "})
     inp = _input(tmp_path / "in.jsonl", records, bad_after=9)
     for n in ("1", "2"):  # as users run it: a fresh process, whose workers share its model
-        result = subprocess.run([CORPUS, "annotate", str(inp), "-o", str(tmp_path / f"w{n}.jsonl"), "--layers", "entities", "--workers", n, "--batch-size", "3"],
+        result = subprocess.run([CORPUS, "annotate", str(inp), "-o", str(tmp_path / f"w{n}.jsonl"), "--layers", "statistics", "--workers", n, "--batch-size", "3"],
                                 capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
     assert (tmp_path / "w1.jsonl").read_bytes() == (tmp_path / "w2.jsonl").read_bytes()
@@ -79,7 +79,7 @@ def test_engine_a_malformed_line_is_rejected_with_file_and_line(tmp_path: Path) 
 def test_engine_a_bad_record_is_rejected_and_the_run_goes_on() -> None:
     records = _records(4)
     records.insert(2, {"meta": {"id": "no-text"}, "text": "   "})
-    out = list(run_local(records, ("entities",), workers=1, batch_size=2))
+    out = list(run_local(records, ("statistics",), workers=1, batch_size=2))
     assert [isinstance(o, Reject) for o in out] == [False, False, True, False, False]
     assert out[2].code == "E054" and "no text" in out[2].reason
 
@@ -88,7 +88,7 @@ _FORKED = """
 import json, os, sys
 from corpus.engine import LocalEngine
 from tests.test_engine import _children, _records, _wait_gone
-with LocalEngine(("entities",), workers=2) as engine:
+with LocalEngine(("statistics",), workers=2) as engine:
     children = _children(os.getpid())
     ids = [r["meta"]["id"] for r in engine.run(_records(4), batch_size=1)]
 print(json.dumps({"children": len(children), "ids": ids, "alive": _wait_gone(children, seconds=5)}))
@@ -109,13 +109,13 @@ def test_engine_with_threads_running_workers_load_their_own_model() -> None:
     thread.start()
     try:
         with pytest.warns(RuntimeWarning, match="someone's thread"):
-            engine = LocalEngine(("entities",), workers=2)
+            engine = LocalEngine(("statistics",), workers=2)
         with engine:
             two = list(engine.run(_records(5), batch_size=2))
     finally:
         stop.set()
         thread.join()
-    assert two == list(run_local(_records(5), ("entities",), workers=1, batch_size=2))
+    assert two == list(run_local(_records(5), ("statistics",), workers=1, batch_size=2))
 
 
 def test_engine_output_equal_to_input_is_refused(tmp_path: Path) -> None:
@@ -123,7 +123,7 @@ def test_engine_output_equal_to_input_is_refused(tmp_path: Path) -> None:
     before = inp.read_bytes()
     for args in (["-o", str(inp)], ["-o", str(tmp_path / "out.jsonl"), "--rejects", str(inp)]):
         result = _annotate(str(inp), *args, "--workers", "1")
-        assert result.exit_code == 1  # the shared path check refuses it before any work
+        assert result.exit_code == 1
         assert "E092" in result.output and "Traceback" not in result.output
     assert inp.read_bytes() == before
 
@@ -135,7 +135,7 @@ def test_engine_resume_completes_a_killed_run_without_duplicates(tmp_path: Path)
     done = _lines(tmp_path / "full.jsonl")
     # what a killed run leaves: five records, a sixth cut off mid-line, the manifest, never renamed
     out = tmp_path / "out.jsonl"
-    writer = ResumableWriter(str(out), _manifest(inp, "entities", out))
+    writer = ResumableWriter(str(out), _manifest(inp, "statistics", out))
     writer._fh.write("\n".join(done[:5]) + "\n" + done[5][:40])
     writer._fh.flush()
     resumed = _annotate(str(inp), "-o", str(out), "--workers", "2", "--resume")
@@ -149,13 +149,13 @@ def test_engine_resume_refuses_another_run(tmp_path: Path) -> None:
     inp = _input(tmp_path / "in.jsonl", _records(6))
     other = _input(tmp_path / "other.jsonl", _records(7))
     out = tmp_path / "out.jsonl"
-    ResumableWriter(str(out), _manifest(other, "entities", out))._fh.write("{}\n")
+    ResumableWriter(str(out), _manifest(other, "statistics", out))._fh.write("{}\n")
     result = _annotate(str(inp), "-o", str(out), "--workers", "1", "--resume")
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert "E120" in result.output and f"input {other}" in result.output and "Traceback" not in result.output
-    ResumableWriter(str(out), _manifest(inp, "quotes", out))  # re-running entities re-runs every layer that reads them
+    ResumableWriter(str(out), _manifest(inp, "quotes", out))
     result = _annotate(str(inp), "-o", str(out), "--workers", "1", "--resume")
-    assert result.exit_code == 2 and "E120" in result.output and "layers quotes,stances vs now entities,statistics,quotes,stances" in result.output
+    assert result.exit_code == 1 and "E120" in result.output and "layers quotes,stances vs now statistics" in result.output
     assert out.with_name("out.jsonl.partial").exists()  # a refused resume touches nothing
 
 
@@ -165,21 +165,21 @@ def test_engine_a_partial_output_we_did_not_write_is_refused(tmp_path: Path) -> 
     partial.write_text('{"meta": {"id": "someone else"}}\n', encoding="utf-8")
     for extra in ([], ["--resume"]):
         result = _annotate(str(inp), "-o", str(tmp_path / "out.jsonl"), "--workers", "1", *extra)
-        assert result.exit_code == 2 and "E121" in result.output
+        assert result.exit_code == 1 and "E121" in result.output
     assert partial.read_text(encoding="utf-8") == '{"meta": {"id": "someone else"}}\n'
 
 
 def test_engine_resume_ray_is_refused(tmp_path: Path) -> None:
     inp = _input(tmp_path / "in.jsonl", _records(2))
     result = _annotate(str(inp), "-o", str(tmp_path / "out"), "--engine", "ray", "--resume")
-    assert result.exit_code == 2 and "E123" in result.output and "--resume" in result.output
+    assert result.exit_code == 1 and "E123" in result.output and "--resume" in result.output
 
 
 def test_engine_kill_9_leaves_no_worker_and_the_next_run_cleans_up(tmp_path: Path) -> None:
-    inp = _input(tmp_path / "in.jsonl", _records(600, sentences=6), bad_after=1)
+    inp = _input(tmp_path / "in.jsonl", _records(300, sentences=6), bad_after=1)
     out = tmp_path / "out.jsonl"
     partial = tmp_path / "out.jsonl.partial"
-    proc = subprocess.Popen([CORPUS, "annotate", str(inp), "-o", str(out), "--layers", "entities", "--workers", "2", "--batch-size", "8"],
+    proc = subprocess.Popen([CORPUS, "annotate", str(inp), "-o", str(out), "--layers", "statistics", "--workers", "2", "--batch-size", "8"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 120
@@ -194,19 +194,19 @@ def test_engine_kill_9_leaves_no_worker_and_the_next_run_cleans_up(tmp_path: Pat
     assert _wait_gone(workers, seconds=5) == []
     leftovers = sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp"))
     assert leftovers and all(name.startswith(".out.jsonl.rejects.jsonl.") for name in leftovers)
-    resumed = subprocess.run([CORPUS, "annotate", str(inp), "-o", str(out), "--layers", "entities", "--workers", "2", "--resume"], capture_output=True, text=True)
+    resumed = subprocess.run([CORPUS, "annotate", str(inp), "-o", str(out), "--layers", "statistics", "--workers", "2", "--resume"], capture_output=True, text=True)
     assert resumed.returncode == 0, resumed.stderr
     assert "resuming:" in resumed.stderr
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
     ids = [json.loads(line)["meta"]["id"] for line in _lines(out)]
-    assert len(ids) == len(set(ids)) == 600
+    assert len(ids) == len(set(ids)) == 300
     assert len(_lines(tmp_path / "out.jsonl.rejects.jsonl")) == 1
 
 
 def test_engine_a_worker_that_dies_stops_the_run_with_a_coded_error(tmp_path: Path) -> None:
-    inp = _input(tmp_path / "in.jsonl", _records(600, sentences=6))
+    inp = _input(tmp_path / "in.jsonl", _records(300, sentences=6))
     out = tmp_path / "out.jsonl"
-    proc = subprocess.Popen([CORPUS, "annotate", str(inp), "-o", str(out), "--layers", "entities", "--workers", "2"],
+    proc = subprocess.Popen([CORPUS, "annotate", str(inp), "-o", str(out), "--layers", "statistics", "--workers", "2"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     partial = out.with_name("out.jsonl.partial")
@@ -216,7 +216,7 @@ def test_engine_a_worker_that_dies_stops_the_run_with_a_coded_error(tmp_path: Pa
     workers = _children(proc.pid)
     os.kill(workers[0], signal.SIGKILL)  # as the kernel's out-of-memory killer would
     _, stderr = proc.communicate(timeout=120)
-    assert proc.returncode == 2, stderr
+    assert proc.returncode == 1, stderr
     assert "E124 a worker process died" in stderr and "Traceback" not in stderr
     assert partial.exists() and not out.exists()
     assert _wait_gone(workers, seconds=5) == []

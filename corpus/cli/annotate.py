@@ -26,41 +26,22 @@ def annotate(
     from ..errors import CODES, CorpusError
     from ..pipeline import parse_layers
 
-    check_paths([str(input)], [output, rejects or f"{output}.rejects.jsonl"])
-    try:
-        selected = parse_layers(layers)
-        rejects_path = rejects or f"{output.rstrip('/')}.rejects.jsonl"
-        _refuse_same_paths(input, [output, rejects_path])
-        if engine == "ray":
-            if resume:
-                raise CorpusError("E123", CODES["E123"].format(cause="--resume works with the local engine only; the Ray engine writes its output in one go"))
-            from ..engines_ray import run_ray
+    rejects_path = rejects or f"{output.rstrip('/')}.rejects.jsonl"
+    check_paths([str(input)], [output, rejects_path])  # a missing input, or an output that is the input (E090-E092)
+    selected = parse_layers(layers)
+    if engine == "ray":
+        if resume:
+            raise CorpusError("E123", CODES["E123"].format(cause="--resume works with the local engine only; the Ray engine writes its output in one go"))
+        from ..engines_ray import run_ray
 
-            summary = run_ray(str(input), output, selected, address=address, batch_size=batch_size, rejects=rejects_path, workers=workers or None, model=model)
-            console.print(summary, markup=False, highlight=False, soft_wrap=True)
-            return
-        if engine != "local":
-            raise CorpusError("E055", CODES["E055"].format(cause=f"unknown engine {engine!r}; known engines: local, ray"))
-        if output == "-":
-            raise CorpusError("E123", CODES["E123"].format(cause="annotate writes a file (it is resumable); use -o FILE"))
-        if str(input) != "-" and not input.is_file():
-            raise CorpusError("E053", CODES["E053"].format(source=input, cause="no such file"))
-        _annotate_local(input, output, selected, rejects_path, workers, batch_size, resume, model)
-    except CorpusError as exc:
-        err_console.print(str(exc), style="red", markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(2) from exc
-
-
-def _refuse_same_paths(input: Path, outputs: list[str]) -> None:
-    """An output that is the input would destroy it: refuse before anything is opened."""
-    from ..errors import CODES, CorpusError
-
-    if str(input) == "-":
+        summary = run_ray(str(input), output, selected, address=address, batch_size=batch_size, rejects=rejects_path, workers=workers or None, model=model)
+        console.print(summary, markup=False, highlight=False, soft_wrap=True)
         return
-    source = input.resolve()
-    for out in outputs:
-        if out != "-" and Path(out).resolve() in (source, source.with_name(source.name + ".partial")):
-            raise CorpusError("E122", CODES["E122"].format(path=out))
+    if engine != "local":
+        raise CorpusError("E055", CODES["E055"].format(cause=f"unknown engine {engine!r}; known engines: local, ray"))
+    if output == "-":
+        raise CorpusError("E123", CODES["E123"].format(cause="annotate writes a file (it is resumable); use -o FILE"))
+    _annotate_local(input, output, selected, rejects_path, workers, batch_size, resume, model)
 
 
 def _annotate_local(input: Path, output: str, selected: tuple[str, ...], rejects_path: str, workers: int, batch_size: int, resume: bool, model: str | None) -> None:
