@@ -42,6 +42,7 @@ COUNTED_DEPS = frozenset({"nummod", "quantmod", "compound", "amod", "nmod", "npa
 WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
 MAX_PHRASE = 5
 ORDINAL_SUFFIXES = frozenset({"st", "nd", "rd", "th"})
+TIME_UNITS = frozenset({"second", "minute", "hour", "day", "week", "month", "year"})
 
 
 def _load(name: str) -> dict[str, Any]:
@@ -325,6 +326,14 @@ class StatisticsAnnotator:
                 written.append((j, doc[j].text))
                 unit = self._remember(Unit(doc[j].lemma_.lower(), "count"))
                 j += 1
+        if unit is not None and currency is None and j < len(doc) and doc[j].lower_ == "of":
+            # "34,500 metric tons of copper a year": a rate whose unit is named before what it measures
+            k = j + 1
+            while k < min(j + 5, len(doc)) and doc[k].pos_ in ("NOUN", "PROPN", "ADJ") and doc[k].lower_ not in lex.per_words:
+                k += 1
+            over_time = self._per_tail(doc, k) if k > j + 1 else None
+            if over_time is not None and over_time[1] in TIME_UNITS:
+                j = k
         if currency is not None or unit is not None:
             tail = self._per_tail(doc, j)
             if tail is not None:
@@ -335,7 +344,7 @@ class StatisticsAnnotator:
                     currency = f"{currency} / {per}"
                 else:
                     assert unit is not None
-                    unit = self._remember(Unit(f"{unit} / {per}", "rate"))
+                    unit = self._rate(unit, per)
         ratio_kind = False
         # Ratios: "one in five", "3 out of 10" become a share in percent.
         if upper is None and unit is None and currency is None:
@@ -394,6 +403,14 @@ class StatisticsAnnotator:
         texts = [t for _, t in sorted(set(written)) if t]
         unit_text = " ".join(texts) if texts else None
         return Statistic(start, end, value, name, approx or "=", kind, upper, unit_text, dimension, si_value, self._change(doc, core, start, end))
+
+    def _rate(self, unit: str, per: str) -> str:
+        """The unit of "metric tons a year", "% per annum", "points per game": one compound unit,
+        converted to SI when both parts are pint units."""
+        top = self.known.get(unit) or self.units.unit(unit)
+        bottom = self.units.unit(per)
+        expression = f"{top.pint} / {bottom.pint}" if top and top.pint and bottom and bottom.pint else None
+        return self._remember(Unit(f"{unit} / {per}", "rate", expression))
 
     def _remember(self, unit: Unit) -> str:
         self.known.setdefault(unit.name, unit)
@@ -787,8 +804,8 @@ class StatisticsAnnotator:
         end = minor.end
         if end < len(doc) and (doc[end].lower_,) in self.units.minor:
             end += 1
-        elif end < len(doc) and (doc[end].pos_ in ("NOUN", "PROPN") or doc[end].like_num):
-            return j, value  # "15 dollars and 15 people": not cents
+        elif end < len(doc) and (doc[end].pos_ in ("NOUN", "PROPN") or doc[end].like_num or self._currency_symbol(doc[end].text)):
+            return j, value  # "15 dollars and 15 people", "10 $ 30 $": not cents
         return end, value + minor.value / 100
 
     def _range(self, doc: Doc, j: int, core: Core, between: bool) -> tuple[int, Core, str | None, str | None] | None:

@@ -28,7 +28,7 @@ POWERS = {"2": "2", "3": "3", "²": "2", "³": "3"}
 # Words that join the parts of a compound unit; "a"/"an" as in "kilometres an hour".
 JOINERS = frozenset({"per", "a", "an", "/", "square", "sq", "cubic", "cu"})
 # SI prefixes news writes; pint also knows atto-, pico-, ronto-..., which turn English words into units ("am", "pm", "cat").
-PREFIX_NAMES = frozenset({"kilo", "mega", "giga", "tera", "milli", "centi", "micro", "nano", "deci", "hecto"})
+PREFIX_NAMES = frozenset({"kilo", "mega", "giga", "tera", "milli", "centi", "micro", "nano", "pico", "deci", "hecto"})
 PREFIX_SYMBOLS = frozenset({"k", "M", "G", "T", "m", "c", "µ", "μ", "n", "d", "h"})
 
 
@@ -50,6 +50,11 @@ def _registry(pint: Any) -> Any:
         return pint.UnitRegistry(cache_folder=":auto:")
     except OSError:
         return pint.UnitRegistry()
+
+
+def _micro(text: str) -> str:
+    """The micro sign and the Greek mu are both written for micro- ("µg", "μg")."""
+    return text.replace("μ", "µ")
 
 
 def _load(name: str) -> dict[str, Any]:
@@ -157,6 +162,8 @@ class UnitTables:
         code = self.currency_symbols.get(text)
         if code is None:
             code = self.currency_symbols_lower.get(_words(text))
+        if code is None and len(text) == 4 and text.endswith("$") and text[:3].upper() in self.codes:
+            code = text[:3].upper()  # "CAD$", "nzd$": a code written with the dollar sign
         return code
 
     # ------------------------------------------------------------------ units
@@ -200,7 +207,7 @@ class UnitTables:
             # "kilometres", "MW", "µg"; not "kilos" (kilo-second) nor "mare" (milli-are)
             if word.lower().startswith(prefix) and len(word) - len(prefix) >= 3:
                 return True
-            if word[0] in PREFIX_SYMBOLS and word == self.registry.get_symbol(prefix + name):
+            if word[0] in PREFIX_SYMBOLS and _micro(word) == _micro(self.registry.get_symbol(prefix + name)):
                 return True  # a prefixed symbol as pint writes it: "km", "MW", "kB"; not "cats" (centi-at-s)
         return False
 
