@@ -364,6 +364,8 @@ class StatisticsAnnotator:
             suffix = self._phrase_after(doc, j, lex.suffix_approx)
             if suffix is not None:
                 j, approx = suffix
+        if start > 0 and doc[start - 1].lower_ == "minus" and core.digits == doc[core.start].like_num:
+            start, value = start - 1, -value  # "minus 5 degrees"
         prefix = self._phrase_before(doc, start, lex.prefix_approx)
         if prefix is not None:
             start, approx = prefix
@@ -400,7 +402,7 @@ class StatisticsAnnotator:
             name, kind, dimension = None, "count", "count"
         if upper is not None:
             kind = "range"
-        texts = [t for _, t in sorted(set(written)) if t]
+        texts = [t.lstrip("-–—") for _, t in sorted(set(written)) if t.lstrip("-–—")]  # "3-mile": the unit is "mile"
         unit_text = " ".join(texts) if texts else None
         return Statistic(start, end, value, name, approx or "=", kind, upper, unit_text, dimension, si_value, self._change(doc, core, start, end))
 
@@ -505,6 +507,8 @@ class StatisticsAnnotator:
             upper, suf = Decimal(glued.group(1)), ""
             if upper <= value or self._is_year(value):
                 return None  # "3-1" written as one token, "2019-20"
+        if len(suf) > 1 and suf.endswith(".") and tok.is_sent_end:
+            suf = suf[:-1]  # "ran 10K.": the sentence's full stop
         if suf:
             if suf in lex.scale_symbols:
                 value, scaled = value * lex.scale_symbols[suf], True
@@ -744,7 +748,9 @@ class StatisticsAnnotator:
             name = self._unit(toks.text)
             if name is None:
                 continue
-            if n == 1 and not toks[0].text.isalnum() and toks[0].text not in ("%", "°") and doc[k - 1].whitespace_:
+            if n == 1 and len(toks[0].text) == 1 and toks[0].text.isupper() and doc[k - 1].whitespace_:
+                continue  # "23456 F Block": a capital letter apart from the number is a name (glued, "40C" is a unit)
+            if n == 1 and not any(c.isalpha() for c in toks[0].text) and toks[0].text not in ("%", "°", "º") and doc[k - 1].whitespace_:
                 continue  # a mark after a space is punctuation, not a unit
             end = k + n
             if self.known[name].dimension == "time":

@@ -52,6 +52,13 @@ def _registry(pint: Any) -> Any:
         return pint.UnitRegistry()
 
 
+def _plain(text: str) -> str:
+    """A written unit with the look-alike characters news uses for the degree sign ("40ºC", "40˚F")
+    replaced, hyphens between words as spaces ("square-foot"), and no abbreviation's full stop."""
+    text = re.sub(r"(?<=[^\W\d_])-(?=[^\W\d_])", " ", text.replace("º", "°").replace("˚", "°"))
+    return text[:-1] if len(text) > 1 and text.endswith(".") and text[-2].isalpha() else text  # "5 ft.", "1.5 m."
+
+
 def _micro(text: str) -> str:
     """The micro sign and the Greek mu are both written for micro- ("µg", "μg")."""
     return text.replace("μ", "µ")
@@ -170,11 +177,11 @@ class UnitTables:
     def unit(self, text: str) -> Unit | None:
         """The unit written as `text` ("km", "kilometres per hour", "sq ft", "°C", "%"), or None
         when it is not one a number in news is measured in."""
-        return self._unit(text)
+        return self._unit(_plain(text))
 
     def is_unit_word(self, word: str) -> bool:
         """Whether `word` may be part of a written unit (a cheap test before parsing a phrase)."""
-        return self._unit_word(word)
+        return self._unit_word(_plain(word))
 
     def si_value(self, value: float, unit: Unit) -> float | None:
         """`value` in SI base units (km -> m, lb -> kg, °F -> K), or None when the unit does not convert."""

@@ -14,7 +14,9 @@ Figures come per part: `check` holds every fifth item of each set by position (i
 The predicted records drop the importer's `meta.gold_quantities` (the runner keeps meta, and the
 evaluator would read it as predictions), and the gold side is scored from `meta.gold_quantities`
 alone (the complete list; its located spans would count twice). Gold units are the importer's
-(pint's unit names, ISO 4217 codes, "%"), the same canonical names the layer writes.
+(pint's unit names, ISO 4217 codes, "%"), the same canonical names the layer writes; a CQE unit
+the importer's table does not list, and so keeps as a counted noun, is read by pint and babel here
+("square foot" is "foot ** 2"), and stays a plain count (unit null) when neither knows it.
 """
 
 from __future__ import annotations
@@ -37,12 +39,33 @@ def part_of(record: dict[str, Any]) -> str:
     return "check" if record["meta"]["index"] % 5 == 4 else "tune"
 
 
+def _canonical(cqe_unit: str) -> str | None:
+    """CQE's unit name in the layer's canonical names, read by the same libraries (pint for units,
+    babel for currency names), for the names the importer's table does not list ("square foot")."""
+    from annotators.statistics_units import _words, units
+
+    tables = units()
+    if _words(cqe_unit) in tables.currency_names:
+        return tables.currency_names[_words(cqe_unit)]
+    base, sep, per = cqe_unit.partition(" per ")
+    found, below = tables.unit(base), tables.unit(per) if sep else None
+    if found is None or (sep and below is None):
+        return None
+    return f"{found.name} / {below.name}" if below is not None else found.name
+
+
 def _value_gold(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Gold records scored from `meta.gold_quantities` alone, CQE unit names the importer left as
+    counted nouns read by pint or babel when they are units."""
     out = []
     for rec in records:
         rec = copy.deepcopy(rec)
         rec["spans"] = [s for s in rec["spans"] if s["label"] not in ("STATISTIC", "CONCEPT")]
         rec["relations"] = []
+        for q in rec["meta"]["gold_quantities"]:
+            cqe = q.get("cqe_unit")
+            if q.get("kind") == "count" and isinstance(cqe, str) and cqe.strip() not in ("", "-", "count"):
+                q["unit"] = _canonical(cqe.strip())
         out.append(rec)
     return out
 

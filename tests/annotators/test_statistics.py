@@ -86,6 +86,12 @@ CASES = [
     ("The region is home to 1.5bn people.", "1.5bn", 1500000000, None, "=", "count", "people"),
     ("He sold the farm for 500 drachmas in 1950.", "500 drachmas", 500, "GRD", "=", "money", None),
     ("Winds reached 120 km/h overnight.", "120 km/h", 120, "kilometer / hour", "=", "quantity", None),
+    ("Delhi sweltered at 45C on Monday.", "45C", 45, "degree_Celsius", "=", "quantity", None),
+    ("The thermometer read 98ºF at dawn.", "98ºF", 98, "degree_Fahrenheit", "=", "quantity", None),
+    ("Overnight it fell to minus 12 degrees Celsius.", "minus 12 degrees Celsius", -12, "degree_Celsius", "=", "quantity", None),
+    ("They bought a 5,000-square-foot house.", "5,000-square-foot", 5000, "foot ** 2", "=", "quantity", "house"),
+    ("The plant will make 34,500 tonnes of steel a year.", "34,500 tonnes of steel a year", 34500, "metric_ton / year", "=", "quantity", None),
+    ("A new bulb uses 9 kWh less.", "9 kWh", 9, "kilowatt_hour", "=", "quantity", None),
 ]
 
 
@@ -194,6 +200,7 @@ def test_statistics_change_target_is_two_statistics(nlp: Language) -> None:
         "The plan: (1) a vote and (2) a law.",
         "She finished 7th and he came 21st.",
         "ALL units were closed.",
+        "Write to PA 19104 F Block.",
     ],
 )
 def test_statistics_finds_nothing_in_dates_times_names_and_codes(nlp: Language, text: str) -> None:
