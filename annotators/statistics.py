@@ -893,9 +893,16 @@ class StatisticsAnnotator:
         if start > 0 and doc[start - 1].lower_ in lex.age_prefixes:
             return start, end, "year"
         # "John Smith, 45, was arrested": an integer between commas right after a person's name.
+        named = start >= 2 and (doc[start - 2].ent_type_ == "PERSON" or (doc[start - 2].tag_ == "NNP" and not doc[start - 2].ent_type_))
         if (
-            start >= 2 and doc[start - 1].text == "," and doc[start - 2].ent_type_ == "PERSON"
-            and end < len(doc) and doc[end].text in (",", ")", ";") and core.digits and core.plain
+            named and doc[start - 1].text == "," and end < len(doc) and doc[end].text in (",", ")", ";") and core.digits and core.plain
+        ):
+            return start, end, "year"
+        # "She was 26.": a person's age after "be", with nothing counted after it.
+        be = doc[start - 1] if start > 0 else None
+        if (
+            be is not None and be.lemma_ == "be" and end < len(doc) and doc[end].is_punct and doc[end].text != "%"
+            and any(c.dep_ == "nsubj" and (c.lower_ in ("he", "she") or c.ent_type_ == "PERSON") for c in be.children)
         ):
             return start, end, "year"
         return None
@@ -965,12 +972,12 @@ class StatisticsAnnotator:
         # Dates: "Oct. 7", "7 October", "January 2020", "in 1996".
         if core.digits and integer:
             p = core.start - 1
-            while p >= 0 and doc[p].text in (".", ",", "the", "of"):
+            while p >= 0 and (doc[p].text in (".", ",", "the", "of") or doc[p].is_space):  # also "October\xa09"
                 p -= 1
             if p >= 0 and doc[p].lower_ in lex.months and doc[p].tag_ != "MD" and (core.value <= 31 or self._is_year(core.value)):
                 return False
             n = core.end
-            while n < len(doc) and doc[n].text in ("of", "the"):
+            while n < len(doc) and (doc[n].text in ("of", "the") or doc[n].is_space):
                 n += 1
             if n < len(doc) and doc[n].lower_ in lex.months and doc[n].tag_ != "MD" and core.value <= 31:
                 return False

@@ -67,6 +67,8 @@ CASES = [
     ("They built a 3-inch wall.", "3-inch", 3, "inch", "=", "quantity", "wall"),
     ("The suspect, a 28-year-old man, was detained.", "28-year-old", 28, "year", "=", "quantity", "man"),
     ("John Smith, 45, was arrested on Monday.", "45", 45, "year", "=", "quantity", None),
+    ("Kowalczyk, 61, has led the council since 2010.", "61", 61, "year", "=", "quantity", None),
+    ("She was 26.", "26", 26, "year", "=", "quantity", None),
     ("The talks lasted three hours.", "three hours", 3, "hour", "=", "quantity", None),
     ("Unemployment fell 0.6 percent last month.", "0.6 percent", 0.6, "%", "=", "percent", None),
     ("The index rose 6.2% to 7% in May.", "6.2%", 6.2, "%", "=", "percent", None),
@@ -179,6 +181,7 @@ def test_statistics_change_target_is_two_statistics(nlp: Language) -> None:
     "text",
     [
         "Hamas attacked on Oct. 7 and the war began.",
+        "The festival runs through October\u00a08.",
         "The ruling came in January 2024.",
         "The treaty was signed in 1996.",
         "The meeting starts at 10 a.m. and ends at 2:30 pm.",
