@@ -934,10 +934,24 @@ class StatisticsAnnotator:
         lo, hi = self.lex.year_range
         return value == value.to_integral_value() and lo <= value <= hi
 
+    def _digit_run(self, doc: Doc, k: int) -> int:
+        """The end of the digit groups (joined by spaces, hyphens, dots or brackets) from doc[k]."""
+        while k < len(doc) and (doc[k].text.isdigit() or doc[k].text in HYPHENS | {".", "(", ")"}) and not doc[k].is_sent_end:
+            k += 1
+        return k + 1 if k < len(doc) and doc[k].text.isdigit() else k
+
     def _check_chain(self, doc: Doc, core: Core) -> None:
         """Phone numbers and codes: three or more digit groups glued by hyphens or dots ("555-123-4567")."""
         if not core.digits:
             return
+        first = doc[core.start]
+        if re.match(r"^\+\d", first.text) and core.end < len(doc) and (doc[core.end].text[:1].isdigit() or doc[core.end].text == "("):
+            raise Skip(self._digit_run(doc, core.end))  # "+44 20 7946 0958": an international phone number
+        if core.start > 0 and doc[core.start - 1].text == "(" and core.end + 1 < len(doc) and doc[core.end].text == ")" \
+                and len(first.text) == 3 and doc[core.end + 1].text[:1].isdigit():
+            raise Skip(self._digit_run(doc, core.end + 1))  # "(555) 010-9999": an area code and its number
+        if re.fullmatch(r"0\d+", first.text):
+            raise Skip(self._digit_run(doc, core.end))  # "010", "007": a leading zero writes a code, not a count
         if core.start >= 2 and doc[core.start - 1].text in HYPHENS and not doc[core.start - 2].whitespace_ and not doc[core.start - 1].whitespace_ and doc[core.start - 2].text[-1].isalnum() and not doc[core.start - 2].like_num:
             raise Skip(core.end)  # "scp2-173", "mid-2020", "top-10": part of a word or code
         k, groups = core.start, 1

@@ -191,6 +191,7 @@ def test_statistics_change_target_is_two_statistics(nlp: Language) -> None:
         "NATO's Article 5 was invoked.",
         "See page 12 and section 3 of the report.",
         "Call 555-123-4567 for details.",
+        "Call +44 20 7946 0958 or (555) 010-9999 today.",
         "Her reference is 1111-22223333-4444.",
         "He scored in the third quarter of the game.",
         "The team won 3-1 on Sunday.",
