@@ -440,7 +440,7 @@ class StatisticsAnnotator:
         """ "up" or "down" when the statistic is a change: "rose 5%", "fell by 3 points", "a 2% drop", "up 4%"."""
         lex = self.lex
         before = doc[start - 1].lower_ if start > 0 else ""
-        if before in ("up", "down") and doc[start - 1].pos_ in ("ADV", "ADP"):
+        if before in ("up", "down") and doc[start - 1].pos_ in ("ADV", "ADP") and doc[start - 1].dep_ != "prt":  # not "make up 16%"
             return before
         root = doc[core.start]
         while root.head.i != root.i and start <= root.head.i < end:
@@ -872,9 +872,11 @@ class StatisticsAnnotator:
         """ "one in five" -> 20 %, "3 out of 10" -> 30 %."""
         if core.value <= 0 or core.value != core.value.to_integral_value() or core.scaled:
             return None
-        for joiner in (("in",), ("out", "of")):
+        for joiner in (("in",), ("out", "of"), ("-", "in", "-")):  # "one in five", "3 out of 10", "a one-in-five chance"
             n = len(joiner)
             if tuple(t.lower_ for t in doc[j:j + n]) == joiner and j + n < len(doc):
+                if joiner[0] == "-" and (doc[j - 1].whitespace_ or doc[j + n - 1].whitespace_):
+                    continue
                 second = self.core(doc, j + n)
                 if second is None or second.scaled or second.value <= core.value or (second.plain and self._is_year(second.value)):
                     return None
@@ -902,7 +904,7 @@ class StatisticsAnnotator:
         be = doc[start - 1] if start > 0 else None
         if (
             be is not None and be.lemma_ == "be" and end < len(doc) and doc[end].is_punct and doc[end].text != "%"
-            and any(c.dep_ == "nsubj" and (c.lower_ in ("he", "she") or c.ent_type_ == "PERSON") for c in be.children)
+            and any(c.dep_ == "nsubj" and (c.lower_ in ("i", "he", "she") or c.ent_type_ == "PERSON") for c in be.children)
         ):
             return start, end, "year"
         return None
@@ -952,6 +954,11 @@ class StatisticsAnnotator:
             raise Skip(self._digit_run(doc, core.end + 1))  # "(555) 010-9999": an area code and its number
         if re.fullmatch(r"0\d+", first.text):
             raise Skip(self._digit_run(doc, core.end))  # "010", "007": a leading zero writes a code, not a count
+        if (
+            core.start >= 3 and doc[core.start - 1].text in HYPHENS and doc[core.start - 2].text.isdigit() and not doc[core.start - 2].whitespace_
+            and (doc[core.start - 2].ent_type_ in NAMED or (doc[core.start - 3].tag_ == "NNP" and doc[core.start - 3].lower_ not in self.lex.months))
+        ):
+            raise Skip(core.end)  # "Boeing 737-800": the second half of a name's model number
         if core.start >= 2 and doc[core.start - 1].text in HYPHENS and not doc[core.start - 2].whitespace_ and not doc[core.start - 1].whitespace_ and doc[core.start - 2].text[-1].isalnum() and not doc[core.start - 2].like_num:
             raise Skip(core.end)  # "scp2-173", "mid-2020", "top-10": part of a word or code
         k, groups = core.start, 1
@@ -1021,6 +1028,8 @@ class StatisticsAnnotator:
             head = first.head
             if not (first.dep_ == "nummod" and head.i > first.i and head.pos_ in ("NOUN", "PROPN")) or head.dep_ == "pobj":
                 return False  # "one can", "one of the", "in one exchange"
+            if prev is not None and prev.lower_ in ("the", "this", "that", "whose"):
+                return False  # "the one factor": the only one, not a count
         return True
 
     # ------------------------------------------------------------------ what it counts
