@@ -43,15 +43,6 @@ class Unit:
     pint: str | None = None
 
 
-def _registry(pint: Any) -> Any:
-    """pint's default registry, from pint's own definitions cache when the user's cache folder allows
-    one (a tenth of the build time), else parsed from its definition files."""
-    try:
-        return pint.UnitRegistry(cache_folder=":auto:")
-    except OSError:
-        return pint.UnitRegistry()
-
-
 def _plain(text: str) -> str:
     """A written unit with the look-alike characters news uses for the degree sign ("40ºC", "40˚F")
     replaced, hyphens between words as spaces ("square-foot"), and no abbreviation's full stop."""
@@ -82,7 +73,9 @@ class UnitTables:
         import pint
 
         spec = _load("units")
-        self.registry = _registry(pint)
+        # pint's own definitions cache would save a second but writes into the user's cache folder;
+        # the registry is built once per process instead (see `units()`).
+        self.registry = pint.UnitRegistry()
         for definition in spec["definitions"]:
             self.registry.define(definition)
         self.percent = frozenset(_words(s) for s in spec["percent"])
@@ -104,10 +97,7 @@ class UnitTables:
 
     # ------------------------------------------------------------------ currencies
     def _currencies(self, spec: dict[str, Any]) -> None:
-        from babel import Locale, UnknownLocaleError
-        from babel.core import get_global
-        from babel.languages import get_official_languages
-        from babel.numbers import get_currency_name, get_currency_symbol, get_territory_currencies, list_currencies
+        from babel.numbers import get_currency_name, get_currency_symbol, list_currencies
 
         codes = sorted(list_currencies("en"))
         self.codes = frozenset(codes) | frozenset(spec["custom"])
@@ -132,25 +122,9 @@ class UnitTables:
         for code, custom in spec["custom"].items():
             for name in custom["names"]:
                 self.currency_names[_words(name)] = code
-        # Symbols: English CLDR symbols first ("$" USD, "A$", "£" GBP), then our news abbreviations,
-        # then a country's own symbol where no other currency uses it and it is not a short word ("₺", "zł").
+        # Symbols: English CLDR symbols ("$" USD, "A$", "£" GBP) over our news abbreviations; a country's
+        # own symbol ("₺", "zł") is looked up when needed (`_native_symbols`).
         symbols: dict[str, str] = {}
-        native: dict[str, set[str]] = {}
-        for territory in get_global("territory_currencies"):
-            current = get_territory_currencies(territory)
-            if not current:
-                continue
-            for language in get_official_languages(territory)[:2]:
-                try:
-                    locale = Locale.parse(f"{language}_{territory}")
-                except (UnknownLocaleError, ValueError):
-                    continue
-                symbol = locale.currency_symbols.get(current[0])
-                if symbol and symbol.strip() and symbol != current[0]:
-                    native.setdefault(symbol, set()).add(current[0])
-        for symbol, owners in native.items():
-            if len(owners) == 1 and not (symbol.isascii() and symbol.isalpha() and len(symbol) <= 2):
-                symbols[symbol] = next(iter(owners))
         symbols.update(spec["symbols"])
         for code, custom in spec["custom"].items():
             symbols.update({s: code for s in custom["symbols"]})
@@ -159,6 +133,7 @@ class UnitTables:
             symbols[get_currency_symbol(code, "en")] = code
         symbols["$"], symbols["£"], symbols["¥"] = "USD", "GBP", "JPY"  # CLDR's English readings, kept over national ones
         self.currency_symbols = symbols
+        self._native: dict[str, str] | None = None
         self.currency_symbols_lower = {_words(s): c for s, c in spec["symbols"].items() if s == s.lower()}
         self.minor = {_words(k): v for k, v in spec["minor"].items()}
         self.pound_names = frozenset(spec["ambiguous"]["pound_names"])
@@ -171,7 +146,36 @@ class UnitTables:
             code = self.currency_symbols_lower.get(_words(text))
         if code is None and len(text) == 4 and text.endswith("$") and text[:3].upper() in self.codes:
             code = text[:3].upper()  # "CAD$", "nzd$": a code written with the dollar sign
+        if code is None and text and not text.isascii():
+            code = self._native_symbols().get(text)  # "₺", "₾", "zł": a country's own symbol
         return code
+
+    def _native_symbols(self) -> dict[str, str]:
+        """Each country's own currency symbol from CLDR, where no other currency uses it ("₺" TRY,
+        "₾" GEL, "zł" PLN). Reading every country's locale takes a second or more, so it happens
+        only when a text has a symbol the English tables do not know."""
+        if self._native is not None:
+            return self._native
+        from babel import Locale, UnknownLocaleError
+        from babel.core import get_global
+        from babel.languages import get_official_languages
+        from babel.numbers import get_territory_currencies
+
+        owners: dict[str, set[str]] = {}
+        for territory in get_global("territory_currencies"):
+            current = get_territory_currencies(territory)
+            for language in get_official_languages(territory)[:1] if current else []:
+                try:
+                    symbol = Locale.parse(f"{language}_{territory}").currency_symbols.get(current[0])
+                except (UnknownLocaleError, ValueError):
+                    continue
+                if symbol and symbol.strip() and symbol != current[0]:
+                    owners.setdefault(symbol, set()).add(current[0])
+        self._native = {
+            symbol: next(iter(codes)) for symbol, codes in owners.items()
+            if len(codes) == 1 and not (symbol.isascii() and symbol.isalpha() and len(symbol) <= 2) and symbol not in self.currency_symbols
+        }
+        return self._native
 
     # ------------------------------------------------------------------ units
     def unit(self, text: str) -> Unit | None:
