@@ -75,7 +75,7 @@ class UnitTables:
         spec = _load("units")
         # pint's own definitions cache would save a second but writes into the user's cache folder;
         # the registry is built once per process instead (see `units()`).
-        self.registry = pint.UnitRegistry()
+        self.registry: Any = pint.UnitRegistry()
         for definition in spec["definitions"]:
             self.registry.define(definition)
         self.percent = frozenset(_words(s) for s in spec["percent"])
