@@ -894,6 +894,8 @@ class StatisticsAnnotator:
             return start, end + 1, lex.age_short[doc[end].lower_]
         if start > 0 and doc[start - 1].lower_ in lex.age_prefixes:
             return start, end, "year"
+        if start > 1 and doc[start - 1].lower_ == "of" and doc[start - 2].lower_ in lex.age_prefixes:
+            return start, end, "year"  # "at the age of ten"
         # "John Smith, 45, was arrested": an integer between commas right after a person's name.
         named = start >= 2 and (doc[start - 2].ent_type_ == "PERSON" or (doc[start - 2].tag_ == "NNP" and not doc[start - 2].ent_type_))
         if (
@@ -947,6 +949,8 @@ class StatisticsAnnotator:
         if not core.digits:
             return
         first = doc[core.start]
+        if core.start > 0 and doc[core.start - 1].text in ("'", "’") and not doc[core.start - 1].whitespace_ and re.fullmatch(r"\d\d", first.text):
+            raise Skip(core.end)  # "in '69": a year
         if re.match(r"^\+\d", first.text) and core.end < len(doc) and (doc[core.end].text[:1].isdigit() or doc[core.end].text == "("):
             raise Skip(self._digit_run(doc, core.end))  # "+44 20 7946 0958": an international phone number
         if core.start > 0 and doc[core.start - 1].text == "(" and core.end + 1 < len(doc) and doc[core.end].text == ")" \

@@ -85,7 +85,8 @@ class UnitTables:
         self.rate_nouns = frozenset(spec["rate_nouns"])
         self.not_units = frozenset(spec["not_units"])
         # every word of a written form we list ("parts" of "parts per billion", "fahrenheit")
-        self.alias_words = frozenset(w for key in [*self.percent, *self.news_units, *self.aliases_lower] for w in key)
+        words = [w for key in [*self.percent, *self.news_units, *self.aliases_lower] for w in key]
+        self.alias_words = frozenset(words) | frozenset(_plain(w).lower() for w in words)
         self.not_pint_units = tuple(spec["not_pint_units"])
         self.short_symbols = frozenset(spec["short_symbols"])
         self.dimensions = {tuple(sorted(d.items())): name for name, d in spec["dimensions"].items()}
