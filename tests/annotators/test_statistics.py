@@ -11,6 +11,7 @@ from spacy.language import Language
 
 import annotators  # noqa: F401  (registers the factories)
 from annotators.statistics import load_lexicon
+from annotators.statistics_units import units
 from corpus.converters import convert_paths
 from corpus.pipeline import Annotator
 from corpus.registry import load_registry
@@ -251,6 +252,17 @@ def test_statistics_word_lists_agree_with_the_registry() -> None:
     assert set(lex.prefix_approx.values()) | set(lex.suffix_approx.values()) <= allowed
     # nearly/almost follow CQE's `change`: approximately, not "less than"
     assert lex.prefix_approx[("nearly",)] == lex.prefix_approx[("almost",)] == "~"
+
+
+def test_statistics_word_lists_leave_units_and_currencies_to_the_libraries() -> None:
+    data = "".join((ROOT / "annotators" / "data" / f"statistics_{name}.json").read_text(encoding="utf-8") for name in ("units", "currencies"))
+    for entry in ("m/ms", "cm/ms", "km/ms", "µg/g", "kuai", "satoshi", '"sen"', "markka", "guilder", "peseta", "drachma", "lari", "colón"):
+        assert entry not in data, entry
+    tables = units()
+    assert tables is units()  # one registry per process
+    assert (tables.unit("kilometres per hour").name, tables.unit("km/h").name) == ("kilometer / hour", "kilometer / hour")
+    assert tables.unit("bars") is None and tables.unit("cats") is None  # English words pint would read as units
+    assert (tables.currency_symbol("₾"), tables.currency_symbol("A$"), tables.currency_names[("greek", "drachmas")]) == ("GEL", "AUD", "GRD")
 
 
 def test_statistics_evaluation_script_fails_clearly_without_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
