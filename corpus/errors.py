@@ -87,6 +87,11 @@ CODES: dict[str, str] = {
     "E100": "export: {count} invalid record(s); nothing was written: {cause}",
     "E101": "export: {path} is not ours to write: {cause}",
     "E102": "export: {path} holds an earlier export; pass --overwrite to replace it",
+    # running annotation: engines, resume, processes (E120-E129)
+    "E120": "cannot resume {partial}: a different run wrote it ({differences}); run without --resume to start over",
+    "E121": "{path}: {cause}",
+    "E123": "{cause}",
+    "E124": "a worker process died ({cause}); the records written so far are kept in OUTPUT.partial: rerun with --resume",
 }
 
 
