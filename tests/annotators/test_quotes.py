@@ -322,7 +322,10 @@ def test_quotes_component_is_usable_on_its_own(nlp: Language) -> None:
 def test_quotes_evaluation_script_meets_the_targets(capsys: pytest.CaptureFixture[str]) -> None:
     module = runpy.run_path(str(ROOT / "scripts" / "evaluate_quotes.py"))
     assert module["main"](["--json"]) == 0
-    report = json.loads(capsys.readouterr().out)["quotes"]
+    reports = json.loads(capsys.readouterr().out)
+    assert set(reports) == {"tune", "check", "all"}
+    assert reports["check"]["documents"] + reports["tune"]["documents"] == reports["all"]["documents"]
+    report = reports["all"]["quotes"]
     assert report["direct_overlap"]["f1"] >= 0.90
     assert report["source_accuracy"]["accuracy"] >= 0.90
     assert report["cue_accuracy"]["accuracy"] >= 0.90
