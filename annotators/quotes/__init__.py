@@ -63,7 +63,7 @@ def _write(doc: Doc, writer: LayerWriter, q: Quote, names: Names) -> None:
         name = names.resolve(span, doc[q.source_root])
         source_rec = writer.add(span, "SOURCE", {"name": name} if name else None)
     for a, b in q.content + q.extra:
-        rec = writer.add(doc[a:b], "QUOTE", {"kind": q.kinds[(a, b)]})
+        rec = writer.add(doc[a:b], "QUOTE", {"kind": q.kinds[(a, b)], "cue_type": q.cue_type})
         if source_rec is not None:
             writer.relate("SOURCE", rec, source_rec)
         if cue_rec is not None:

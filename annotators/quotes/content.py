@@ -15,7 +15,7 @@ from .marks import Marks, Segments, is_close_mark, is_open_mark
 from .sources import attribution_gap, subject_of
 from .spans import CONTENT_DEPS, SUBJECTS, trim
 
-__all__ = ["Clause", "clause_content", "adjacent_quote", "object_content", "findings_content", "directive_content", "wh_object", "gap_ok"]
+__all__ = ["Clause", "clause_content", "question_content", "adjacent_quote", "object_content", "findings_content", "directive_content", "wh_object", "gap_ok"]
 
 
 class Clause(NamedTuple):
@@ -130,7 +130,7 @@ def adjacent_quote(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: 
     return before
 
 
-def object_content(lex: Lexicon, doc: Doc, verb: Token, lemma: str) -> tuple[int, int] | None:
+def object_content(lex: Lexicon, doc: Doc, verb: Token, lemma: str, quoted: Marks) -> tuple[int, int] | None:
     """What a verb of evaluation or intent is about: its object and complements ("called for [a
     moratorium]", "criticized [the act as a crazy system]", "vowed [to launch an offensive]")."""
     parts: list[Token] = []
@@ -142,6 +142,8 @@ def object_content(lex: Lexicon, doc: Doc, verb: Token, lemma: str) -> tuple[int
             if c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
                 parts.append(c)
             continue
+        if c.dep_ == "dobj" and lemma in lex.light_verbs and c.i + 1 < len(doc) and doc[c.i + 1].head.i == c.i and doc[c.i + 1].lower_ in lex.prep_nouns.get(c.lemma_.lower(), ()):
+            return None  # "raised [questions about] Y": the noun is the cue (see `cues.from_noun`)
         if c.dep_ in ("dobj", "oprd", "xcomp", "ccomp", "dative"):
             parts.append(c)
         elif c.dep_ in ("prep", "prt") and c.lower_ in particles and not parts:
@@ -155,6 +157,7 @@ def object_content(lex: Lexicon, doc: Doc, verb: Token, lemma: str) -> tuple[int
         if (t.dep_ in ("relcl", "acl") and t.pos_ == "VERB" and t.lemma_.lower() in lex.speech | lex.clause_only and t.left_edge.i > a
                 and any(c.dep_ in CONTENT_DEPS for c in t.children)):
             b = min(b, t.left_edge.i)
+    b = cut_asides(lex, doc, a, b, quoted, relative=True)
     while b > a and (doc[b - 1].is_punct and not is_close_mark(doc[b - 1])):
         b -= 1
     if a <= verb.i or b <= a or (b - a == 1 and doc[a].pos_ == "PRON"):
@@ -256,3 +259,40 @@ def gap_ok(doc: Doc, a: int, b: int, verb: Token, before: bool, sentence_end: bo
             return False
     return True
 
+
+
+_WH_TAGS = frozenset({"WDT", "WP", "WP$", "WRB"})
+
+
+def question_content(doc: Doc, verb: Token) -> tuple[int, int] | None:
+    """ "asked [whether the deal was legal]", "wondered [how they would pay]": an embedded question
+    after the cue, opened by whether, if or a wh-word."""
+    for c in verb.rights:
+        if c.dep_ not in ("ccomp", "dobj", "xcomp", "advcl"):
+            continue
+        first = doc[c.left_edge.i]
+        if first.lower_ in ("whether", "if") or first.tag_ in _WH_TAGS:
+            if c.dep_ == "dobj" and c.i == first.i:
+                return None  # "asked what?": a bare wh-word object, no question in the text
+            return c.left_edge.i, c.right_edge.i + 1
+    return None
+
+
+_ASIDE_MARKS = frozenset({",", "—", "–", "--", ";"})
+_RELATIVE_WORDS = frozenset({"who", "which", "whom", "whose", "where"})
+
+
+def cut_asides(lex: Lexicon, doc: Doc, a: int, b: int, quoted: Marks, relative: bool) -> int:
+    """Where a content ends before an aside of the writer's or a second report of the speaker's:
+    a participle cue after a comma ("Y, [arguing that Z]", "Y, [citing Z]": its own attribution)
+    and, when `relative`, a non-restrictive relative clause or apposition ("Y, [which ...]")."""
+    for t in doc[a + 1:b]:
+        lo = t.left_edge.i
+        if lo <= a + 1 or lo >= b or doc[lo - 1].text not in _ASIDE_MARKS or quoted.inside_double(t.i):
+            continue
+        if t.tag_ == "VBG" and lo == t.i and t.dep_ in ("advcl", "xcomp", "conj", "acl") and t.lemma_.lower() in lex.cue_lemmas:
+            return lo - 1
+        final = all(x.is_punct or x.is_space for x in doc[t.right_edge.i + 1:b])  # an aside in the middle is the content's own
+        if relative and final and ((t.dep_ == "relcl" and doc[lo].lower_ in _RELATIVE_WORDS) or (t.dep_ == "appos" and t.head.i < lo)):
+            return lo - 1
+    return b

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from .content import adjacent_quote, clause_content, directive_content, findings_content, infinitive_tail, object_content, split_conjoined_cue, wh_object
+from .content import adjacent_quote, clause_content, cut_asides, question_content, directive_content, findings_content, infinitive_tail, object_content, split_conjoined_cue, wh_object
 from .lexicon import Lexicon
 from .marks import Marks, Segments
 from .sources import agentive, is_document, name_between, np_span, subject_of
@@ -43,11 +43,14 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
     before: tuple[int, int] | None = None
     wh: tuple[int, int] | None = None  # "which [X says] ...": the relative word before the cue
     second: tuple[int, int] | None = None  # "Y1, he said, Y2": the clause's words after the cue
+    cue_type = "belief" if lemma in lex.clause_only else "speech"
     if lemma in lex.speech or lemma in lex.clause_only:
         clause = clause_content(lex, doc, verb)
         if clause is not None:
             wh, second = clause.wh, clause.second
             content = quoted.clip(clause.content, verb.i)
+            if content is not None and content[0] > verb.i:
+                content = (content[0], cut_asides(lex, doc, content[0], content[1], quoted, relative=False))
         if content is not None:
             content = split_conjoined_cue(lex, doc, verb, content, subject, borrowed)
     if lemma in lex.speech or lemma in lex.quote_only:
@@ -56,17 +59,25 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
             content = adjacent
         elif adjacent is not None and adjacent[1] <= verb.i < content[0] and not overlaps(adjacent, content):
             before = adjacent  # "“A,” the coach said, “B”": both halves are the coach's
-    if content is None and lemma in lex.object_like and agentive(lex, subject):
-        content = object_content(lex, doc, verb, lemma)
+    if content is None and lemma in lex.question and subject is not None and subject.lower_ not in GENERIC_SUBJECTS:
+        content = question_content(doc, verb)
         if content is not None:
+            cue_type = "question"
+            content = quoted.clip(content, verb.i)
+    if content is None and lemma in lex.object_like and agentive(lex, subject):
+        content = object_content(lex, doc, verb, lemma, quoted)
+        if content is not None:
+            cue_type = "intent" if lemma in lex.intent else "position" if lemma in lex.object else "speech"
             content = quoted.clip(infinitive_tail(lex, doc, verb, content), verb.i)
     if content is None and lemma in lex.evidence and is_document(lex, subject):
         content = findings_content(doc, verb)  # "a poll shows [Clinton ahead by 3 points]"
         if content is not None:
+            cue_type = "evidence"
             content = quoted.clip(content, verb.i)
     if content is None and lemma in lex.directive and subject is not None:
         content = directive_content(doc, verb)
         if content is not None:
+            cue_type = "request"
             content = quoted.clip(infinitive_tail(lex, doc, verb, content), verb.i)
     if content is None and (lemma in lex.speech or lemma in lex.object) and subject is not None and subject.lower_ not in GENERIC_SUBJECTS:
         content = wh_object(verb)
@@ -92,7 +103,9 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
         pieces.insert(0, wh)
     if second is not None and content[1] <= verb.i < second[0] and quoted.clip(second, verb.i) == second:
         pieces.append(second)
-    return Quote(pieces, cue, source, verb.i, source_root.i if source_root is not None else None)
+    if cue_type == "belief" and is_document(lex, subject):
+        cue_type = "evidence"  # "the study found that ...", "records indicate that ..."
+    return Quote(pieces, cue, source, verb.i, source_root.i if source_root is not None else None, cue_type=cue_type)
 
 
 def from_seem(lex: Lexicon, doc: Doc, verb: Token, quoted: Marks) -> Quote | None:
@@ -112,7 +125,7 @@ def from_seem(lex: Lexicon, doc: Doc, verb: Token, quoted: Marks) -> Quote | Non
     pieces = [p for p in (trim(doc, *head), quoted.trim(doc, *tail)) if p is not None]
     if len(pieces) != 2 or not (pieces[0][1] <= verb.i < pieces[1][0]):
         return None
-    return Quote(pieces, cue_span(lex, doc, verb, pieces[1]), None, verb.i, None)
+    return Quote(pieces, cue_span(lex, doc, verb, pieces[1]), None, verb.i, None, cue_type="belief")
 
 
 def from_passive(lex: Lexicon, doc: Doc, verb: Token, quoted: Marks) -> Quote | None:
@@ -157,7 +170,8 @@ def from_passive(lex: Lexicon, doc: Doc, verb: Token, quoted: Marks) -> Quote | 
     source = trim_plain(doc, *np_span(doc, by)) if by is not None else None
     if source is not None and any(overlaps(source, p) for p in pieces):
         source = None
-    return Quote(pieces, (start, max(cue_end, verb.i + 1)), source, verb.i, by.i if source is not None and by is not None else None)
+    cue_type = "belief" if verb.lemma_.lower() in lex.clause_only | lex.intent else "position"
+    return Quote(pieces, (start, max(cue_end, verb.i + 1)), source, verb.i, by.i if source is not None and by is not None else None, cue_type=cue_type)
 
 
 def from_phrase(lex: Lexicon, doc: Doc, start: int, end: int, quoted: Marks) -> Quote | None:
@@ -200,7 +214,7 @@ def from_phrase(lex: Lexicon, doc: Doc, start: int, end: int, quoted: Marks) -> 
         return None
     if not any(t.pos_ in ("VERB", "AUX") for t in doc[content[0]:content[1]]):
         return None  # "according to X" must report a statement, not a phrase
-    return Quote([content], (start, end), source, start, pobj.i)
+    return Quote([content], (start, end), source, start, pobj.i, cue_type="according")
 
 
 def from_in(lex: Lexicon, doc: Doc, prep: Token, quoted: Marks) -> Quote | None:
@@ -226,6 +240,7 @@ def from_in(lex: Lexicon, doc: Doc, prep: Token, quoted: Marks) -> Quote | None:
     q = from_phrase(lex, doc, prep.i, prep.i + 1, quoted)
     if q is None or not any(t.dep_ in SUBJECTS for t in doc[q.content[0][0]:q.content[0][1]]):
         return None
+    q.cue_type = "evidence" if lemma in lex.in_findings else "according"
     return q
 
 
@@ -239,9 +254,16 @@ def from_noun(lex: Lexicon, doc: Doc, noun: Token, quoted: Marks) -> Quote | Non
         # "an agreement [to cut emissions]", "her plan [to raise taxes]": an intention's infinitive
         clause = next((c for c in noun.rights if c.dep_ in ("acl", "relcl") and c.pos_ in ("VERB", "AUX")
                        and any(a.dep_ == "aux" and a.lower_ == "to" and a.i == c.left_edge.i for a in c.children)), None)
-    if clause is None:
-        return None
-    content = quoted.clip((clause.left_edge.i, clause.right_edge.i + 1), noun.i)
+    cue_end = noun.i + 1
+    if clause is not None:
+        content = quoted.clip((clause.left_edge.i, clause.right_edge.i + 1), noun.i)
+    else:
+        # "criticism [of the plan]", "calls for [a ceasefire]": the preposition's object; the
+        # preposition belongs to the cue
+        found = prep_object(lex, doc, noun, quoted)
+        if found is None:
+            return None
+        content, cue_end = found, found[0]
     if content is None:
         return None
     content = quoted.trim(doc, *quoted.widen(content, noun.i))
@@ -257,8 +279,20 @@ def from_noun(lex: Lexicon, doc: Doc, noun: Token, quoted: Marks) -> Quote | Non
             source = trim_plain(doc, source[0], source[1] - 1)
     if holder is not None and holder.tag_ in ("PRP$",) and holder.lower_ in ("its", "my", "our", "your"):
         source, holder = None, None
-    cue = (noun.i, noun.i + 1)
-    if noun.lemma_.lower() in lex.intent_nouns:
+    verb = noun.head
+    if holder is None and noun.dep_ == "dobj" and verb.lemma_.lower() in lex.light_verbs and cue_end > noun.i + 1:
+        # "Critics raised [questions about] Y", "the union renewed its calls for Y": the one who
+        # voices it is the verb's subject, and the verb joins the cue
+        subject = subject_of(verb)
+        if subject is not None and agentive(lex, subject) and not quoted.inside_double(subject.i):
+            holder = subject
+            source = trim_plain(doc, *np_span(doc, subject))
+            if source is not None and not overlaps(source, content) and verb.i < noun.i:
+                cue_end = max(cue_end, noun.i + 1)
+                return Quote([content], (cue_span(lex, doc, verb, content)[0], cue_end), source, noun.i, holder.i, cue_type="nominal")
+            source, holder = None, None
+    cue = (noun.i, cue_end)
+    if noun.lemma_.lower() in lex.intent_nouns and cue_end == noun.i + 1:
         # "signed an agreement to ...", "this political decision to ...": the verb that makes
         # the intention, or the noun's own modifiers, belong to the cue
         mods = [c for c in noun.lefts if c.dep_ in ("det", "amod") and c.i >= noun.left_edge.i]
@@ -268,7 +302,26 @@ def from_noun(lex: Lexicon, doc: Doc, noun: Token, quoted: Marks) -> Quote | Non
             lo = noun.head.i
         if holder is None and not (content[0] <= lo < content[1]):
             cue = (lo, noun.i + 1)
-    return Quote([content], cue, source, noun.i, holder.i if source is not None and holder is not None else None)
+    return Quote([content], cue, source, noun.i, holder.i if source is not None and holder is not None else None, cue_type="nominal")
+
+
+def prep_object(lex: Lexicon, doc: Doc, noun: Token, quoted: Marks) -> tuple[int, int] | None:
+    """The object of the preposition that a noun of `prep_nouns` takes its content with, right
+    after the noun ("criticism [of] ...", not "criticism in May")."""
+    preps = lex.prep_nouns.get(noun.lemma_.lower())
+    if not preps or noun.i + 1 >= len(doc):
+        return None
+    prep = doc[noun.i + 1]
+    if prep.head.i != noun.i or prep.dep_ != "prep" or prep.lower_ not in preps:
+        return None
+    obj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+    if obj is None or (obj.pos_ == "PRON" and obj.left_edge.i == obj.right_edge.i) or obj.ent_type_ in ("DATE", "TIME"):
+        return None  # "concerns about it", "comments on Friday": a pronoun or a date is no content
+    a, b = obj.left_edge.i, obj.right_edge.i + 1
+    for c in noun.rights:  # "questions about [his microphone problems during the debate]": the
+        if c.i > prep.i and c.dep_ == "prep" and c.left_edge.i == b:  # parser hung the rest on the noun
+            b = c.right_edge.i + 1
+    return trim(doc, a, cut_asides(lex, doc, a, b, quoted, relative=True))
 
 
 def cue_span(lex: Lexicon, doc: Doc, verb: Token, content: tuple[int, int]) -> tuple[int, int]:

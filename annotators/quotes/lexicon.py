@@ -45,6 +45,7 @@ class Lexicon:
     documents: frozenset[str]
     directive: frozenset[str]
     seem: frozenset[str]
+    question: frozenset[str]
     in_findings: frozenset[str]
     in_minds: frozenset[str]
     in_events: frozenset[str]
@@ -52,6 +53,8 @@ class Lexicon:
     cue_lemmas: frozenset[str]
     nouns: frozenset[str]
     intent_nouns: frozenset[str]
+    prep_nouns: dict[str, frozenset[str]]
+    light_verbs: frozenset[str]
     not_speakers: frozenset[str]
     phrases: tuple[tuple[str, ...], ...]
     verb_hashes: np.ndarray
@@ -68,10 +71,11 @@ class Lexicon:
         evidence = frozenset(cues["evidence"])
         directive = frozenset(cues["directive"])
         seem = frozenset(cues["seem"])
+        question = frozenset(cues["question"])
         passive = frozenset(cues["passive"])
         nouns = frozenset(cues["nouns"])
         intent_nouns = frozenset(cues["intent_nouns"])
-        cue_lemmas = speech | clause_only | quote_only | obj | intent | evidence | directive | seem
+        cue_lemmas = speech | clause_only | quote_only | obj | intent | evidence | directive | seem | question
         return cls(
             speech=speech,
             clause_only=clause_only,
@@ -88,6 +92,7 @@ class Lexicon:
             documents=frozenset(cues["documents"]),
             directive=directive,
             seem=seem,
+            question=question,
             in_findings=frozenset(cues["in_findings"]),
             in_minds=frozenset(cues["in_minds"]),
             in_events=frozenset(cues["in_events"]),
@@ -95,10 +100,12 @@ class Lexicon:
             cue_lemmas=cue_lemmas,
             nouns=nouns,
             intent_nouns=intent_nouns,
+            prep_nouns={k: frozenset(v) for k, v in cues["prep_nouns"].items()},
+            light_verbs=frozenset(cues["light_verbs"]),
             not_speakers=frozenset(w.lower() for w in cues["not_speakers"]),
             phrases=tuple(tuple(p) for p in cues["phrases"]),
             verb_hashes=_hashes(strings, cue_lemmas | passive),
-            noun_hashes=_hashes(strings, nouns | intent_nouns),
+            noun_hashes=_hashes(strings, nouns | intent_nouns | frozenset(cues["prep_nouns"])),
         )
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-__all__ = ["Quote", "is_open_mark", "is_close_mark", "trim", "trim_plain", "overlaps", "same_paragraph", "outermost"]
+__all__ = ["CUE_TYPES", "Quote", "is_open_mark", "is_close_mark", "trim", "trim_plain", "overlaps", "same_paragraph", "outermost"]
 
 PARA = re.compile(r"\n")
 SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
@@ -22,6 +22,21 @@ NOT_CUE = frozenset({"amod", "compound", "acomp"})
 CONTENT_DEPS = frozenset({"ccomp"})
 GENERIC_SUBJECTS = frozenset({"i", "you", "we", "one", "it", "this", "that"})
 DASHES = frozenset({"―", "—", "–", "--"})
+
+# What kind of attribution a cue makes (QUOTE `attrs.cue_type`; the registry in
+# schemas/labels.json lists the same values). `kind` says how the content is written (direct,
+# indirect, mixed); `cue_type` says how it is attributed, so speech can be told from the rest.
+CUE_TYPES = (
+    "speech",     # verbs of saying and writing, speaker labels, signed quotes: "X said", "X: '...'"
+    "according",  # "according to X", "in his eyes"
+    "evidence",   # polls, studies, records: "a poll shows", "in the survey"
+    "belief",     # thought, belief, expectation, perception: "X believes that", "Y seems to"
+    "intent",     # intention and wish: "X wants to", "X vowed to"
+    "position",   # evaluation and judgement: "X called for Y", "X accused Y of", "Y was accused of"
+    "request",    # orders and requests: "X told Y to", "X urged Y to"
+    "question",   # "X asked whether", "X wondered if"
+    "nominal",    # a reporting noun: "the claim that", "his promise to", "criticism of"
+)
 
 
 @dataclass
@@ -35,6 +50,7 @@ class Quote:
     source_root: int | None = None
     extra: list[tuple[int, int]] = field(default_factory=list)
     kinds: dict[tuple[int, int], str] = field(default_factory=dict)
+    cue_type: str = "speech"
 
 
 def trim(doc: Doc, a: int, b: int) -> tuple[int, int] | None:
