@@ -50,7 +50,10 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
             wh, second = clause.wh, clause.second
             content = quoted.clip(clause.content, verb.i)
             if content is not None and content[0] > verb.i:
-                content = (content[0], cut_asides(lex, doc, content[0], content[1], quoted, relative=False))
+                cut = cut_asides(lex, doc, content[0], content[1], quoted, relative=False)
+                if cut < content[1] and subject is not None:
+                    borrowed[doc[cut + 1].i] = subject  # "X said Y, citing Z": X cites Z too
+                content = (content[0], cut)
         if content is not None:
             content = split_conjoined_cue(lex, doc, verb, content, subject, borrowed)
     if lemma in lex.speech or lemma in lex.quote_only:

@@ -13,7 +13,7 @@ from spacy.attrs import LEMMA, LOWER, POS
 from spacy.tokens import Doc, Token
 
 from .cues import from_in, from_noun, from_phrase, from_verb
-from .layout import continuations, signed_quotes, speaker_labels
+from .layout import continuations, signed_quotes, speaker_labels, speaker_lines
 from .lexicon import Lexicon
 from .marks import Marks, kind_of, token_segments
 from .spans import NOT_CUE, Quote, outermost
@@ -68,6 +68,7 @@ def extract_quotes(doc: Doc, lex: Lexicon) -> list[Quote]:
             used_segments.update(quoted.segments_in(a, b))
     continuations(doc, quotes, segs, quoted, used_segments)
     quotes.extend(signed_quotes(doc, segs, quoted, used_segments))
+    quotes.extend(speaker_lines(doc, segs, quoted, used_segments))
     for q in quotes:
         q.kinds = {rng: kind_of(doc, rng[0], rng[1], quoted) for rng in q.content + q.extra}
     return quotes
