@@ -93,7 +93,7 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
     source_root = subject
     if source_root is None and lemma in lex.speech and content[1] < verb.i:
         source_root = name_between(doc, content[1], verb.i)
-    source = np_span(doc, source_root) if source_root is not None else None
+    source = np_span(doc, source_root, relative=True) if source_root is not None else None
     if source is not None:
         source = quoted.clip(source, source_root.i)  # type: ignore[union-attr]
         if source is not None:

@@ -15,7 +15,7 @@ from .spans import INHERIT, SUBJECTS, same_paragraph
 
 __all__ = ["Names", "subject_of", "agentive", "is_document", "np_span", "attribution_gap", "name_between"]
 
-PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
+PRONOUNS_PERSON = frozenset({"he", "she", "him", "her", "his"})
 _NAME_POS = frozenset({"PROPN", "NOUN", "DET", "ADJ", "ADP", "PART", "PUNCT", "SPACE", "NUM", "CCONJ"})
 
 
@@ -28,7 +28,9 @@ def subject_of(verb: Token) -> Token | None:
         for c in tok.children:
             if c.dep_ in ("nsubj", "csubj"):
                 if c.tag_ in ("WP", "WDT") or c.lower_ == "that":
-                    return tok.head if tok.dep_ == "relcl" else None
+                    # "Trump, who says ...": the relative pronoun as written (PolNeAR's source);
+                    # `antecedent` and `Names` reach the one it stands for
+                    return c if tok.dep_ == "relcl" else None
                 return c
         if any(c.dep_ == "auxpass" for c in tok.children) or any(c.dep_ == "nsubjpass" for c in tok.children):
             agent = next((c for c in tok.children if c.dep_ == "agent"), None)
@@ -44,11 +46,23 @@ def subject_of(verb: Token) -> Token | None:
     return None
 
 
+def antecedent(tok: Token) -> Token:
+    """What a relative pronoun stands for ("Trump" for "who" in "Trump, who says"); else `tok`."""
+    if tok.tag_ in ("WP", "WDT") or (tok.lower_ == "that" and tok.dep_ in ("nsubj", "nsubjpass")):
+        verb = tok.head
+        while verb.dep_ != "relcl" and verb.dep_ in ("conj", "xcomp") and verb.head.i != verb.i:
+            verb = verb.head
+        if verb.dep_ == "relcl":
+            return verb.head
+    return tok
+
+
 def agentive(lex: Lexicon, subject: Token | None) -> bool:
     """Whether a subject can hold a position: a named person or group, a personal pronoun, or
     a noun for people and institutions ("officials", "the campaign")."""
     if subject is None:
         return False
+    subject = antecedent(subject)
     if subject.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
         return True
     if subject.pos_ == "PRON":
@@ -64,12 +78,14 @@ def is_document(lex: Lexicon, subject: Token | None) -> bool:
     return subject is not None and subject.pos_ in ("NOUN", "PROPN") and subject.lemma_.lower() in lex.documents
 
 
-def np_span(doc: Doc, root: Token) -> tuple[int, int]:
+def np_span(doc: Doc, root: Token, relative: bool = False) -> tuple[int, int]:
     """The noun phrase of `root` as written, without trailing punctuation; for a relative
-    clause's head, only the words up to the head noun."""
+    clause's head, only the words up to the head noun, unless `relative` and the clause is set
+    off by a comma ("Luis Rubio, who heads the center," is the whole source in PolNeAR)."""
     lo = root.left_edge.i
     hi = root.right_edge.i + 1
-    rel = [c for c in root.rights if c.dep_ in ("relcl", "acl")]
+    rel = [c for c in root.rights if c.dep_ in ("relcl", "acl")
+           and not (relative and c.dep_ == "relcl" and doc[c.left_edge.i - 1].text == "," and doc[c.left_edge.i].tag_ in ("WP", "WP$", "WDT"))]
     if rel:
         hi = min(hi, min(c.left_edge.i for c in rel))
     return lo, hi
@@ -148,6 +164,9 @@ class Names:
             full = {n for _, _, n in self.persons if len(n.split()) > len(words) and _is_part(words, tuple(n.split()))}
             if len(full) == 1:
                 return full.pop()
+        if antecedent(root).i != root.i:
+            ante = antecedent(root)
+            return self.resolve(self.doc[ante.left_edge.i:ante.i + 1], ante)
         low = root.lower_
         if low in PRONOUNS_PERSON and root.pos_ == "PRON":
             return self._pronoun(root)

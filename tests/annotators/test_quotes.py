@@ -214,9 +214,16 @@ CASES = [
     # a relative word taken out of the reported clause is a piece of its own
     ("The union bought the mine, which Mr. Clarke says he is keeping open.",
      [("which", "indirect", "says", "Mr. Clarke", "Clarke"), ("he is keeping open", "indirect", "says", "Mr. Clarke", "Clarke")]),
-    # an object ends before a relative clause that reports on its own
+    # an object ends before a relative clause that reports on its own; its relative pronoun is
+    # the source as written, named after the one it stands for
     ("Ted Cruz endorses Trump, who says he is honored.",
-     [("Trump", "indirect", "endorses", "Ted Cruz", "Ted Cruz"), ("he is honored", "indirect", "says", "Trump", "Trump")]),
+     [("Trump", "indirect", "endorses", "Ted Cruz", "Ted Cruz"), ("he is honored", "indirect", "says", "who", "Trump")]),
+    # a source set off with a relative clause keeps it (PolNeAR's source span)
+    ("“The treaty matters most,” said Luis Ortega, who heads a research center.",
+     [("“The treaty matters most,”", "direct", "said", "Luis Ortega, who heads a research center", "Luis Ortega")]),
+    # a possessive pronoun resolves like a personal one
+    ("Peter Smith arrived in Ohio on Monday. His promise to cut taxes won votes.",
+     [("to cut taxes", "indirect", "promise", "His", "Peter Smith")]),
     # a noun of intention or agreement with an infinitive; the verb that makes it joins the cue
     ("The two countries signed an agreement to cut emissions.",
      [("to cut emissions", "indirect", "signed an agreement", None, None)]),
@@ -256,7 +263,8 @@ CASES = [
      [("the mayor of lying about the budget", "indirect", "accused", "She", None)]),
     # a participle cue after a comma is a second report by the same speaker
     ("Tom Hale, who heads the group, said the plan would fail, citing its cost.",
-     [("the plan would fail", "indirect", "said", "Tom Hale", "Tom Hale"), ("its cost", "indirect", "citing", "Tom Hale", "Tom Hale")]),
+     [("the plan would fail", "indirect", "said", "Tom Hale, who heads the group", "Tom Hale"),
+      ("its cost", "indirect", "citing", "Tom Hale, who heads the group", "Tom Hale")]),
     # a final aside of the writer's ends an object content
     ("The senator praised the new budget, which passed on Monday.",
      [("the new budget", "indirect", "praised", "The senator", None)]),
@@ -265,7 +273,8 @@ CASES = [
      [("“We will rebuild the bridge.”", "direct", "added:", "She", None), ("“It will take two years.”", "direct", "added:", "She", None)]),
     # "“A,” said X, who .... “B”": B carries on after the cue's sentence, however long
     ("“That is the weak point,” said John Smith, who heads a research center in the capital. “Nothing matters more.”",
-     [("“That is the weak point,”", "direct", "said", "John Smith", "John Smith"), ("“Nothing matters more.”", "direct", "said", "John Smith", "John Smith")]),
+     [("“That is the weak point,”", "direct", "said", "John Smith, who heads a research center in the capital", "John Smith"),
+      ("“Nothing matters more.”", "direct", "said", "John Smith, who heads a research center in the capital", "John Smith")]),
     # a headline whose label is a topic, not a speaker: no source is guessed
     ("Tax Reform: “We will pass it this year”\n\nThe talks resume today.",
      [("“We will pass it this year”", "direct", ":", None, None)]),
