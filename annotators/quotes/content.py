@@ -59,10 +59,13 @@ def clause_content(lex: Lexicon, doc: Doc, verb: Token) -> Clause | None:
                     lo = verb.i + 1
             return Clause((lo, hi), wh=wh)
     head = verb.head
-    if verb.dep_ in ("parataxis", "ccomp") and head.pos_ in ("VERB", "AUX") and subject_of(verb) is not None:
+    subject = subject_of(verb)
+    if verb.dep_ in ("parataxis", "ccomp") and head.pos_ in ("VERB", "AUX") and subject is not None:
         # "Y would be a mistake, he said" and "The museum, he said, would make ...": the cue
         # hangs off the reported clause, whose words on either side are the content
         left, right = verb.left_edge.i, verb.right_edge.i + 1
+        if subject.head.i == verb.i and left < subject.left_edge.i < verb.i:
+            left = subject.left_edge.i  # "To see it, X said, ...": the parser gave the cue the clause before
         if left > head.left_edge.i and (doc[left].is_punct or doc[left - 1].is_punct):
             closed = doc[right - 1].is_punct or (right < len(doc) and doc[right].is_punct)
             second = trim(doc, right, head.right_edge.i + 1) if closed and right <= head.right_edge.i else None

@@ -84,6 +84,11 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
             content = quoted.clip(infinitive_tail(lex, doc, verb, content), verb.i)
     if content is None and (lemma in lex.speech or lemma in lex.object) and subject is not None and subject.lower_ not in GENERIC_SUBJECTS:
         content = wh_object(verb)
+    if content is None and (lemma in lex.speech or lemma in lex.quote_only) and subject is not None:
+        content = _block_after_colon(doc, verb, quoted)  # "He added:¶It is typical of ...": a block quotation
+        if content is not None:
+            return Quote([content], cue_span(lex, doc, verb, content), _source(doc, subject, quoted, verb, content),
+                         verb.i, subject.i, cue_type=cue_type)
     if content is None:
         return None
     content = quoted.widen(content, verb.i)
@@ -109,6 +114,33 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
     if cue_type == "belief" and is_document(lex, subject):
         cue_type = "evidence"  # "the study found that ...", "records indicate that ..."
     return Quote(pieces, cue, source, verb.i, source_root.i if source_root is not None else None, cue_type=cue_type)
+
+
+def _block_after_colon(doc: Doc, verb: Token, quoted: Marks) -> tuple[int, int] | None:
+    """The paragraph after "X added:" when the colon ends the cue's paragraph and the next
+    paragraph carries no quotation marks of its own (block quotations in transcripts and blogs)."""
+    colon = verb.i + 1
+    while colon < len(doc) and (doc[colon].dep_ in ("advmod", "npadvmod") or doc[colon].is_space and "\n" not in doc[colon].text):
+        colon += 1
+    if colon >= len(doc) or doc[colon].text != ":":
+        return None
+    lo, hi = quoted.paragraph(verb.i)
+    if any(not t.is_space for t in doc[colon + 1:hi]):
+        return None
+    nxt = hi
+    while nxt < len(doc) and doc[nxt].is_space:
+        nxt += 1
+    if nxt >= len(doc) or quoted.segments_in(*quoted.paragraph(nxt)):
+        return None
+    a, b = quoted.paragraph(nxt)
+    return trim(doc, a, b)
+
+
+def _source(doc: Doc, subject: Token, quoted: Marks, verb: Token, content: tuple[int, int]) -> tuple[int, int] | None:
+    """The source span of `subject` within its paragraph, or None when it would overlap the content."""
+    source = quoted.clip(np_span(doc, subject, relative=True), subject.i)
+    source = trim_plain(doc, *source) if source is not None else None
+    return None if source is None or overlaps(source, content) else source
 
 
 def from_seem(lex: Lexicon, doc: Doc, verb: Token, quoted: Marks) -> Quote | None:

@@ -278,6 +278,13 @@ CASES = [
     # a headline whose label is a topic, not a speaker: no source is guessed
     ("Tax Reform: “We will pass it this year”\n\nThe talks resume today.",
      [("“We will pass it this year”", "direct", ":", None, None)]),
+    # a block quotation: the paragraph after "X added:" that has no quotation marks of its own
+    ("Maria Lopez spoke on radio. She added:\n\nIt is typical of the council. It knows nothing about the city.\n\nThe show ended.",
+     [("It is typical of the council. It knows nothing about the city", "indirect", "added:", "She", "Maria Lopez")]),
+    # a clause before a parenthetical cue that the parser gave to the cue is still content
+    ("To understand the real history, Chief Justice Roberts said, one should visit this museum.",
+     [("To understand the real history", "indirect", "said", "Chief Justice Roberts", "Roberts"),
+      ("one should visit this museum", "indirect", "said", "Chief Justice Roberts", "Roberts")]),
     # an interview layout: the speaker's name on the line before a quotation
     ("MARIA LOPEZ\n\n“We have trained for years and we are ready.”",
      [("“We have trained for years and we are ready.”", "direct", None, "MARIA LOPEZ", None)]),
