@@ -16,6 +16,7 @@ from .spans import INHERIT, SUBJECTS, same_paragraph
 __all__ = ["Names", "subject_of", "agentive", "is_document", "np_span", "attribution_gap", "name_between"]
 
 PRONOUNS_PERSON = frozenset({"he", "she", "him", "her", "his"})
+_PARTITIVES = frozenset({"one", "two", "three", "some", "many", "most", "all", "several", "few", "both", "each", "none", "half", "majority", "minority"})
 _NAME_POS = frozenset({"PROPN", "NOUN", "DET", "ADJ", "ADP", "PART", "PUNCT", "SPACE", "NUM", "CCONJ"})
 
 
@@ -63,6 +64,11 @@ def agentive(lex: Lexicon, subject: Token | None) -> bool:
     if subject is None:
         return False
     subject = antecedent(subject)
+    if subject.lower_ in _PARTITIVES:  # "one of the doctors", "some of the critics": those it picks out
+        of = next((c for c in subject.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+        if pobj is not None:
+            subject = pobj
     if subject.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
         return True
     if subject.pos_ == "PRON":

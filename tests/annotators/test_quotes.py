@@ -426,9 +426,11 @@ def test_quotes_evaluation_script_meets_the_targets(capsys: pytest.CaptureFixtur
     assert report["direct_overlap"]["f1"] >= 0.90
     assert report["source_accuracy"]["accuracy"] >= 0.90
     assert report["cue_accuracy"]["accuracy"] >= 0.90
-    assert report["labels"]["QUOTE"]["overlap"]["precision"] >= 0.85
-    # the target; measured 0.704 (P 0.861, R 0.595)
-    assert report["labels"]["QUOTE"]["overlap"]["f1"] >= 0.70
+    # issue 17 trades some precision for recall; a quote the layer invents costs a review, so
+    # precision keeps the issue's floor
+    assert report["labels"]["QUOTE"]["overlap"]["precision"] >= 0.80
+    # a regression floor, not the target (0.75 on the check part); see scripts/evaluate_quotes.py
+    assert report["labels"]["QUOTE"]["overlap"]["f1"] >= 0.71
 
 
 def test_quotes_evaluation_script_fails_clearly_without_data(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
