@@ -35,6 +35,8 @@ def clause_content(lex: Lexicon, doc: Doc, verb: Token) -> Clause | None:
         if child.dep_ in CONTENT_DEPS:
             if child.i < verb.i and any(c.dep_ in CONTENT_DEPS and c.i > verb.i for c in verb.children):
                 continue
+            if child.i < verb.i and any(t.text in (";", ":") for t in doc[child.right_edge.i:verb.i]):
+                continue  # "Y; they learned ...": a clause the writer ended is not this cue's
             lo = child.left_edge.i
             if child.i > verb.i and not any(c.dep_ in SUBJECTS or c.dep_ == "expl" for c in child.children):
                 # "said [a major offensive] ... [is unnecessary]": the parser took the
@@ -66,7 +68,7 @@ def clause_content(lex: Lexicon, doc: Doc, verb: Token) -> Clause | None:
         left, right = verb.left_edge.i, verb.right_edge.i + 1
         if subject.head.i == verb.i and left < subject.left_edge.i < verb.i:
             left = subject.left_edge.i  # "To see it, X said, ...": the parser gave the cue the clause before
-        if left > head.left_edge.i and (doc[left].is_punct or doc[left - 1].is_punct):
+        if left > head.left_edge.i and (doc[left].text in _PARENTHESES or doc[left - 1].text in _PARENTHESES):
             closed = doc[right - 1].is_punct or (right < len(doc) and doc[right].is_punct)
             second = trim(doc, right, head.right_edge.i + 1) if closed and right <= head.right_edge.i else None
             return Clause((head.left_edge.i, left), second=second)
@@ -87,8 +89,8 @@ def clause_tail(lex: Lexicon, verb: Token, clause: Token, hi: int) -> int:
             break
         if c.dep_ == "conj" and (c.pos_ not in ("VERB", "AUX") or any(x.dep_ in SUBJECTS for x in c.children)):
             break
-        if any(t.lemma_.lower() in lex.cue_lemmas and t.pos_ == "VERB" for t in c.subtree):
-            break
+        if c.lemma_.lower() in lex.cue_lemmas or any(t.lemma_.lower() in lex.speech and t.pos_ == "VERB" and t.head.i == c.i for t in c.subtree):
+            break  # ", adding that ...", ", as he told ...": the speaker's next report
         if c.dep_ == "prep" and c.lower_ == "according":
             break
         hi = c.right_edge.i + 1
@@ -282,6 +284,7 @@ def question_content(doc: Doc, verb: Token) -> tuple[int, int] | None:
 
 
 _ASIDE_MARKS = frozenset({",", "—", "–", "--", ";"})
+_PARENTHESES = frozenset({",", "—", "–", "--", "(", "“", '"', "”", "''"})  # around "he said", not ";" or ":"
 _RELATIVE_WORDS = frozenset({"who", "which", "whom", "whose", "where"})
 
 
@@ -290,6 +293,8 @@ def cut_asides(lex: Lexicon, doc: Doc, a: int, b: int, quoted: Marks, relative: 
     a participle cue after a comma ("Y, [arguing that Z]", "Y, [citing Z]": its own attribution)
     and, when `relative`, a non-restrictive relative clause or apposition ("Y, [which ...]")."""
     for t in doc[a + 1:b]:
+        if t.text == ";" and not quoted.inside_double(t.i) and any(x.dep_ in SUBJECTS for x in doc[t.i + 1:b]):
+            return t.i  # "Y; they only learned ...": a semicolon starts the writer's next clause
         lo = t.left_edge.i
         if lo <= a + 1 or lo >= b or doc[lo - 1].text not in _ASIDE_MARKS or quoted.inside_double(t.i):
             continue

@@ -284,7 +284,7 @@ def from_noun(lex: Lexicon, doc: Doc, noun: Token, quoted: Marks) -> Quote | Non
     that-clause; its possessor or naming modifier is the source."""
     clause = next((c for c in noun.rights if c.dep_ in ("acl", "ccomp", "appos")
                    and any(m.dep_ == "mark" and m.lower_ == "that" and m.i == c.left_edge.i for m in c.children)
-                   and any(x.dep_ in SUBJECTS for x in c.children)), None)
+                   and any(x.dep_ in SUBJECTS or x.dep_ == "expl" for x in c.children)), None)
     if clause is None and noun.lemma_.lower() in lex.intent_nouns:
         # "an agreement [to cut emissions]", "her plan [to raise taxes]": an intention's infinitive
         clause = next((c for c in noun.rights if c.dep_ in ("acl", "relcl") and c.pos_ in ("VERB", "AUX")

@@ -285,6 +285,12 @@ CASES = [
     ("To understand the real history, Chief Justice Roberts said, one should visit this museum.",
      [("To understand the real history", "indirect", "said", "Chief Justice Roberts", "Roberts"),
       ("one should visit this museum", "indirect", "said", "Chief Justice Roberts", "Roberts")]),
+    # a semicolon that starts a new clause of the writer's ends the reported one
+    ("Officials said the delay was not intentional; they learned of the problem on Friday.",
+     [("the delay was not intentional", "indirect", "said", "Officials", None)]),
+    # a noun's that-clause with an expletive subject
+    ("The senator's claim that there were thousands of errors was false.",
+     [("that there were thousands of errors", "indirect", "claim", "The senator", None)]),
     # an interview layout: the speaker's name on the line before a quotation
     ("MARIA LOPEZ\n\n“We have trained for years and we are ready.”",
      [("“We have trained for years and we are ready.”", "direct", None, "MARIA LOPEZ", None)]),
