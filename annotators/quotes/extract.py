@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 from spacy.attrs import LEMMA, LOWER, POS
+from spacy.strings import StringStore
 from spacy.tokens import Doc, Token
 
 from .cues import from_in, from_noun, from_phrase, from_verb
@@ -74,7 +75,7 @@ def extract_quotes(doc: Doc, lex: Lexicon) -> list[Quote]:
     return quotes
 
 
-def _phrases(lex: Lexicon, lower: np.ndarray, strings: object) -> list[tuple[int, int]]:
+def _phrases(lex: Lexicon, lower: np.ndarray, strings: StringStore) -> list[tuple[int, int]]:
     """Token ranges of the multi-word cues ("according to")."""
     out: list[tuple[int, int]] = []
     n_tokens = len(lower)
@@ -84,6 +85,6 @@ def _phrases(lex: Lexicon, lower: np.ndarray, strings: object) -> list[tuple[int
             continue
         hit = np.ones(n_tokens - n + 1, dtype=bool)
         for k, w in enumerate(phrase):
-            hit &= lower[k:n_tokens - n + 1 + k] == strings.add(w)  # type: ignore[attr-defined]
+            hit &= lower[k:n_tokens - n + 1 + k] == strings.add(w)
         out.extend((int(i), int(i) + n) for i in np.flatnonzero(hit))
     return out
