@@ -47,7 +47,7 @@ def features(config: str) -> Any:
         return Features({"article_id": s, "sentence": i32, "tokens": List(s), "ner_tags": List(ClassLabel(names=list(views.bio_names())))})
     if config == "quotes":
         return Features({"article_id": s, "quote": s, "start": i32, "end": i32, "kind": ClassLabel(names=_enum("QUOTE", "kind")),
-                         "source": s, "source_name": s, "cue": s})
+                         "cue_type": s, "source": s, "source_name": s, "cue": s})
     if config == "stances":
         return Features({"article_id": s, "text": s, "stance": s, "start": i32, "end": i32,
                          "polarity": ClassLabel(names=_enum("STANCE", "polarity")), "holder": s, "target": s})

@@ -137,6 +137,7 @@ def quote_rows(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
             "start": s["start"],
             "end": s["end"],
             "kind": (s.get("attrs") or {}).get("kind", "indirect"),
+            "cue_type": (s.get("attrs") or {}).get("cue_type"),  # None in records from human annotation
             "source": _text(record, r.get("SOURCE")),
             "source_name": _name(record, r.get("SOURCE")),
             "cue": _text(record, r.get("CUE")),
