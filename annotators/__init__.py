@@ -57,3 +57,5 @@ _FACTORIES = {
 for _name, (_func, _assigns, _requires) in _FACTORIES.items():
     if _name not in Language.factories:
         Language.factory(_name, assigns=_assigns, requires=_requires, default_config={}, func=_func)
+
+from . import stances_model as _stances_model  # noqa: E402,F401  (registers stances_v2, the learned stances layer)

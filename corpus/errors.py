@@ -75,6 +75,12 @@ CODES: dict[str, str] = {
     "E085": "{source}: the imported record is invalid: {problems}",
     "E086": "record {id}: {cause}",
     "E087": "agree: {cause}",
+    # stance model: model folders and training (E150-E159)
+    "E150": "{path}: not a stance model folder (no model.json); train one with `corpus train stances`",
+    "E151": "{path}: malformed stance model: {cause}",
+    "E152": "{path}: stance model format version {got!r}; this version reads {want}: retrain it with `corpus train stances`",
+    "E153": "train stances: {cause}",
+    "E154": "train stances: {path} exists and is not a stance model folder this command wrote; choose a new or empty folder",
 }
 
 

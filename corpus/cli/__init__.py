@@ -11,6 +11,7 @@ import typer
 from . import annotate, convert, evaluate, export, importers, stats, validate
 from . import show
 from . import review
+from . import train
 
 __all__ = ["app", "main"]
 
@@ -34,6 +35,7 @@ app.command("show")(show.show)
 app.command("merge")(review.merge)
 app.command("agree")(review.agree)
 app.command("export-review")(review.export_review)
+app.add_typer(train.app, name="train")
 
 
 def main() -> None:

