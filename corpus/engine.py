@@ -40,23 +40,24 @@ def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield batch
 
 
-def _init(layers: tuple[str, ...]) -> None:
+def _init(layers: tuple[str, ...], options: dict[str, Any] | None = None) -> None:
     global _worker
     from .pipeline import Annotator
 
-    _worker = Annotator(layers)
+    _worker = Annotator(layers, **(options or {}))
 
 
 def _annotate(batch: list[dict[str, Any]]) -> list[dict[str, Any] | Reject]:
     return _worker(batch)  # type: ignore[no-any-return]
 
 
-def run_local(records: Iterable[dict[str, Any]], layers: tuple[str, ...], *, workers: int = 1, batch_size: int = 32) -> Iterator[dict[str, Any] | Reject]:
+def run_local(records: Iterable[dict[str, Any]], layers: tuple[str, ...], *, workers: int = 1, batch_size: int = 32,
+              options: dict[str, Any] | None = None) -> Iterator[dict[str, Any] | Reject]:
     """Annotate `records` in input order over `workers` processes (1: in this process)."""
     if workers <= 1:
         from .pipeline import Annotator
 
-        yield from Annotator(layers).stream(records, batch_size)
+        yield from Annotator(layers, **(options or {})).stream(records, batch_size)
         return
     import multiprocessing
 
@@ -64,7 +65,7 @@ def run_local(records: Iterable[dict[str, Any]], layers: tuple[str, ...], *, wor
     # the server imports spaCy and the annotators once, so each worker only loads the model.
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["spacy", "annotators", "corpus.pipeline"])
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init, initargs=(layers,)) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init, initargs=(layers, options)) as pool:
         pending: deque[Future[list[dict[str, Any] | Reject]]] = deque()
         for batch in batched(records, batch_size):
             pending.append(pool.submit(_annotate, batch))

@@ -21,10 +21,10 @@ __all__ = ["run_ray", "AnnotateBatch"]
 class AnnotateBatch:
     """The map_batches UDF: JSON lines in, annotated JSON lines (or rejects) out."""
 
-    def __init__(self, layers: tuple[str, ...]) -> None:
+    def __init__(self, layers: tuple[str, ...], options: dict[str, Any] | None = None) -> None:
         from .pipeline import Annotator
 
-        self.annotator = Annotator(layers)
+        self.annotator = Annotator(layers, **(options or {}))
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
         records = [json.loads(line) for line in batch["text"] if line.strip()]
@@ -41,7 +41,8 @@ class AnnotateBatch:
         return {"id": ids, "record": lines, "rejected": rejected}
 
 
-def run_ray(input: str, output: str, layers: tuple[str, ...], *, address: str | None = None, batch_size: int = 32, rejects: str | None = None) -> str:
+def run_ray(input: str, output: str, layers: tuple[str, ...], *, address: str | None = None, batch_size: int = 32, rejects: str | None = None,
+            options: dict[str, Any] | None = None) -> str:
     import ray
 
     if not ray.is_initialized():
@@ -50,7 +51,7 @@ def run_ray(input: str, output: str, layers: tuple[str, ...], *, address: str | 
     actors = max(1, cpus - 1)
     ds = ray.data.read_text(input).map_batches(
         AnnotateBatch,
-        fn_constructor_kwargs={"layers": layers},
+        fn_constructor_kwargs={"layers": layers, "options": options},
         batch_size=batch_size,
         batch_format="numpy",
         concurrency=actors,

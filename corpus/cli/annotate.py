@@ -20,24 +20,29 @@ def annotate(
     resume: bool = typer.Option(False, "--resume", help="Keep the records a killed or earlier run already wrote (by meta.id) and do the rest."),
     engine: str = typer.Option("local", "--engine", help="local (process pool) or ray (Ray Data; needs the [ray] extra)."),
     address: Optional[str] = typer.Option(None, "--address", help="Ray cluster to join (default: a local Ray instance)."),
+    stances: str = typer.Option("model", "--stances", help="model (stances_v2, learned; the shipped model is CC BY-NC-SA 4.0) or rules (stances_v1)."),
+    stances_model: Optional[str] = typer.Option(None, "--stances-model", help="A stance model folder from `corpus train stances` (default: the shipped one)."),
 ) -> None:
     """Annotate records with entities, statistics, quotes and stances from one spaCy parse."""
     from ..converters import Reject
     from ..engine import ResumableWriter, default_workers, run_local
     from ..errors import CorpusError
     from ..jsonl import read_jsonl
-    from ..pipeline import parse_layers
+    from ..pipeline import check_stances, parse_layers
 
     try:
         selected = parse_layers(layers)
+        if "stances" in selected:
+            check_stances(stances, stances_model)
     except CorpusError as exc:
         err_console.print(f"[red]{exc}[/]")
         raise typer.Exit(2) from exc
+    options = {"stances": stances, "stances_model": stances_model}  # how the workers build their Annotator
     n_workers = workers or default_workers()
     if engine == "ray":
         from ..engines_ray import run_ray
 
-        summary = run_ray(str(input), output, selected, address=address, batch_size=batch_size, rejects=rejects)
+        summary = run_ray(str(input), output, selected, address=address, batch_size=batch_size, rejects=rejects, options=options)
         console.print(summary)
         return
     if engine != "local":
@@ -55,7 +60,7 @@ def annotate(
     ok = False
     try:
         with RejectsWriter(rejects_path) as rej:
-            for item in track(run_local(todo, selected, workers=n_workers, batch_size=batch_size), f"annotate ({n_workers} workers)"):
+            for item in track(run_local(todo, selected, workers=n_workers, batch_size=batch_size, options=options), f"annotate ({n_workers} workers)"):
                 if isinstance(item, Reject):
                     rej.write(item.to_json())
                     err_console.print(f"[yellow]rejected[/] {item.source}: {item.code} {item.reason}", highlight=False)

@@ -86,3 +86,20 @@ def test_annotate_with_a_broken_model_folder_is_a_coded_error(tmp_path: Path) ->
     with pytest.raises(CorpusError) as info:
         Annotator("entities,stances", stances_model=str(tmp_path))
     assert info.value.code == "E152"
+
+
+def test_annotate_cli_switches_between_model_and_rules(gold_file: Path, tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps(new_record(SENTENCES[2], source="in")) + "\n", encoding="utf-8")
+    model = tmp_path / "model"
+    assert CliRunner().invoke(app, ["train", "stances", str(gold_file), "-o", str(model), "--name", "tiny"]).exit_code == 0
+    seen = {}
+    for args, want in ((["--stances", "rules"], "stances.v1/"), (["--stances-model", str(model)], "stances.v2+tiny/"), ([], "stances.v2+seesaw-dev/")):
+        out = tmp_path / f"out{len(seen)}.jsonl"
+        result = CliRunner().invoke(app, ["annotate", str(src), "-o", str(out), "--workers", "1", *args])
+        assert result.exit_code == 0, result.output
+        (record,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+        assert record["meta"]["annotators"]["stances"].startswith(want)
+        seen[want] = record
+    broken = CliRunner().invoke(app, ["annotate", str(src), "-o", str(tmp_path / "x.jsonl"), "--stances-model", str(tmp_path / "nowhere")])
+    assert broken.exit_code == 2 and "E150" in broken.output and not (tmp_path / "x.jsonl").exists()
