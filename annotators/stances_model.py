@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Span, Token
 from corpus.errors import CODES, CorpusError
 
 from .base import LayerWriter, annotations_of
-from .stances import HOLDER_LABELS, NAMED, StanceAnnotator, _Context, _entity_name
+from .stances import HOLDER_LABELS, NAMED, Stance, StanceAnnotator, _Context, _entity_name
 
 __all__ = ["CLASSES", "FORMAT", "FORMAT_VERSION", "DEFAULT_MODEL", "Candidate", "StanceModel", "StanceModelAnnotator", "candidates", "predict"]
 
@@ -126,11 +126,12 @@ def _root(doc: Doc, start: int, end: int) -> Token:
     return doc[start]
 
 
-def candidates(doc: Doc, rules: StanceAnnotator, lexicon: _Lexicon | None = None) -> list[Candidate]:
-    """Every (holder, target) candidate of `doc` with its features, sentence by sentence."""
+def candidates(doc: Doc, rules: StanceAnnotator, lexicon: _Lexicon | None = None, found: list[Stance] | None = None) -> list[Candidate]:
+    """Every (holder, target) candidate of `doc` with its features, sentence by sentence; `found`
+    is the rule layer's stances on `doc` when the caller has them already."""
     lexicon = lexicon or _Lexicon(rules)
     ctx = _Context(doc)
-    verdicts = _verdicts(doc, rules)
+    verdicts = _verdicts(doc, rules.extract(doc) if found is None else found)
     mentions = Counter(_norm(_entity_name(doc, s)) for s in {id(s): s for s in ctx.entity_at.values()}.values())
     sents = list(doc.sents)
     out: list[Candidate] = []
@@ -286,7 +287,12 @@ def _targets(doc: Doc, ctx: _Context, rules: StanceAnnotator, sent: Span) -> lis
 def _features(doc: Doc, lexicon: _Lexicon, ctx: _Context, h: _Holder, target: tuple[int, int], troot: Token, tkind: str,
               in_quote: set[int], quote_sources: list[tuple[int, int, dict[str, Any]]]) -> tuple[list[str], int]:
     """The sparse features of one pair and the token that carries its position."""
-    f = [f"h={h.kind}", f"t={tkind}", f"h={h.kind}|t={tkind}", f"tdep={troot.dep_}", f"tlemma={troot.lemma_.lower()}"]
+    thead = troot.head
+    f = [f"h={h.kind}", f"t={tkind}", f"h={h.kind}|t={tkind}", f"tdep={troot.dep_}", f"h={h.kind}|tdep={troot.dep_}",
+         f"tlemma={troot.lemma_.lower()}", f"thead={thead.lemma_.lower()}"]
+    hpol = lexicon.of(thead)
+    if hpol:
+        f.append(f"thead_cue={hpol}")
     quoted = troot.i in in_quote
     src = ctx.quote_source(troot.i)
     if quoted:
@@ -309,6 +315,8 @@ def _features(doc: Doc, lexicon: _Lexicon, ctx: _Context, h: _Holder, target: tu
     hs = h.token
     up, down, lca = _path(hs, troot)
     f.append(f"hdep={hs.dep_}")
+    if hs.dep_ in ("nsubj", "nsubjpass") and hs.head.dep_ == "ROOT":
+        f.append("h_subject_of_root")
     f.append(f"order={'ht' if hs.i < troot.i else 'th'}")
     f.append("dist=" + _bucket(abs(hs.i - troot.i), (2, 4, 8, 16)))
     if lca is None:
@@ -317,6 +325,7 @@ def _features(doc: Doc, lexicon: _Lexicon, ctx: _Context, h: _Holder, target: tu
     steps = [t.dep_ + "^" for t in up[:-1]] + ["v" + t.dep_ for t in down]
     path = "/".join(steps) if len(steps) <= _MAX_PATH else "far"
     f.append(f"path={path}")
+    f.append(f"path={path}|t={tkind}")
     f.append("plen=" + _bucket(len(steps), (1, 2, 3, 4, 6)))
     f.append(f"lca_pos={lca.pos_}")
     f.append(f"lca={lca.lemma_.lower()}")
@@ -349,11 +358,26 @@ def _features(doc: Doc, lexicon: _Lexicon, ctx: _Context, h: _Holder, target: tu
     return f, anchor
 
 
-def _verdicts(doc: Doc, rules: StanceAnnotator) -> dict[tuple[str | None, str | None], str]:
+def rule_stances(doc: Doc, found: list[Stance]) -> list[tuple[Stance, tuple[int, int], str, str]]:
+    """The rule stances as stances_v1 writes them (one per cue, target and holder span), each with
+    its sentence and its holder's and target's names."""
+    out = []
+    seen: set[tuple[Any, ...]] = set()
+    for st in found:
+        key = (st.cue, st.target, st.holder["start"], st.holder["end"], st.holder["label"])
+        if key in seen:
+            continue
+        seen.add(key)
+        sent = doc[st.cue[0]].sent
+        out.append((st, (sent.start, sent.end), _span_name(doc, st.holder), st.name or doc[st.target[0]:st.target[1]].text))
+    return out
+
+
+def _verdicts(doc: Doc, found: list[Stance]) -> dict[tuple[str | None, str | None], str]:
     """The rule layer's stances keyed by (holder, target) names, and by each name alone."""
     out: dict[tuple[str | None, str | None], str] = {}
-    for st in rules.extract(doc):
-        h = _norm((st.holder.get("attrs") or {}).get("name") or doc[st.holder["token_start"]:st.holder["token_end"] + 1].text)
+    for st in found:
+        h = _norm(_span_name(doc, st.holder))
         t = _norm(st.name)
         for key in ((h, t), (h, None), (None, t)):
             out.setdefault(key, st.polarity)
@@ -474,9 +498,10 @@ def resolve(model: str | Path) -> Path:
 class StanceModelAnnotator:
     """Writes the stances layer from the model's choices, in the shape `stances_v1` writes."""
 
-    def __init__(self, nlp: Language, name: str, model: str = "default") -> None:
+    def __init__(self, nlp: Language, name: str, model: str = "default", rules: bool = True) -> None:
         self.name = name
         self.model_path = str(model)
+        self.with_rules = rules
         self.rules = StanceAnnotator(nlp, name)
         self.lexicon = _Lexicon(self.rules)
         self.model: StanceModel | None = None
@@ -497,9 +522,22 @@ class StanceModelAnnotator:
                                       "run entities_v1 (and quotes_v1) before stances_v2 (corpus annotate --layers entities,quotes,stances)")
         writer = LayerWriter(doc, "stances")
         if len(doc):
+            found = self.rules.extract(doc)
             used: set[tuple[int, int]] = set()
-            for p in sorted(predict(self.model, candidates(doc, self.rules, self.lexicon)), key=lambda x: -x.probability):
+            ruled: set[tuple[Any, ...]] = set()
+            if self.with_rules:
+                # the rule layer's stances first (precise where they fire), then the model's on the pairs they leave
+                for st, sent, holder_name, target_name in rule_stances(doc, found):
+                    ruled.add((sent, _norm(holder_name), _norm(target_name)))
+                    used.add(st.cue)
+                    stance = writer.add(doc[st.cue[0]:st.cue[1]], "STANCE", {"polarity": st.polarity})
+                    target = writer.add(doc[st.target[0]:st.target[1]], "TARGET", {"name": st.name} if st.name else None)
+                    writer.relate("HOLDER", stance, st.holder)
+                    writer.relate("TARGET", stance, target)
+            for p in sorted(predict(self.model, candidates(doc, self.rules, self.lexicon, found)), key=lambda x: -x.probability):
                 c = p.candidate
+                if (c.sentence, _norm(c.holder_name), _norm(c.target_name)) in ruled:
+                    continue
                 rng = _stance_range(doc, c, used)
                 if rng is None:
                     continue  # every span that could carry this stance carries another one
@@ -545,8 +583,9 @@ def _stance_range(doc: Doc, c: Candidate, used: set[tuple[int, int]]) -> tuple[i
     "stances_v2",
     assigns=["doc.spans"],
     requires=["token.pos", "token.tag", "token.dep", "token.head", "token.lemma", "token.is_sent_start", "doc.ents"],
-    default_config={"model": "default"},
+    default_config={"model": "default", "rules": True},
 )
-def make_stances_v2(nlp: Language, name: str, model: str) -> StanceModelAnnotator:
-    """The learned stances layer; `model` is a folder written by `corpus train stances` ("default": the shipped one)."""
-    return StanceModelAnnotator(nlp, name, model)
+def make_stances_v2(nlp: Language, name: str, model: str, rules: bool) -> StanceModelAnnotator:
+    """The learned stances layer; `model` is a folder written by `corpus train stances` ("default":
+    the shipped one); `rules` also writes the rule layer's stances (the model adds the pairs they leave)."""
+    return StanceModelAnnotator(nlp, name, model, rules)

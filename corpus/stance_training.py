@@ -31,13 +31,14 @@ class Example:
     labels: list[str] = field(default_factory=list)
     keys: list[tuple[Any, ...]] = field(default_factory=list)  # (sentence, holder name, target name) per row
     gold: list[tuple[str | None, str, str | None]] = field(default_factory=list)
+    rules: list[tuple[Any, ...]] = field(default_factory=list)  # (sentence, holder, polarity, target) of the rule layer
 
 
 def featurize(records: Iterable[dict[str, Any]], *, model: str | None = None, require_gold: bool = True) -> Iterator[Example]:
     """Parse each record with the entities and quotes layers and yield its labelled candidates;
     records without gold stances are skipped when `require_gold`."""
     from annotators.stances import StanceAnnotator
-    from annotators.stances_model import _Lexicon, candidates
+    from annotators.stances_model import _Lexicon, candidates, rule_stances
     from annotators.stances_train import gold_stances, label
 
     from .pipeline import MODEL, Annotator
@@ -58,13 +59,15 @@ def featurize(records: Iterable[dict[str, Any]], *, model: str | None = None, re
         if not batch:
             break
         for (rec, gold), doc in zip(batch, annotator.nlp.pipe([r["text"] for r, _ in batch])):
-            cands = candidates(doc, rules, lexicon)
+            found = rules.extract(doc)
+            cands = candidates(doc, rules, lexicon, found)
             meta = rec.get("meta") or {}
             ex = Example(str(meta.get("id")), str(meta.get("story") or meta.get("id")))
             ex.rows = [c.features for c in cands]
             ex.labels = label(doc, cands, gold)
             ex.keys = [(c.sentence, c.holder_name, c.target_name) for c in cands]
             ex.gold = [(g.holder, g.polarity, g.target) for g in gold]
+            ex.rules = [(sent, holder, st.polarity, target) for st, sent, holder, target in rule_stances(doc, found)]
             listed = meta.get("gold_stances")
             if isinstance(listed, list):  # score against every gold triplet, placed or not
                 ex.gold = [(t.get("holder"), t.get("polarity"), t.get("target")) for t in listed if isinstance(t, dict)]
