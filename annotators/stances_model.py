@@ -136,9 +136,12 @@ def candidates(doc: Doc, rules: StanceAnnotator, lexicon: _Lexicon | None = None
     sents = list(doc.sents)
     out: list[Candidate] = []
     quote_sources = [(a, b, src) for a, b, src in ctx.quotes if _usable_source(doc, src)]
+    chunks: dict[int, list[Span]] = {}
+    for chunk in doc.noun_chunks:  # once per doc, by sentence start
+        chunks.setdefault(chunk.sent.start, []).append(chunk)
     for k, sent in enumerate(sents):
         holders = _holders(doc, ctx, rules, sents, k, quote_sources)
-        targets = _targets(doc, ctx, rules, sent)
+        targets = _targets(doc, ctx, rules, sent, chunks.get(sent.start, []))
         cues = [t for t in sent if lexicon.of(t) is not None]
         sent_feats = [f"scue={lexicon.of(t)}" for t in cues]
         in_quote = {i for a, b, _ in ctx.quotes for i in range(max(a, sent.start), min(b, sent.end))}
@@ -236,7 +239,7 @@ def _span_name(doc: Doc, span: dict[str, Any]) -> str:
     return str((span.get("attrs") or {}).get("name") or doc[span["token_start"]:span["token_end"] + 1].text)
 
 
-def _targets(doc: Doc, ctx: _Context, rules: StanceAnnotator, sent: Span) -> list[tuple[tuple[int, int], str, Token, str]]:
+def _targets(doc: Doc, ctx: _Context, rules: StanceAnnotator, sent: Span, chunks: list[Span]) -> list[tuple[tuple[int, int], str, Token, str]]:
     """The sentence's named entities, noun chunks and resolved personal pronouns, one per name."""
     out: list[tuple[tuple[int, int], str, Token, str]] = []
     names: set[str] = set()
@@ -249,7 +252,6 @@ def _targets(doc: Doc, ctx: _Context, rules: StanceAnnotator, sent: Span) -> lis
         out.append((rng, name, root, kind))
 
     covered: set[int] = set()
-    chunks = [c for c in doc.noun_chunks if sent.start <= c.start < sent.end]
     spans: list[tuple[int, Any]] = [(c.start, c) for c in chunks]
     seen: set[int] = set()
     for i in range(sent.start, sent.end):
