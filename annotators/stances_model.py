@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,10 +63,12 @@ class _Holder:
         self.span, self.name, self.token, self.kind = span, name, token, kind
 
 
+@lru_cache(maxsize=4096)
 def _norm(name: str | None) -> str:
     return " ".join((name or "").lower().split())
 
 
+@lru_cache(maxsize=4096)
 def _words(name: str) -> frozenset[str]:
     return frozenset(w for w in _norm(name).replace("'s", "").replace("’s", "").split() if w not in ("the", "a", "an"))
 
@@ -136,6 +139,7 @@ def candidates(doc: Doc, rules: StanceAnnotator, lexicon: _Lexicon | None = None
     sents = list(doc.sents)
     out: list[Candidate] = []
     quote_sources = [(a, b, src) for a, b, src in ctx.quotes if _usable_source(doc, src)]
+    marks = _marks(doc, lexicon)
     chunks: dict[int, list[Span]] = {}
     for chunk in doc.noun_chunks:  # once per doc, by sentence start
         chunks.setdefault(chunk.sent.start, []).append(chunk)
@@ -149,7 +153,7 @@ def candidates(doc: Doc, rules: StanceAnnotator, lexicon: _Lexicon | None = None
             for (ta, tb), tname, troot, tkind in targets:
                 if _same(h.name, tname) or (h.span is not None and h.span["token_start"] < tb and ta <= h.span["token_end"]):
                     continue
-                feats, anchor = _features(doc, lexicon, ctx, h, (ta, tb), troot, tkind, in_quote, quote_sources)
+                feats, anchor = _features(doc, lexicon, ctx, h, (ta, tb), troot, tkind, in_quote, marks)
                 feats.extend(sent_feats)
                 v = verdicts.get((h.name and _norm(h.name), _norm(tname)))
                 if v:
@@ -287,7 +291,7 @@ def _targets(doc: Doc, ctx: _Context, rules: StanceAnnotator, sent: Span, chunks
 
 
 def _features(doc: Doc, lexicon: _Lexicon, ctx: _Context, h: _Holder, target: tuple[int, int], troot: Token, tkind: str,
-              in_quote: set[int], quote_sources: list[tuple[int, int, dict[str, Any]]]) -> tuple[list[str], int]:
+              in_quote: set[int], marks: tuple[frozenset[int], frozenset[int]]) -> tuple[list[str], int]:
     """The sparse features of one pair and the token that carries its position."""
     thead = troot.head
     f = [f"h={h.kind}", f"t={tkind}", f"h={h.kind}|t={tkind}", f"tdep={troot.dep_}", f"h={h.kind}|tdep={troot.dep_}",
@@ -334,8 +338,8 @@ def _features(doc: Doc, lexicon: _Lexicon, ctx: _Context, h: _Holder, target: tu
     on_path = up + down
     pols = [(t, lexicon.of(t)) for t in on_path if t.i != hs.i and t.i != troot.i]
     cue = next((t for t, p in pols if p), None)
-    negated = any(c.dep_ == "neg" for t in on_path for c in t.children)
-    hedged = any(c.dep_ == "aux" and c.lower_ in lexicon.hedges for t in on_path for c in t.children)
+    negated = any(t.i in marks[0] for t in on_path)
+    hedged = any(t.i in marks[1] for t in on_path)
     tpol = lexicon.of(troot)
     if tpol:
         f.append(f"tcue={tpol}")
@@ -375,6 +379,12 @@ def rule_stances(doc: Doc, found: list[Stance]) -> list[tuple[Stance, tuple[int,
     return out
 
 
+def _marks(doc: Doc, lexicon: _Lexicon) -> tuple[frozenset[int], frozenset[int]]:
+    """The tokens that have a negation child, and those with a hedging auxiliary."""
+    return (frozenset(t.head.i for t in doc if t.dep_ == "neg"),
+            frozenset(t.head.i for t in doc if t.dep_ == "aux" and t.lower_ in lexicon.hedges))
+
+
 def _verdicts(doc: Doc, found: list[Stance]) -> dict[tuple[str | None, str | None], str]:
     """The rule layer's stances keyed by (holder, target) names, and by each name alone."""
     out: dict[tuple[str | None, str | None], str] = {}
@@ -403,10 +413,17 @@ class StanceModel:
     def scores(self, candidates: list[Candidate]) -> np.ndarray:
         """Class probabilities per candidate (rows), from the features the model knows."""
         out = np.tile(self.intercept, (len(candidates), 1))
+        rows: list[int] = []
+        cols: list[int] = []
+        get = self.index.get
         for row, cand in enumerate(candidates):
-            idx = [i for i in (self.index.get(f) for f in cand.features) if i is not None]
-            if idx:
-                out[row] += self.coef[idx].sum(axis=0)
+            for f in cand.features:
+                i = get(f)
+                if i is not None:
+                    rows.append(row)
+                    cols.append(i)
+        if cols:
+            np.add.at(out, np.asarray(rows), self.coef[np.asarray(cols)])
         out -= out.max(axis=1, keepdims=True)
         np.exp(out, out=out)
         out /= out.sum(axis=1, keepdims=True)
