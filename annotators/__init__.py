@@ -78,3 +78,6 @@ def make_stances(nlp: Language, name: str) -> Any:
     from .stances import StanceAnnotator
 
     return StanceAnnotator(nlp, name)
+
+
+from . import stances_model as _stances_model  # noqa: E402,F401  (registers stances_v2, the learned stances layer)

@@ -1,4 +1,4 @@
-"""The annotators' error codes (E110-E119) as data, so a user can grep a code across tools.
+"""The annotators' error codes (E110-E119, E150-E152) as data, so a user can grep a code across tools.
 
 `annotators` does not import `corpus`; the runner (`corpus.pipeline`) turns an `AnnotatorError`
 into a rejected record or a `CorpusError` with the same code and message.
@@ -19,6 +19,10 @@ CODES: dict[str, str] = {
             "[{start}:{end}] alone is longer than that: split that paragraph with line breaks (parts under {limit:,} "
             "characters), or raise nlp.max_length where the machine has the memory (about 1 GB per 100,000 characters)",
     "E115": "{component}: a {label} span holds only whitespace (a rule went wrong; the record is rejected)",
+    # the learned stance layer's model folders (the range E150-E159 is shared with `corpus train stances`)
+    "E150": "{path}: not a stance model folder (no model.json); train one with `corpus train stances`",
+    "E151": "{path}: malformed stance model: {cause}",
+    "E152": "{path}: stance model format version {got!r}; this version reads {want}: retrain it with `corpus train stances`",
 }
 
 

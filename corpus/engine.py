@@ -97,14 +97,14 @@ def _worker_start(parent: int | None) -> None:
         os._exit(1)
 
 
-def _worker_load(layers: tuple[str, ...], model: str) -> None:
+def _worker_load(layers: tuple[str, ...], model: str, options: dict[str, Any]) -> None:
     """In each worker started by the fork server (threads ran when the engine started): load the
     model. Such a worker's parent is the server, which exits when our process does."""
     global _annotator
     from .pipeline import Annotator
 
     _worker_start(None)
-    _annotator = Annotator(layers, model=model)
+    _annotator = Annotator(layers, model=model, **options)
 
 
 class LocalEngine:
@@ -115,12 +115,14 @@ class LocalEngine:
     already (a notebook), the workers start from a clean process and load their own model.
     """
 
-    def __init__(self, layers: Sequence[str] | str | None, *, workers: int = 1, model: str | None = None) -> None:
+    def __init__(self, layers: Sequence[str] | str | None, *, workers: int = 1, model: str | None = None,
+                 options: dict[str, Any] | None = None) -> None:
         from .pipeline import MODEL, Annotator
 
         started = time.perf_counter()
         self.model = model or MODEL
-        self.annotator = Annotator(layers, model=self.model)
+        self.options = dict(options or {})  # more Annotator options (the stances layer's choice of model)
+        self.annotator = Annotator(layers, model=self.model, **self.options)
         self.workers = max(1, workers)
         self.load_seconds = time.perf_counter() - started  # reported by scripts/benchmark.py
         self._pool: ProcessPoolExecutor | None = None
@@ -135,7 +137,7 @@ class LocalEngine:
             warnings.warn(f"threads {threads} are running, so each worker loads its own model (start the engine before them to share one)", RuntimeWarning, stacklevel=3)
             ctx = multiprocessing.get_context("forkserver")
             ctx.set_forkserver_preload(["corpus.pipeline"])
-            return ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_worker_load, initargs=(self.annotator.layers, self.model))
+            return ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_worker_load, initargs=(self.annotator.layers, self.model, self.options))
         _annotator = self.annotator
         # frozen objects are never scanned by the collector, so the model's pages stay shared
         gc.collect()
@@ -178,12 +180,13 @@ class LocalEngine:
         self.close()
 
 
-def run_local(records: Iterable[Item], layers: Sequence[str] | str | None, *, workers: int = 1, batch_size: int = BATCH, model: str | None = None) -> Iterator[Item]:
+def run_local(records: Iterable[Item], layers: Sequence[str] | str | None, *, workers: int = 1, batch_size: int = BATCH, model: str | None = None,
+              options: dict[str, Any] | None = None) -> Iterator[Item]:
     """Annotate `records` in input order over `workers` processes (1: in this process).
 
     Not a generator: the model loads and the workers fork when this is called, before the caller
     wraps the result in a progress bar."""
-    engine = LocalEngine(layers, workers=workers, model=model)
+    engine = LocalEngine(layers, workers=workers, model=model, options=options)
 
     def results() -> Iterator[Item]:
         with engine:

@@ -24,10 +24,10 @@ __all__ = ["run_ray", "AnnotateBatch"]
 class AnnotateBatch:
     """The map_batches UDF: JSON lines in, annotated JSON lines (or rejects) out."""
 
-    def __init__(self, layers: tuple[str, ...], model: str | None = None) -> None:
+    def __init__(self, layers: tuple[str, ...], model: str | None = None, options: dict[str, Any] | None = None) -> None:
         from .pipeline import MODEL, Annotator
 
-        self.annotator = Annotator(layers, model=model or MODEL)
+        self.annotator = Annotator(layers, model=model or MODEL, **(options or {}))
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
         from .engine import _annotate
@@ -58,7 +58,7 @@ def _parse(line: str, path: str) -> dict[str, Any] | Reject:
 
 
 def run_ray(input: str, output: str, layers: tuple[str, ...], *, address: str | None = None, batch_size: int = 8,
-            rejects: str | None = None, workers: int | None = None, model: str | None = None) -> str:
+            rejects: str | None = None, workers: int | None = None, model: str | None = None, options: dict[str, Any] | None = None) -> str:
     """Annotate `input` on a Ray cluster with `workers` actors (default: the cluster's CPUs less one)."""
     import ray
 
@@ -74,7 +74,7 @@ def run_ray(input: str, output: str, layers: tuple[str, ...], *, address: str | 
         ray.data.DataContext.get_current().execution_options.preserve_order = True
         ds = ray.data.read_text(input, include_paths=True).map_batches(
             AnnotateBatch,
-            fn_constructor_kwargs={"layers": layers, "model": model},
+            fn_constructor_kwargs={"layers": layers, "model": model, "options": options},
             batch_size=batch_size,
             batch_format="numpy",
             compute=ray.data.ActorPoolStrategy(size=actors),

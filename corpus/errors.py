@@ -92,6 +92,10 @@ CODES: dict[str, str] = {
     "E121": "{path}: {cause}",
     "E123": "{cause}",
     "E124": "a worker process died ({cause}); the records written so far are kept in OUTPUT.partial: rerun with --resume",
+    # stance model: model folders and training (E150-E159)
+    # E150-E152: stance model folders, in annotators/errors.py
+    "E153": "train stances: {cause}",
+    "E154": "train stances: {path} exists and is not a stance model folder this command wrote; choose a new or empty folder",
 }
 
 

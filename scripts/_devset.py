@@ -9,14 +9,14 @@ from pathlib import Path
 from typing import Any
 
 
-def annotate_checked(gold: list[dict[str, Any]], layers: str | Sequence[str]) -> tuple[list[dict[str, Any]], float]:
+def annotate_checked(gold: list[dict[str, Any]], layers: str | Sequence[str], **options: Any) -> tuple[list[dict[str, Any]], float]:
     """Predicted records for `gold` and the seconds it took; exits with a message if any record is
     rejected or invalid, since a score over broken records would mean nothing."""
     from corpus.converters import Reject
     from corpus.pipeline import Annotator
     from corpus.validate import check_record
 
-    annotator = Annotator(layers)
+    annotator = Annotator(layers, **options)
     started = time.perf_counter()
     pred: list[dict[str, Any]] = []
     for item in annotator.stream(gold):

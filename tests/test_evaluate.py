@@ -131,3 +131,16 @@ def test_evaluate_names_match_despite_titles_and_plurals(a: str, b: str, same: b
     from corpus.evaluate import _same_name
 
     assert _same_name(a, b) is same
+
+
+def test_evaluate_a_stance_without_holder_is_the_authors_on_both_sides() -> None:
+    """SEESAW's "None" subject and a STANCE with no HOLDER relation both mean the article's own voice."""
+    gold = _gold()
+    gold["meta"]["gold_stances"] = [{"sentence": 1, "holder": None, "polarity": "against", "target": "the plan"}]
+    pred = copy.deepcopy(gold)
+    pred["relations"] = [r for r in pred["relations"] if r["label"] != "HOLDER"]
+    report = evaluate([gold], [pred], layers=["stances"])
+    assert report["stances"]["triplet"]["f1"] == 1.0
+    named = copy.deepcopy(gold)  # a named holder is not the author
+    report = evaluate([gold], [named], layers=["stances"])
+    assert report["stances"]["triplet"]["f1"] == 0.0

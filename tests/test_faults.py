@@ -124,6 +124,7 @@ COMMANDS = {
     "merge": ["merge", "good.jsonl", "{missing}", "-o", "out.jsonl"],
     "agree": ["agree", "{missing}", "good.jsonl"],
     "export-review": ["export-review", "labelstudio", "{missing}", "-o", "out.json"],
+    "train": ["train", "stances", "{missing}", "-o", "model"],
 }
 
 

@@ -22,6 +22,7 @@ from ..jsonl import WRITE_ERRNOS
 from . import annotate, convert, evaluate, export, importers, stats, validate
 from . import show
 from . import review
+from . import train
 from .common import err_console
 
 __all__ = ["app", "main", "describe"]
@@ -33,8 +34,8 @@ EXIT_ERROR, EXIT_INTERNAL, EXIT_INTERRUPTED = 1, 70, 130
 
 def describe(exc: BaseException) -> tuple[str, int]:
     """The one line a user sees for an exception that ended a command, and the exit code."""
-    if isinstance(exc, CorpusError):
-        return str(exc), EXIT_ERROR
+    if isinstance(exc, CorpusError) or isinstance(getattr(exc, "code", None), str) and str(exc).startswith(f"{exc.code} "):  # type: ignore[attr-defined]
+        return str(exc), EXIT_ERROR  # ours, or an annotator's `AnnotatorError` (same codes, no import of spaCy here)
     if isinstance(exc, KeyboardInterrupt):
         return f"E098 {CODES['E098']}", EXIT_INTERRUPTED
     if isinstance(exc, OSError):
@@ -119,6 +120,8 @@ app.command("show")(show.show)
 app.command("merge")(review.merge)
 app.command("agree")(review.agree)
 app.command("export-review")(review.export_review)
+app.add_typer(train.app, name="train")
+app.add_typer(train.app, name="train")
 
 
 def main() -> None:

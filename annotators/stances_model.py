@@ -1,0 +1,608 @@
+"""Stances scored by a linear model: every (holder, target) pair a sentence offers is a candidate.
+
+Holders are the named agents of a sentence (entities, a subject "he"/"she" resolved to the last
+named person), the SOURCE of a quote it belongs to or of the quotes of the two sentences before it,
+and the author (no holder span). Targets are its named entities and noun chunks, named as the rule
+layer names them ("the president" after the person introduced with that title). Each pair gets
+sparse features from the one parse and the other layers (the dependency path between the two, the
+rule lexicon's cue words on it, quotes, negation and hedges, the rule layer's own verdict), and a
+multinomial linear model scores favor / against / none. The model is plain JSON (feature names,
+coefficients, intercepts) scored with numpy: no pickle, nothing executable in a model folder.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from functools import lru_cache
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from .base import LayerWriter, require
+from .errors import AnnotatorError
+from .stances import HOLDER_LABELS, NAMED, Stance, StanceAnnotator, _Context, _entity_name
+
+__all__ = ["CLASSES", "FORMAT", "FORMAT_VERSION", "DEFAULT_MODEL", "Candidate", "StanceModel", "StanceModelAnnotator", "candidates", "predict"]
+
+FORMAT = "news-corpus/stances-model"
+FORMAT_VERSION = 1  # bump when the features or the file layout change: older models are refused
+CLASSES = ("favor", "against", "none")
+DEFAULT_MODEL = Path(__file__).parent / "data" / "stances_model"
+WEIGHTS = "model.json"
+CARD = "README.md"
+
+_PERSONAL = frozenset({"he", "she", "him", "her", "his"})
+_MAX_PATH = 6  # longer dependency paths are one feature: "far"
+_MAX_TARGETS = 12  # per sentence, in text order: a long list sentence stays cheap
+
+
+@dataclass
+class Candidate:
+    """One (holder, target) pair of a sentence: its spans, canonical names and features."""
+
+    sentence: tuple[int, int]  # the sentence's token range
+    holder: dict[str, Any] | None  # the record span that holds the position; None for the author
+    holder_name: str | None
+    target: tuple[int, int]  # token range of the target phrase
+    target_name: str
+    anchor: int  # the token that carries the position: a cue word on the path, else where the path turns
+    features: list[str] = field(default_factory=list)
+
+
+class _Holder:
+    __slots__ = ("span", "name", "token", "kind")
+
+    def __init__(self, span: dict[str, Any] | None, name: str | None, token: Token | None, kind: str) -> None:
+        self.span, self.name, self.token, self.kind = span, name, token, kind
+
+
+@lru_cache(maxsize=4096)
+def _norm(name: str | None) -> str:
+    return " ".join((name or "").lower().split())
+
+
+@lru_cache(maxsize=4096)
+def _words(name: str) -> frozenset[str]:
+    return frozenset(w for w in _norm(name).replace("'s", "").replace("’s", "").split() if w not in ("the", "a", "an"))
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    """Two names for one thing: equal, or one's words among the other's ("Obama", "Barack Obama")."""
+    if not a or not b:
+        return False
+    wa, wb = _words(a), _words(b)
+    return bool(wa) and bool(wb) and (wa <= wb or wb <= wa)
+
+
+def _bucket(n: int, edges: tuple[int, ...]) -> str:
+    for e in edges:
+        if n <= e:
+            return str(e)
+    return f">{edges[-1]}"
+
+
+class _Lexicon:
+    """The rule layer's cue words by polarity, for features (a word's polarity, not its construction)."""
+
+    def __init__(self, rules: StanceAnnotator) -> None:
+        self.polarity: dict[str, str] = {}
+        for table in (rules.verbs, rules.nouns, rules.eval_adj, rules.eval_noun, rules.eval_verb, rules.agents):
+            for w, p in table.items():
+                self.polarity.setdefault(w, p)
+        for w, preps in list(rules.verb_preps.items()) + list(rules.adj_preps.items()):
+            for _, p in preps.items():
+                self.polarity.setdefault(w, p)
+        self.hedges = rules.hedges
+
+    def of(self, tok: Token) -> str | None:
+        return self.polarity.get(tok.lemma_.lower()) or self.polarity.get(tok.lower_)
+
+
+def _path(a: Token, b: Token) -> tuple[list[Token], list[Token], Token | None]:
+    """The dependency path from `a` up to the lowest common ancestor and down to `b`."""
+    up = [a] + list(a.ancestors)
+    seen = {t.i: k for k, t in enumerate(up)}
+    down: list[Token] = []
+    t: Token = b
+    for _ in range(64):
+        if t.i in seen:
+            return up[: seen[t.i] + 1], list(reversed(down)), t
+        down.append(t)
+        if t.head.i == t.i:
+            break
+        t = t.head
+    return up, list(reversed(down)), None
+
+
+def _root(doc: Doc, start: int, end: int) -> Token:
+    """The syntactic head of tokens [start, end): the one whose head lies outside."""
+    for t in doc[start:end]:
+        if not start <= t.head.i < end or t.head.i == t.i:
+            return t
+    return doc[start]
+
+
+def candidates(doc: Doc, rules: StanceAnnotator, lexicon: _Lexicon | None = None, found: list[Stance] | None = None) -> list[Candidate]:
+    """Every (holder, target) candidate of `doc` with its features, sentence by sentence; `found`
+    is the rule layer's stances on `doc` when the caller has them already."""
+    lexicon = lexicon or _Lexicon(rules)
+    ctx = _Context(doc)
+    verdicts = _verdicts(doc, rules.extract(doc) if found is None else found)
+    mentions = Counter(_norm(_entity_name(doc, s)) for s in {id(s): s for s in ctx.entity_at.values()}.values())
+    sents = list(doc.sents)
+    out: list[Candidate] = []
+    quote_sources = [(a, b, src) for a, b, src in ctx.quotes if _usable_source(doc, src)]
+    marks = _marks(doc, lexicon)
+    chunks: dict[int, list[Span]] = {}
+    for chunk in doc.noun_chunks:  # once per doc, by sentence start
+        chunks.setdefault(chunk.sent.start, []).append(chunk)
+    for k, sent in enumerate(sents):
+        holders = _holders(doc, ctx, rules, sents, k, quote_sources)
+        targets = _targets(doc, ctx, rules, sent, chunks.get(sent.start, []))
+        cues = [t for t in sent if lexicon.of(t) is not None]
+        sent_feats = [f"scue={lexicon.of(t)}" for t in cues]
+        in_quote = {i for a, b, _ in ctx.quotes for i in range(max(a, sent.start), min(b, sent.end))}
+        for h in holders:
+            for (ta, tb), tname, troot, tkind in targets:
+                if _same(h.name, tname) or (h.span is not None and h.span["token_start"] < tb and ta <= h.span["token_end"]):
+                    continue
+                feats, anchor = _features(doc, lexicon, ctx, h, (ta, tb), troot, tkind, in_quote, marks)
+                feats.extend(sent_feats)
+                v = verdicts.get((h.name and _norm(h.name), _norm(tname)))
+                if v:
+                    feats.append(f"rule={v}")
+                vh = verdicts.get((h.name and _norm(h.name), None))
+                if vh:
+                    feats.append(f"rule_h={vh}")
+                vt = verdicts.get((None, _norm(tname)))
+                if vt:
+                    feats.append(f"rule_t={vt}")
+                feats.append("tfreq=" + _bucket(mentions.get(_norm(tname), 0), (0, 1, 3, 6)))
+                feats.append("hfreq=" + _bucket(mentions.get(_norm(h.name), 0), (0, 1, 3, 6)))
+                out.append(Candidate((sent.start, sent.end), h.span, h.name, (ta, tb), tname, anchor, feats))
+    return out
+
+
+def _usable_source(doc: Doc, src: dict[str, Any]) -> bool:
+    name = (src.get("attrs") or {}).get("name")
+    return bool(name) or doc[src["token_start"]].lower_ not in _PERSONAL | {"i", "we", "they", "it", "you"}
+
+
+def _holders(doc: Doc, ctx: _Context, rules: StanceAnnotator, sents: list[Span], k: int,
+             quote_sources: list[tuple[int, int, dict[str, Any]]]) -> list[_Holder]:
+    """The agents of sentence `k`, the sources of its quotes and of the two sentences before it, and the author."""
+    sent = sents[k]
+    out: list[_Holder] = []
+    names: set[str] = set()
+
+    def add(span: dict[str, Any] | None, name: str | None, token: Token | None, kind: str) -> None:
+        key = _norm(name)
+        if key in names:
+            return
+        names.add(key)
+        out.append(_Holder(span, name, token, kind))
+
+    for a, b, src in quote_sources:
+        if a < sent.end and sent.start < b or sent.start <= src["token_start"] < sent.end:
+            add(src, _span_name(doc, src), doc[src["token_start"]:src["token_end"] + 1].root, "SOURCE")
+    seen: set[int] = set()
+    for i in range(sent.start, sent.end):
+        s = ctx.entity_at.get(i)
+        if s is not None and id(s) not in seen and s["label"] in HOLDER_LABELS:
+            seen.add(id(s))
+            add(s, _entity_name(doc, s), doc[s["token_start"]:s["token_end"] + 1].root, s["label"])
+        tok = doc[i]
+        if i in ctx.source_at or i in ctx.entity_at:
+            continue
+        if tok.lower_ in _PERSONAL:
+            ante = _referent(doc, ctx, tok)
+            if ante is not None:
+                add(ante, _entity_name(doc, ante), tok, "PRON")
+        elif tok.pos_ == "NOUN" and tok.lemma_.lower() in rules.titles and tok.dep_ in ("nsubj", "nsubjpass", "poss"):
+            # "the president said", "the speaker's plan": the person the article introduced with that title
+            titled = ctx.titled(doc, rules.titles, tok)
+            if titled is not None:
+                add(titled, _entity_name(doc, titled), tok, "TITLE")
+    for back in (1, 2):
+        if k - back < 0:
+            break
+        prev = sents[k - back]
+        for a, b, src in quote_sources:
+            if prev.start <= src["token_start"] < prev.end:
+                add(src, _span_name(doc, src), None, f"SOURCE-{back}")
+    add(None, None, None, "AUTHOR")
+    return out
+
+
+def _referent(doc: Doc, ctx: _Context, pron: Token) -> dict[str, Any] | None:
+    """Who a personal pronoun most likely is: the last named person that was a subject in its or
+    the previous sentence, else the last person named in the three sentences before it."""
+    ante = ctx.antecedent(doc, pron)
+    if ante is not None:
+        return ante
+    first = pron.sent.start
+    for _ in range(3):
+        if first == 0:
+            break
+        first = doc[first - 1].sent.start
+    for i in range(pron.i - 1, first - 1, -1):
+        s = ctx.entity_at.get(i)
+        if s is not None and s["label"] == "PERSON":
+            return s
+    return None
+
+
+def _span_name(doc: Doc, span: dict[str, Any]) -> str:
+    return str((span.get("attrs") or {}).get("name") or doc[span["token_start"]:span["token_end"] + 1].text)
+
+
+def _targets(doc: Doc, ctx: _Context, rules: StanceAnnotator, sent: Span, chunks: list[Span]) -> list[tuple[tuple[int, int], str, Token, str]]:
+    """The sentence's named entities, noun chunks and resolved personal pronouns, one per name."""
+    out: list[tuple[tuple[int, int], str, Token, str]] = []
+    names: set[str] = set()
+
+    def add(rng: tuple[int, int], name: str, root: Token, kind: str) -> None:
+        key = _norm(name)
+        if not key or key in names or len(out) >= _MAX_TARGETS:
+            return
+        names.add(key)
+        out.append((rng, name, root, kind))
+
+    covered: set[int] = set()
+    spans: list[tuple[int, Any]] = [(c.start, c) for c in chunks]
+    seen: set[int] = set()
+    for i in range(sent.start, sent.end):
+        s = ctx.entity_at.get(i)
+        if s is not None and id(s) not in seen and s["label"] in NAMED:
+            seen.add(id(s))
+            spans.append((s["token_start"], s))
+    for _, item in sorted(spans, key=lambda x: (x[0], isinstance(x[1], Span))):
+        if isinstance(item, dict):
+            rng = (item["token_start"], item["token_end"] + 1)
+            covered.update(range(*rng))
+            add(rng, _entity_name(doc, item), _root(doc, *rng), "E_" + item["label"])
+            continue
+        chunk: Span = item
+        root = chunk.root
+        if root.i in covered:
+            continue
+        if root.pos_ == "PRON":
+            if root.lower_ in _PERSONAL:
+                ante = _referent(doc, ctx, root)
+                if ante is not None:
+                    add((root.i, root.i + 1), _entity_name(doc, ante), root, "PRON")
+            continue
+        owner = next((c for c in root.lefts if c.dep_ == "poss" and c.lower_ in ("his", "her")), None)
+        if owner is not None:
+            # "his plan", "her nomination": a position on what a person did or has is on that person
+            ante = _referent(doc, ctx, owner)
+            if ante is not None:
+                add((owner.i, owner.i + 1), _entity_name(doc, ante), owner, "POSS")
+        name = rules._name(doc, ctx, root, (chunk.start, chunk.end))
+        add((chunk.start, chunk.end), name, root, "CHUNK")
+    return out
+
+
+def _features(doc: Doc, lexicon: _Lexicon, ctx: _Context, h: _Holder, target: tuple[int, int], troot: Token, tkind: str,
+              in_quote: set[int], marks: tuple[frozenset[int], frozenset[int]]) -> tuple[list[str], int]:
+    """The sparse features of one pair and the token that carries its position."""
+    thead = troot.head
+    f = [f"h={h.kind}", f"t={tkind}", f"h={h.kind}|t={tkind}", f"tdep={troot.dep_}", f"h={h.kind}|tdep={troot.dep_}",
+         f"tlemma={troot.lemma_.lower()}", f"thead={thead.lemma_.lower()}"]
+    hpol = lexicon.of(thead)
+    if hpol:
+        f.append(f"thead_cue={hpol}")
+    quoted = troot.i in in_quote
+    src = ctx.quote_source(troot.i)
+    if quoted:
+        f.append("t_quoted")
+        if src is not None and h.span is not None and _same(_span_name(doc, src), h.name):
+            f.append("t_in_holders_quote")
+    anchor = troot.head.i
+    if h.token is None:
+        # the author, or a source of an earlier sentence: what governs the target is all there is
+        pol = lexicon.of(troot.head)
+        f.append(f"{h.kind}|thead_pos={troot.head.pos_}")
+        if pol:
+            f.append(f"{h.kind}|thead_cue={pol}")
+        neg = any(c.dep_ == "neg" for c in troot.head.children)
+        if neg:
+            f.append(f"{h.kind}|neg")
+        if quoted:
+            f.append(f"{h.kind}|quoted")
+        return f, anchor
+    hs = h.token
+    up, down, lca = _path(hs, troot)
+    f.append(f"hdep={hs.dep_}")
+    if hs.dep_ in ("nsubj", "nsubjpass") and hs.head.dep_ == "ROOT":
+        f.append("h_subject_of_root")
+    f.append(f"order={'ht' if hs.i < troot.i else 'th'}")
+    f.append("dist=" + _bucket(abs(hs.i - troot.i), (2, 4, 8, 16)))
+    if lca is None:
+        f.append("path=none")
+        return f, anchor
+    steps = [t.dep_ + "^" for t in up[:-1]] + ["v" + t.dep_ for t in down]
+    path = "/".join(steps) if len(steps) <= _MAX_PATH else "far"
+    f.append(f"path={path}")
+    f.append(f"path={path}|t={tkind}")
+    f.append("plen=" + _bucket(len(steps), (1, 2, 3, 4, 6)))
+    f.append(f"lca_pos={lca.pos_}")
+    f.append(f"lca={lca.lemma_.lower()}")
+    on_path = up + down
+    pols = [(t, lexicon.of(t)) for t in on_path if t.i != hs.i and t.i != troot.i]
+    cue = next((t for t, p in pols if p), None)
+    negated = any(t.i in marks[0] for t in on_path)
+    hedged = any(t.i in marks[1] for t in on_path)
+    tpol = lexicon.of(troot)
+    if tpol:
+        f.append(f"tcue={tpol}")
+    for t, p in pols:
+        if p:
+            f.append(f"pcue={p}")
+            f.append(f"pcue={p}|neg={negated}")
+            f.append(f"pcue={p}|h={h.kind}")
+            f.append(f"pcue_w={t.lemma_.lower()}")
+    if cue is not None:
+        anchor = cue.i
+        f.append(f"path={path}|cue")
+    else:
+        anchor = lca.i
+        f.append(f"lca_pos={lca.pos_}|nocue")
+    if negated:
+        f.append("neg")
+    if hedged:
+        f.append("hedge")
+    if hs.dep_ in ("nsubj", "nsubjpass") and lca.i == hs.head.i:
+        f.append("h_subject_of_lca")
+    return f, anchor
+
+
+def rule_stances(doc: Doc, found: list[Stance]) -> list[tuple[Stance, tuple[int, int], str, str]]:
+    """The rule stances as stances_v1 writes them (one per cue, target and holder span), each with
+    its sentence and its holder's and target's names."""
+    out = []
+    seen: set[tuple[Any, ...]] = set()
+    for st in found:
+        key = (st.cue, st.target, st.holder["start"], st.holder["end"], st.holder["label"])
+        if key in seen:
+            continue
+        seen.add(key)
+        sent = doc[st.cue[0]].sent
+        out.append((st, (sent.start, sent.end), _span_name(doc, st.holder), st.name or doc[st.target[0]:st.target[1]].text))
+    return out
+
+
+def _marks(doc: Doc, lexicon: _Lexicon) -> tuple[frozenset[int], frozenset[int]]:
+    """The tokens that have a negation child, and those with a hedging auxiliary."""
+    return (frozenset(t.head.i for t in doc if t.dep_ == "neg"),
+            frozenset(t.head.i for t in doc if t.dep_ == "aux" and t.lower_ in lexicon.hedges))
+
+
+def _verdicts(doc: Doc, found: list[Stance]) -> dict[tuple[str | None, str | None], str]:
+    """The rule layer's stances keyed by (holder, target) names, and by each name alone."""
+    out: dict[tuple[str | None, str | None], str] = {}
+    for st in found:
+        h = _norm(_span_name(doc, st.holder))
+        t = _norm(st.name)
+        for key in ((h, t), (h, None), (None, t)):
+            out.setdefault(key, st.polarity)
+    return out
+
+
+class StanceModel:
+    """A multinomial linear model over named sparse features, read from and written to plain JSON."""
+
+    def __init__(self, features: list[str], coef: np.ndarray, intercept: np.ndarray, classes: tuple[str, ...] = CLASSES,
+                 meta: dict[str, Any] | None = None) -> None:
+        if coef.shape != (len(features), len(classes)) or intercept.shape != (len(classes),):
+            raise ValueError(f"weights of shape {coef.shape} and {intercept.shape} do not fit {len(features)} features and {len(classes)} classes")
+        self.features = features
+        self.index = {f: i for i, f in enumerate(features)}
+        self.coef = coef
+        self.intercept = intercept
+        self.classes = tuple(classes)
+        self.meta = dict(meta or {})
+
+    def scores(self, candidates: list[Candidate]) -> np.ndarray:
+        """Class probabilities per candidate (rows), from the features the model knows."""
+        out = np.tile(self.intercept, (len(candidates), 1))
+        rows: list[int] = []
+        cols: list[int] = []
+        get = self.index.get
+        for row, cand in enumerate(candidates):
+            for f in cand.features:
+                i = get(f)
+                if i is not None:
+                    rows.append(row)
+                    cols.append(i)
+        if cols:
+            np.add.at(out, np.asarray(rows), self.coef[np.asarray(cols)])
+        out -= out.max(axis=1, keepdims=True)
+        np.exp(out, out=out)
+        out /= out.sum(axis=1, keepdims=True)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "classes": list(self.classes),
+            "features": self.features,
+            "coef": [[round(float(x), 6) for x in row] for row in self.coef],
+            "intercept": [round(float(x), 6) for x in self.intercept],
+            "meta": self.meta,
+        }
+
+    def to_disk(self, path: str | Path, card: str | None = None) -> None:
+        """Write `model.json` (and the model card) into the folder `path`."""
+        folder = Path(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / (WEIGHTS + ".tmp")
+        tmp.write_text(json.dumps(self.to_dict(), separators=(",", ":")) + "\n", encoding="utf-8")
+        tmp.replace(folder / WEIGHTS)
+        if card is not None:
+            (folder / CARD).write_text(card, encoding="utf-8")
+
+    @classmethod
+    def from_disk(cls, path: str | Path) -> StanceModel:
+        """The model in folder `path`; a folder of another format or version, or broken, is a coded error."""
+        folder = Path(path)
+        file = folder / WEIGHTS
+        if not file.is_file():
+            raise AnnotatorError("E150", path=folder)
+        try:
+            data = json.loads(file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise AnnotatorError("E151", path=file, cause=f"cannot read it as JSON: {exc}") from exc
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            got = data.get("format") if isinstance(data, dict) else None
+            raise AnnotatorError("E151", path=file, cause=f"format {got!r}, want {FORMAT!r}")
+        if data.get("format_version") != FORMAT_VERSION:
+            raise AnnotatorError("E152", path=file, got=data.get("format_version"), want=FORMAT_VERSION)
+        try:
+            classes = tuple(str(c) for c in data["classes"])
+            if set(classes) != set(CLASSES):
+                raise ValueError(f"classes {list(classes)}, want {list(CLASSES)}")
+            features = [str(x) for x in data["features"]]
+            coef = np.asarray(data["coef"], dtype=np.float64).reshape(len(features), len(classes))
+            intercept = np.asarray(data["intercept"], dtype=np.float64)
+            if not (np.isfinite(coef).all() and np.isfinite(intercept).all()):
+                raise ValueError("weights that are not finite numbers")
+            return cls(features, coef, intercept, classes, data.get("meta") or {})
+        except (KeyError, TypeError, ValueError) as exc:
+            raise AnnotatorError("E151", path=file, cause=exc) from exc
+
+
+@dataclass(frozen=True)
+class Predicted:
+    """A stance the model chose: the candidate, its polarity and probability."""
+
+    candidate: Candidate
+    polarity: str
+    probability: float
+
+
+def predict(model: StanceModel, cands: list[Candidate], threshold: float | None = None) -> list[Predicted]:
+    """One stance per sentence, holder and target name: the best-scored favor/against candidate
+    whose probability beats `threshold` (the model's own by default) and the none class."""
+    if not cands:
+        return []
+    thr = float(model.meta.get("threshold", 0.5)) if threshold is None else threshold
+    probs = model.scores(cands)
+    none = model.classes.index("none")
+    best: dict[tuple[Any, ...], Predicted] = {}
+    for cand, p in zip(cands, probs):
+        k = int(np.argmax([x if j != none else -math.inf for j, x in enumerate(p)]))
+        if p[k] < thr:
+            continue
+        key = (cand.sentence, _norm(cand.holder_name), _norm(cand.target_name))
+        old = best.get(key)
+        if old is None or p[k] > old.probability:
+            best[key] = Predicted(cand, model.classes[k], float(p[k]))
+    return sorted(best.values(), key=lambda x: (x.candidate.sentence, -x.probability))
+
+
+def resolve(model: str | Path) -> Path:
+    """The folder a `model` setting names: "default" is the model shipped with the package."""
+    return DEFAULT_MODEL if str(model) in ("", "default") else Path(model)
+
+
+class StanceModelAnnotator:
+    """Writes the stances layer from the model's choices, in the shape `stances_v1` writes."""
+
+    def __init__(self, nlp: Language, name: str, model: str = "default", rules: bool = True) -> None:
+        self.name = name
+        self.model_path = str(model)
+        self.with_rules = rules
+        self.rules = StanceAnnotator(nlp, name)
+        self.lexicon = _Lexicon(self.rules)
+        self.model: StanceModel | None = None
+
+    def initialize(self, get_examples: Any = None, *, nlp: Language | None = None, model: str | None = None) -> None:
+        """Load the model folder named in the config (or `model`)."""
+        if model is not None:
+            self.model_path = str(model)
+        self.model = StanceModel.from_disk(resolve(self.model_path))
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.model is None:
+            self.initialize()
+        assert self.model is not None
+        require(doc, self.name, needs=("parse", "tags", "lemmas", "ents"))
+        # a holder is a span of the entities or quotes layer: without them every stance would be dropped
+        require(doc, self.name, layers=("entities", "quotes"), any_layer=True)
+        writer = LayerWriter(doc, "stances")
+        if len(doc):
+            found = self.rules.extract(doc)
+            used: set[tuple[int, int]] = set()
+            ruled: set[tuple[Any, ...]] = set()
+            if self.with_rules:
+                # the rule layer's stances first (precise where they fire), then the model's on the pairs they leave
+                for st, sent, holder_name, target_name in rule_stances(doc, found):
+                    ruled.add((sent, _norm(holder_name), _norm(target_name)))
+                    used.add(st.cue)
+                    stance = writer.add(doc[st.cue[0]:st.cue[1]], "STANCE", {"polarity": st.polarity})
+                    target = writer.add(doc[st.target[0]:st.target[1]], "TARGET", {"name": st.name} if st.name else None)
+                    writer.relate("HOLDER", stance, st.holder)
+                    writer.relate("TARGET", stance, target)
+            for p in sorted(predict(self.model, candidates(doc, self.rules, self.lexicon, found)), key=lambda x: -x.probability):
+                c = p.candidate
+                if (c.sentence, _norm(c.holder_name), _norm(c.target_name)) in ruled:
+                    continue
+                rng = _stance_range(doc, c, used)
+                if rng is None:
+                    continue  # every span that could carry this stance carries another one
+                used.add(rng)
+                stance = writer.add(doc[rng[0]:rng[1]], "STANCE", {"polarity": p.polarity})
+                target = writer.add(doc[c.target[0]:c.target[1]], "TARGET", {"name": c.target_name})
+                if c.holder is not None:
+                    writer.relate("HOLDER", stance, c.holder)
+                writer.relate("TARGET", stance, target)
+        writer.write()
+        return doc
+
+    def to_disk(self, path: str | Path, *, exclude: Any = ()) -> None:
+        if self.model is None:
+            self.initialize()
+        assert self.model is not None
+        self.model.to_disk(path)
+
+    def from_disk(self, path: str | Path, *, exclude: Any = ()) -> StanceModelAnnotator:
+        self.model = StanceModel.from_disk(path)
+        return self
+
+
+def _stance_range(doc: Doc, c: Candidate, used: set[tuple[int, int]]) -> tuple[int, int] | None:
+    """The words that carry a stance: from its cue (or where the path turns) to its target; wider
+    (to the holder, then the sentence) when a stronger stance already took that span."""
+    lo, hi = min(c.anchor, c.target[0]), max(c.anchor + 1, c.target[1])
+    options = [(lo, hi)]
+    if c.holder is not None and c.sentence[0] <= c.holder["token_start"] < c.sentence[1]:
+        options.append((min(lo, c.holder["token_start"]), max(hi, c.holder["token_end"] + 1)))
+    options.append(c.sentence)
+    for a, b in options:
+        while a < b and (doc[a].is_space or doc[a].is_punct and a != c.target[0]):
+            a += 1
+        while b > a and (doc[b - 1].is_space or doc[b - 1].is_punct and b != c.target[1]):
+            b -= 1
+        if b > a and (a, b) not in used:
+            return a, b
+    return None
+
+
+@Language.factory(
+    "stances_v2",
+    assigns=["doc.spans"],
+    requires=["token.pos", "token.tag", "token.dep", "token.head", "token.lemma", "token.is_sent_start", "doc.ents"],
+    default_config={"model": "default", "rules": True},
+)
+def make_stances_v2(nlp: Language, name: str, model: str, rules: bool) -> StanceModelAnnotator:
+    """The learned stances layer; `model` is a folder written by `corpus train stances` ("default":
+    the shipped one); `rules` also writes the rule layer's stances (the model adds the pairs they leave)."""
+    return StanceModelAnnotator(nlp, name, model, rules)
