@@ -77,7 +77,7 @@ def run_ray(input: str, output: str, layers: tuple[str, ...], *, address: str | 
             fn_constructor_kwargs={"layers": layers, "model": model},
             batch_size=batch_size,
             batch_format="numpy",
-            concurrency=actors,
+            compute=ray.data.ActorPoolStrategy(size=actors),
             num_cpus=1,
         )
         rejects_path = rejects or f"{output.rstrip('/')}.rejects.jsonl"

@@ -13,7 +13,7 @@ from ..registry import load_registry
 
 __all__ = ["sentences", "bio_names", "ner_rows", "quote_rows", "stance_rows", "statistic_rows", "document_row", "ATTR_FIELDS"]
 
-ATTR_FIELDS = ("name", "kind", "polarity", "value", "value_max", "unit", "unit_text", "dimension", "si_value", "change", "approximator")
+ATTR_FIELDS = ("name", "kind", "cue_type", "polarity", "value", "value_max", "unit", "unit_text", "dimension", "si_value", "change", "approximator")
 NUMBER_FIELDS = ("value", "value_max", "si_value")
 
 
@@ -137,6 +137,7 @@ def quote_rows(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
             "start": s["start"],
             "end": s["end"],
             "kind": (s.get("attrs") or {}).get("kind", "indirect"),
+            "cue_type": (s.get("attrs") or {}).get("cue_type"),  # None in records from human annotation
             "source": _text(record, r.get("SOURCE")),
             "source_name": _name(record, r.get("SOURCE")),
             "cue": _text(record, r.get("CUE")),

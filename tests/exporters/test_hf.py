@@ -326,3 +326,16 @@ def test_hf_wikinews_grows_12_40_all_without_moving_an_article_and_sizes_hold(tm
         before = after
     stratified = export(records[:40], tmp_path / "strat", ExportOptions(seed=0, stratify=True))
     assert stratified.sizes["test"] == 4 and stratified.sizes["validation"] == 4
+
+
+def test_hf_documents_config_carries_every_registry_attribute() -> None:
+    """A span attribute the registry allows but the `documents` config has no column for would be
+    dropped from every exported record without a word."""
+    from corpus.exporters.hf import features
+    from corpus.exporters.views import ATTR_FIELDS
+    from corpus.registry import load_registry
+
+    registry_attrs = {attr for per_label in load_registry().attrs.values() for attr in per_label}
+    span_columns = set(features("documents")["spans"].feature)
+    assert registry_attrs <= set(ATTR_FIELDS)
+    assert registry_attrs <= span_columns
