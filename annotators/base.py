@@ -11,10 +11,12 @@ attribute access (`.spans`, `.relations`), computed on access and never stored.
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
+import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span, SpanGroup
 
@@ -185,8 +187,8 @@ class WordListComponent:
     The constructor loads the shipped lists, so `nlp.add_pipe(...)` works on a trained pipeline
     without `nlp.initialize()` (which would reset its weights). `initialize(data=FOLDER)` reads the
     lists from another folder; `to_disk` saves the lists in use beside the pipeline and
-    `from_disk` reads them back, so a saved pipeline carries its own lists. Subclasses set `layer`
-    and implement `load(folder)`.
+    `from_disk` reads them back, so a saved pipeline carries its own lists (`to_bytes`/`from_bytes`
+    likewise). Subclasses set `layer` and implement `load(folder)`.
     """
 
     layer: str = ""
@@ -220,6 +222,17 @@ class WordListComponent:
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "WordListComponent":
         self.use_word_lists(Path(path))
+        return self
+
+    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
+        """The word lists in use, so `nlp.to_bytes()` carries them as `to_disk` does."""
+        return bytes(srsly.msgpack_dumps(self.word_lists))
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> "WordListComponent":
+        with tempfile.TemporaryDirectory() as folder:
+            for name, content in srsly.msgpack_loads(data).items():
+                (Path(folder) / Path(name).name).write_bytes(content)
+            self.use_word_lists(Path(folder))
         return self
 
 

@@ -18,6 +18,8 @@ from corpus.pipeline import Annotator, parse_layers
 from corpus.record import new_record
 from corpus.validate import check_record
 
+from .conftest import DEV_DATA, needs_dev_data
+
 runner = CliRunner()
 
 # Sentences written for these tests: a quote with a named speaker, a stance, a statistic.
@@ -206,3 +208,19 @@ def test_pipeline_cli_model_without_a_parser_is_refused_before_the_workers_start
     assert result.exit_code != 0 and isinstance(result.exception, SystemExit)
     assert "E110" in result.output and "Traceback" not in result.output and "E099" not in result.output
     assert not list(tmp_path.glob("out.jsonl*"))
+
+
+@pytest.mark.devdata
+@needs_dev_data("wikinews")
+def test_pipeline_reannotating_wikinews_records_with_stances_gives_every_record_back() -> None:
+    """Issue 11.3 as it was seen: ten annotated Wikinews records whose stances hold entity and
+    SOURCE spans, re-annotated one layer at a time (3/10 and 6/10 were rejected before)."""
+    from corpus.converters import convert_paths
+
+    records = [r for r in convert_paths([DEV_DATA / "wikinews"]) if isinstance(r, dict)][:40]
+    full = [r for r in Annotator("all")(records) if isinstance(r, dict)]
+    with_stances = [r for r in full if any(x["label"] == "HOLDER" for x in r["relations"])][:10]
+    assert len(with_stances) == 10
+    for layers in ("entities", "quotes", "statistics", "stances"):
+        again = Annotator(layers)(with_stances)
+        assert [(r["spans"], r["relations"]) for r in again if isinstance(r, dict)] == [(r["spans"], r["relations"]) for r in with_stances], layers

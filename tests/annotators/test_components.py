@@ -184,3 +184,18 @@ def test_components_pipeline_and_engine_do_not_import_each_other() -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
+
+
+def test_components_word_lists_travel_with_nlp_to_bytes(tmp_path: Path) -> None:
+    for path in DATA.glob("entities_*"):
+        shutil.copy(path, tmp_path / path.name)
+    aliases = json.loads((tmp_path / "entities_aliases.json").read_text(encoding="utf-8"))
+    aliases["aliases"]["Germany"] = "Federal Republic of Germany"
+    (tmp_path / "entities_aliases.json").write_text(json.dumps(aliases), encoding="utf-8")
+    source = spacy.load(MODEL)
+    source.add_pipe("entities_v1").initialize(data=tmp_path)
+    target = spacy.load(MODEL)
+    target.add_pipe("entities_v1")
+    assert "Federal Republic of Germany" not in [s.get("attrs", {}).get("name") for s in target(TEXTS[0])._.layers["entities"]["spans"]]
+    target.from_bytes(source.to_bytes())
+    assert "Federal Republic of Germany" in [s.get("attrs", {}).get("name") for s in target(TEXTS[0])._.layers["entities"]["spans"]]
