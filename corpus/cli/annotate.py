@@ -18,7 +18,7 @@ def annotate(
     workers: int = typer.Option(0, "--workers", help="Worker processes (default: every core; with --engine ray, actors: default the cluster's CPUs less one)."),
     batch_size: int = typer.Option(8, "--batch-size", help="Records per batch sent to a worker (small batches keep every worker busy to the end)."),
     resume: bool = typer.Option(False, "--resume", help="Finish a killed run: keep what it wrote (if it was the same input, layers and model) and do the rest."),
-    engine: str = typer.Option("local", "--engine", help="local (process pool) or ray (Ray Data; needs the ray extra)."),
+    engine: str = typer.Option("local", "--engine", help="local (process pool) or ray (Ray Data; needs the [ray] extra)."),
     address: Optional[str] = typer.Option(None, "--address", help="Ray cluster to join (default: a local Ray instance)."),
     model: Optional[str] = typer.Option(None, "--model", help="spaCy pipeline to parse with, a package name or a folder (default: the pinned en_core_web_sm)."),
 ) -> None:
