@@ -148,7 +148,7 @@ class LayerWriter:
     def add(self, span: Span, label: str, attrs: dict[str, Any] | None = None) -> dict[str, Any]:
         span = trim(span)
         if len(span) == 0:
-            raise AnnotatorError("E114", cause=f"{self.layer}: a {label} span holds only whitespace")
+            raise AnnotatorError("E115", component=self.layer, label=label)
         key = (span.start_char, span.end_char, label)
         existing = self._spans.get(key)
         if existing is not None:

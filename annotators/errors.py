@@ -15,7 +15,10 @@ CODES: dict[str, str] = {
     "E111": "{component} reads the {layers} layer, which is not on this doc; {fix}",
     "E112": "{component}: cannot read its word list {path}: {cause}",
     "E113": "cannot load the spaCy pipeline {model!r}: {cause}",
-    "E114": "{cause}",
+    "E114": "the article has {length:,} characters, more than the model's max_length {limit:,}, and its paragraph "
+            "[{start}:{end}] alone is longer than that: split that paragraph with line breaks (parts under {limit:,} "
+            "characters), or raise nlp.max_length where the machine has the memory (about 1 GB per 100,000 characters)",
+    "E115": "{component}: a {label} span holds only whitespace (a rule went wrong; the record is rejected)",
 }
 
 

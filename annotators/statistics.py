@@ -24,6 +24,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
 from .base import Layer, LayerWriter, WordListComponent, require, shared, write_layer
+from .statistics_units import PERCENT, Unit, UnitTables, units
 
 __all__ = ["Lexicon", "StatisticsAnnotator", "load_lexicon", "extract"]
 
@@ -40,6 +41,8 @@ HYPHENS = frozenset({"-", "–", "—"})
 COUNTED_DEPS = frozenset({"nummod", "quantmod", "compound", "amod", "nmod", "npadvmod", "det"})
 WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
 MAX_PHRASE = 5
+ORDINAL_SUFFIXES = frozenset({"st", "nd", "rd", "th"})
+TIME_UNITS = frozenset({"second", "minute", "hour", "day", "week", "month", "year"})
 
 
 def _load(name: str, folder: Path = DATA) -> dict[str, Any]:
@@ -61,21 +64,16 @@ class Lexicon:
     suffix_approx: dict[tuple[str, ...], str]
     between_joiners: frozenset[str]
     range_joiners: frozenset[str]
-    units_lower: dict[tuple[str, ...], str]
-    units_exact: dict[str, str]
-    unit_kind: dict[str, str]
     age_suffixes: frozenset[tuple[str, ...]]
     age_prefixes: frozenset[str]
     age_short: dict[str, str]
     per_words: frozenset[str]
     per_aliases: dict[str, str]
     per_not_after: frozenset[str]
-    currency_symbols: dict[tuple[str, ...], str]
-    currency_exact: dict[str, str]
-    currency_names: dict[tuple[str, ...], str]
-    minor_names: dict[tuple[str, ...], str]
-    pound_names: frozenset[str]
-    money_lemmas: frozenset[str]
+    rate_nouns: frozenset[str]
+    change_up: frozenset[str]
+    change_down: frozenset[str]
+    vague_scales: dict[str, tuple[int, int]]
     small: dict[str, int]
     tens: dict[str, int]
     scales: dict[str, int]
@@ -101,48 +99,23 @@ class Lexicon:
 @lru_cache(maxsize=4)
 def load_lexicon(folder: Path = DATA) -> Lexicon:
     """The statistics word lists in `folder` (read once per process and folder)."""
-    approx, units, cur, num = _load("approximators", folder), _load("units", folder), _load("currencies", folder), _load("numbers", folder)
-    units_lower: dict[tuple[str, ...], str] = {}
-    units_exact: dict[str, str] = {}
-    for code, spec in units["units"].items():
-        for surface in spec["surfaces"]:
-            units_lower[_key(surface)] = code
-        for symbol in spec["symbols"]:
-            units_exact[symbol] = code
-    currency_symbols: dict[tuple[str, ...], str] = {}
-    currency_exact: dict[str, str] = {}
-    currency_names: dict[tuple[str, ...], str] = {}
-    for code, spec in cur["currencies"].items():
-        for symbol in spec["symbols"]:
-            # Short alphabetic symbols ("TL", "Rs", "DM") only in their written case; ISO codes and
-            # symbols with a sign also lower-cased ("usd", "c $").
-            currency_exact[symbol] = code
-            if not (symbol.isalpha() and len(symbol) < 3) and not symbol.endswith("."):
-                currency_symbols[tuple(symbol.lower().split())] = code
-        for name in spec["names"]:
-            currency_names[_key(name)] = code
-    minor_names = {_key(n): spec["code"] for spec in cur["minor"]["units"].values() for n in spec["names"]}
+    approx, units, num = _load("approximators", folder), _load("units", folder), _load("numbers", folder)
     joiners = approx["range_joiners"]
     return Lexicon(
         prefix_approx={_key(k): v for k, v in approx["prefix"].items()},
         suffix_approx={_key(k): v for k, v in approx["suffix"].items()},
         between_joiners=frozenset(joiners["between"]),
         range_joiners=frozenset(joiners[""]),
-        units_lower=units_lower,
-        units_exact=units_exact,
-        unit_kind={code: spec["kind"] for code, spec in units["units"].items()},
         age_suffixes=frozenset(_key(s) for s in units["ages"]["suffixes"]),
         age_prefixes=frozenset(units["ages"]["prefixes"]),
         age_short=dict(units["ages"]["short"]),
         per_words=frozenset(units["per"]["words"]),
         per_aliases=dict(units["per"]["aliases"]),
         per_not_after=frozenset(units["per"]["not_after"]),
-        currency_symbols=currency_symbols,
-        currency_exact=currency_exact,
-        currency_names=currency_names,
-        minor_names=minor_names,
-        pound_names=frozenset(cur["ambiguous"]["pound_names"]),
-        money_lemmas=frozenset(cur["ambiguous"]["money_lemmas"]),
+        rate_nouns=frozenset(units["rate_nouns"]),
+        change_up=frozenset(num["change_words"]["up"]),
+        change_down=frozenset(num["change_words"]["down"]),
+        vague_scales={w: (v[0], v[1]) for w, v in num["vague_scales"].items() if w != "description"},
         small=num["units"],
         tens=num["tens"],
         scales=num["scales"],
@@ -177,6 +150,8 @@ class Core:
     currency: str | None = None
     approx: str | None = None
     upper: Decimal | None = None  # a range written as one token: "15–25"
+    written: str | None = None  # a unit or currency glued to the number, as written ("km", "$", "p")
+    vague: bool = False  # "hundreds of", "tens of thousands": value..upper is a range of unknown size
 
 
 @dataclass(frozen=True)
@@ -189,7 +164,11 @@ class Statistic:
     unit: str | None
     approximator: str
     kind: str
-    upper: Decimal | None = None
+    value_max: Decimal | None = None
+    unit_text: str | None = None
+    dimension: str = "count"
+    si_value: float | None = None
+    change: str | None = None
 
 
 def extract(doc: Doc) -> Layer:
@@ -224,10 +203,12 @@ class StatisticsAnnotator(WordListComponent):
         self.use_word_lists(DATA)
 
     def load(self, folder: Path) -> None:
-        """Read the word lists from `folder` and build the matcher of number seeds."""
+        """Read the word lists from `folder`, the unit tables built on them, and the matcher of number seeds."""
         self.lex = load_lexicon(Path(folder))
+        self.units: UnitTables = units(Path(folder))
+        self.known: dict[str, Unit] = {}  # every unit found so far, by canonical name
         self.matcher = Matcher(self.vocab)
-        words = sorted(self.lex.number_words | frozenset(self.lex.vulgar))
+        words = sorted(self.lex.number_words | frozenset(self.lex.vulgar) | frozenset(self.lex.vague_scales))
         self.matcher.add("NUMBER", [[{"TEXT": {"REGEX": r"\d"}}], [{"LOWER": {"IN": words}}]])
 
     def __call__(self, doc: Doc) -> Doc:
@@ -242,11 +223,17 @@ class StatisticsAnnotator(WordListComponent):
             attrs: dict[str, Any] = {
                 "value": _number(stat.value),
                 "unit": stat.unit,
+                "unit_text": stat.unit_text,
+                "dimension": stat.dimension,
                 "approximator": stat.approximator,
                 "kind": stat.kind,
             }
-            if stat.upper is not None:
-                attrs["upper"] = _number(stat.upper)
+            if stat.si_value is not None:
+                attrs["si_value"] = stat.si_value
+            if stat.value_max is not None:
+                attrs["value_max"] = _number(stat.value_max)
+            if stat.change is not None:
+                attrs["change"] = stat.change
             head = writer.add(doc[stat.start:stat.end], "STATISTIC", attrs)
             concept = self.concept(doc, stat)
             if concept is not None:
@@ -284,30 +271,40 @@ class StatisticsAnnotator(WordListComponent):
         self._check_chain(doc, core)
         start, end = core.start, core.end
         value, currency, unit, approx = core.value, core.currency, core.unit, core.approx
+        written: list[tuple[int, str]] = [(core.start, core.written)] if core.written else []
         # Currency written before the number: "$ 75 million", "US$150", "c $ 16.4", "USD 200".
         if currency is None:
             found = self._currency_before(doc, start)
             if found is not None:
-                start, currency, mult = found
-                value *= mult
+                new_start, currency, mult = found
+                written.append((new_start, doc[new_start:start].text))
+                start, value = new_start, value * mult
         j = end
-        kind_hint: str | None = None
         # Currency, unit or percent after the number.
         if currency is None and unit is None:
             found_after = self._currency_after(doc, j, core)
             if found_after is not None:
-                j, currency, mult = found_after
-                value *= mult
+                k, currency, factor = found_after
+                written.append((j, doc[j:k].text))
+                j, value = k, value * factor
             else:
                 found_unit = self._unit_after(doc, j)
                 if found_unit is not None:
-                    j, unit, kind_hint = found_unit
+                    k, unit = found_unit
+                    written.append((j, doc[j:k].text))
+                    j = k
         if currency is not None and j < len(doc) and doc[j].lower_ in lex.scales and not core.scaled:
             value *= lex.scales[doc[j].lower_]  # "75 USD million"
             j += 1
         # Money written as major and minor units: "3 dollars 50 cents", "thirteen dollars and forty-five cents".
         if currency is not None and j > end and core.end < j:
             j, value = self._minor_tail(doc, j, value)
+        if core.vague and currency is None and j + 1 < len(doc) and doc[j].lower_ == "of":
+            of_money = self._currency_after(doc, j + 1, core)  # "millions of dollars"
+            if of_money is not None:
+                k, currency, _ = of_money
+                written.append((j + 1, doc[j + 1:k].text))
+                j = k
         upper: Decimal | None = core.upper
         # Ranges: "between 36 and 40", "36 to 40", "36-40", "eight to 10 feet"; not "from 5% to 7%" nor
         # "rose 6.2% to 7%" (a change and its result), nor two numbers with different units.
@@ -317,7 +314,7 @@ class StatisticsAnnotator(WordListComponent):
             rng = self._range(doc, j, core, opener == "between")
         if rng is not None:
             k, second, second_unit, second_currency = rng
-            agree = second_currency in (None, currency) and (second_unit is None or unit is None or second_unit[0] == unit)
+            agree = second_currency in (None, currency) and (second_unit is None or unit is None or second_unit == unit)
             agree = agree and not (currency is not None and second_unit is not None) and not (unit is not None and second_currency is not None)
             lower = value
             if second.scaled and not core.scaled and second.value > 0:
@@ -325,65 +322,160 @@ class StatisticsAnnotator(WordListComponent):
                 if scale > 1 and lower * scale < second.value:
                     lower *= scale
             if agree and second.value > lower:
+                if unit is None and currency is None and (second_unit or second_currency):
+                    written.append((second.end, doc[second.end:k].text))
                 j, value, upper = k, lower, second.value
                 currency = currency or second_currency  # "5 to $10 million"
                 if unit is None and second_unit is not None:
-                    unit, kind_hint = second_unit
+                    unit = second_unit
                 if opener == "between":
                     start -= 1
             elif core.plain and second.plain and doc[j].text in HYPHENS and second.value <= lower:
                 raise Skip(k)  # a score or a vote ("won 3-1", "a 52-48 vote"), not a range
-            elif agree and unit is None and currency is None and doc[j].lower_ == "to":
+            elif agree and unit is None and currency is None and doc[j].lower_ == "to" and (second_unit or second_currency):
                 # "50.1 to 42.9 percent": two figures compared, written with one unit
                 currency = second_currency
-                if second_unit is not None:
-                    unit, kind_hint = second_unit
-        # Per-unit tails: "$70 a share", "15% per annum", "64.2 cents a dozen".
+                unit = second_unit
+                written.append((j, doc[second.end:k].text))
+        # Per-unit tails: "$70 a share", "15% per annum", "64.2 cents a dozen", "22 points per game".
+        if currency is None and unit is None and j < len(doc) and doc[j].lower_ in lex.rate_nouns:
+            tail = self._per_tail(doc, j + 1)
+            if tail is not None:
+                written.append((j, doc[j].text))
+                unit = self._remember(Unit(doc[j].lemma_.lower(), "count"))
+                j += 1
+        if unit is not None and currency is None and j < len(doc) and doc[j].lower_ == "of":
+            # "34,500 metric tons of copper a year": a rate whose unit is named before what it measures
+            k = j + 1
+            while k < min(j + 5, len(doc)) and doc[k].pos_ in ("NOUN", "PROPN", "ADJ") and doc[k].lower_ not in lex.per_words:
+                k += 1
+            over_time = self._per_tail(doc, k) if k > j + 1 else None
+            if over_time is not None and over_time[1] in TIME_UNITS:
+                j = k
         if currency is not None or unit is not None:
             tail = self._per_tail(doc, j)
             if tail is not None:
-                j, per = tail
+                k, per = tail
+                written.append((j, doc[j:k].text))
+                j = k
                 if currency is not None:
-                    currency = f"{currency}/{per}"
+                    currency = f"{currency} / {per}"
                 else:
-                    unit = f"{unit}/{per}"
+                    assert unit is not None
+                    unit = self._rate(unit, per)
+        ratio_kind = False
         # Ratios: "one in five", "3 out of 10" become a share in percent.
         if upper is None and unit is None and currency is None:
             ratio = self._ratio(doc, j, core)
             if ratio is not None:
                 j, value = ratio
-                unit, kind_hint = "%", "ratio"
+                unit, ratio_kind = PERCENT, True
         # Ages: "29 years old", "87 yo", "aged 87", "Smith, 45,".
         if unit is None and currency is None:
             age = self._age(doc, start, j, core)
             if age is not None:
                 start, j, unit = age
-                kind_hint = "time"
+                if doc[j - 1].lower_ in lex.age_short:
+                    written.append((j - 1, doc[j - 1].text))
         # Approximators after ("100 or more", "100+") and before ("nearly", "more than", "~").
         if approx is None:
             suffix = self._phrase_after(doc, j, lex.suffix_approx)
             if suffix is not None:
                 j, approx = suffix
+        if start > 0 and doc[start - 1].lower_ == "minus" and core.digits == doc[core.start].like_num:
+            start, value = start - 1, -value  # "minus 5 degrees"
         prefix = self._phrase_before(doc, start, lex.prefix_approx)
         if prefix is not None:
             start, approx = prefix
+        if core.vague:
+            approx = approx or "~"
         # Fractions of a whole are shares: "a third of Gazans" is 33.3 %.
         if core.fraction and unit is None and currency is None and upper is None and j < len(doc) and doc[j].lower_ == "of":
             value = (value * 100).quantize(Decimal("0.1"))
-            unit, kind_hint = "%", "ratio"
+            unit, ratio_kind = PERCENT, True
         if not self._keep(doc, core, start, j, unit, currency, approx, upper):
             return None
+        return self._statistic(doc, core, start, j, value, upper, unit, currency, approx, ratio_kind, written)
+
+    def _statistic(
+        self, doc: Doc, core: Core, start: int, end: int, value: Decimal, upper: Decimal | None, unit: str | None,
+        currency: str | None, approx: str | None, ratio_kind: bool, written: list[tuple[int, str]],
+    ) -> Statistic:
+        """The record's view of a parsed statistic: canonical unit, its dimension, SI value, kind and change."""
+        si_value: float | None = None
         if currency is not None:
-            unit, kind = currency, "money"
-        elif unit is not None and unit.split("/")[0] == "%":
-            kind = "ratio" if kind_hint == "ratio" else "percent"
+            name: str | None = currency
+            kind, dimension = "money", "rate" if " / " in currency else "currency"
         elif unit is not None:
-            kind = "quantity"
+            info = self.known.get(unit) or self.units.unit(unit)
+            name, dimension = unit, info.dimension if info else "count"
+            if unit.split(" / ")[0] == PERCENT:
+                kind = "ratio" if ratio_kind else "percent"
+                dimension = "rate" if " / " in unit else "percent"
+            else:
+                kind = "quantity"
+                if info is not None and info.pint is not None:
+                    si_value = self.units.si_value(float(value), info)
         else:
-            kind = "count"
+            name, kind, dimension = None, "count", "count"
         if upper is not None:
             kind = "range"
-        return Statistic(start, j, value, unit, approx or "=", kind, upper)
+        texts = [t.lstrip("-–—") for _, t in sorted(set(written)) if t.lstrip("-–—")]  # "3-mile": the unit is "mile"
+        unit_text = " ".join(texts) if texts else None
+        return Statistic(start, end, value, name, approx or "=", kind, upper, unit_text, dimension, si_value, self._change(doc, core, start, end))
+
+    def _rate(self, unit: str, per: str) -> str:
+        """The unit of "metric tons a year", "% per annum", "points per game": one compound unit,
+        converted to SI when both parts are pint units."""
+        top = self.known.get(unit) or self.units.unit(unit)
+        bottom = self.units.unit(per)
+        expression = f"{top.pint} / {bottom.pint}" if top and top.pint and bottom and bottom.pint else None
+        return self._remember(Unit(f"{unit} / {per}", "rate", expression))
+
+    def _remember(self, unit: Unit) -> str:
+        self.known.setdefault(unit.name, unit)
+        return unit.name
+
+    def _vague_core(self, doc: Doc, i: int) -> Core | None:
+        """ "hundreds of", "tens of thousands", "dozens of", "thousands have fled": a range of unknown size."""
+        scales = self.lex.vague_scales
+        word = doc[i].lower_
+        if word not in scales or (i > 0 and (doc[i - 1].like_num or doc[i - 1].lower_ in self.lex.number_words)):
+            return None
+        low, high = scales[word]
+        end = i + 1
+        if end + 1 < len(doc) and doc[end].lower_ == "of" and doc[end + 1].lower_ in scales and scales[doc[end + 1].lower_][0] >= 1000:
+            times = scales[doc[end + 1].lower_][0]  # "tens of thousands": tens times a thousand
+            low, high, end = low * times, high * times, end + 2
+        elif word == "tens":
+            return None
+        follows_of = end < len(doc) and doc[end].lower_ == "of"
+        if not follows_of and doc[end - 1].dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj"):
+            return None
+        return Core(i, end, Decimal(low), digits=False, scaled=True, upper=Decimal(high), vague=True)
+
+    def _change(self, doc: Doc, core: Core, start: int, end: int) -> str | None:
+        """ "up" or "down" when the statistic is a change: "rose 5%", "fell by 3 points", "a 2% drop", "up 4%"."""
+        lex = self.lex
+        before = doc[start - 1].lower_ if start > 0 else ""
+        if before in ("up", "down") and doc[start - 1].pos_ in ("ADV", "ADP") and doc[start - 1].dep_ != "prt":  # not "make up 16%"
+            return before
+        root = doc[core.start]
+        while root.head.i != root.i and start <= root.head.i < end:
+            root = root.head
+        head = root.head
+        if head.i != root.i and head.lower_ in ("by", "of") and root.dep_ == "pobj":
+            head = head.head
+        if head.i == root.i or root.dep_ not in ("dobj", "npadvmod", "pobj", "nummod", "compound", "amod", "nmod", "advmod", "attr", "obj", "quantmod"):
+            return None
+        if head.i >= end and doc[end:head.i].text.strip() and head.pos_ == "VERB":
+            return None  # the change word comes after other words: "5% of voters rose"
+        lemma = head.lemma_.lower()
+        if lemma in lex.change_up:
+            return "up"
+        if lemma in lex.change_down:
+            return "down"
+        return None
 
     # ------------------------------------------------------------------ numbers
     def core(self, doc: Doc, i: int) -> Core | None:
@@ -393,7 +485,7 @@ class StatisticsAnnotator(WordListComponent):
             return self._digit_core(doc, i)
         if tok.text in self.lex.vulgar:
             return Core(i, i + 1, Decimal(str(self.lex.vulgar[tok.text])), digits=True, fraction=True)
-        return self._word_core(doc, i)
+        return self._vague_core(doc, i) or self._word_core(doc, i)
 
     def _digit_core(self, doc: Doc, i: int) -> Core | None:
         lex = self.lex
@@ -404,14 +496,14 @@ class StatisticsAnnotator(WordListComponent):
         pre, sign, num, den, suf = m.group("pre"), m.group("sign"), m.group("num"), m.group("den"), m.group("suf") or ""
         if pre and pre[-1].isalpha() and num.startswith("."):
             pre, num = pre + ".", num[1:]  # "Rs.2000": the abbreviation's full stop, not a decimal point
-        currency = approx = unit = None
+        currency = approx = unit = written = None
         if pre and pre[-1].isalpha() and sign in ("-", "−"):
             return None  # "Under-8", "covid-19": a word and a number joined into a name
         if pre:
             if _key(pre) in lex.prefix_approx:
                 approx = lex.prefix_approx[_key(pre)]
             elif (code := self._currency_symbol(pre)) is not None:
-                currency = code
+                currency, written = code, pre
             else:
                 return None  # "COVID-19", "G7", "F-16": a name or code
         try:
@@ -433,6 +525,8 @@ class StatisticsAnnotator(WordListComponent):
             upper, suf = Decimal(glued.group(1)), ""
             if upper <= value or self._is_year(value):
                 return None  # "3-1" written as one token, "2019-20"
+        if len(suf) > 1 and suf.endswith(".") and tok.is_sent_end:
+            suf = suf[:-1]  # "ran 10K.": the sentence's full stop
         if suf:
             if suf in lex.scale_symbols:
                 value, scaled = value * lex.scale_symbols[suf], True
@@ -440,14 +534,18 @@ class StatisticsAnnotator(WordListComponent):
                 value, scaled = value * 1_000_000, True
             elif suf.lower() in lex.scales and len(suf) > 1:
                 value, scaled = value * lex.scales[suf.lower()], True
-            elif suf in lex.units_exact or (suf == suf.lower() and _key(suf) in lex.units_lower):
-                unit = lex.units_exact.get(suf) or lex.units_lower[_key(suf)]
+            elif suf.lower() in ORDINAL_SUFFIXES:
+                return None  # "7th", "21st": an ordinal
+            elif (glued_unit := self._unit(suf)) is not None:
+                unit, written = glued_unit, suf
             elif (code := self._currency_symbol(suf)) is not None:
-                currency = code
+                currency, written = code, suf
+            elif _key(suf) in self.units.minor and not sign:
+                currency, written, value = self.units.minor[_key(suf)], suf, value / 100  # "45p", "50¢"
             elif _key(suf) in lex.suffix_approx:
                 approx = lex.suffix_approx[_key(suf)]
             elif suf.lower() in lex.age_short:
-                unit = lex.age_short[suf.lower()]
+                unit, written = lex.age_short[suf.lower()], suf
             else:
                 return None  # "1990s", "7th", "2:00", "24703L202": a decade, ordinal, time or code
         end = i + 1
@@ -455,10 +553,15 @@ class StatisticsAnnotator(WordListComponent):
             for n in (3, 2, 1):
                 toks = doc[end:end + n]
                 if len(toks) == n and not doc[end - 1].whitespace_ and not any(t.whitespace_ for t in toks[:-1]):
-                    code = lex.units_lower.get(_key(suf) + tuple(t.lower_ for t in toks))
-                    if code is not None:
-                        unit, end = code, end + n
+                    longer = self._unit(suf + toks.text)
+                    if longer is not None:
+                        unit, written, end = longer, suf + toks.text, end + n
                         break
+            else:  # "100° Celsius": a glued symbol named in full after a space
+                if end < len(doc) and doc[end - 1].whitespace_ == " " and self.units.is_unit_word(doc[end].text):
+                    longer = self._unit(f"{suf} {doc[end].text}")
+                    if longer is not None and longer != unit:
+                        unit, written, end = longer, f"{suf} {doc[end].text}", end + 1
         plain = not (pre or sign or suf or den) and num.isdigit()
         # A mixed fraction: "10 1/2", "10½".
         if end < len(doc) and not fraction and value == value.to_integral_value() and unit is None:
@@ -487,7 +590,7 @@ class StatisticsAnnotator(WordListComponent):
         if upper is not None and scaled:
             upper *= value / Decimal(num.replace(",", ""))
         return Core(i, end, value, digits=True, plain=plain and not scaled and upper is None, scaled=scaled,
-                    fraction=fraction and not scaled, unit=unit, currency=currency, approx=approx, upper=upper)
+                    fraction=fraction and not scaled, unit=unit, currency=currency, approx=approx, upper=upper, written=written)
 
     def _fraction_token(self, tok: Token) -> Decimal | None:
         if tok.text in self.lex.vulgar:
@@ -586,16 +689,14 @@ class StatisticsAnnotator(WordListComponent):
 
     # ------------------------------------------------------------------ around the number
     def _currency_symbol(self, text: str) -> str | None:
-        lex = self.lex
-        if text in lex.currency_exact:
-            return lex.currency_exact[text]
-        key = tuple(text.lower().split())
-        if key in lex.currency_symbols:
-            return lex.currency_symbols[key]
-        # "MUSD 30", "120 MEUR": a currency code in millions is handled by the caller's scale.
-        return None
+        return self.units.currency_symbol(text)
 
-    def _currency_before(self, doc: Doc, i: int) -> tuple[int, str, int] | None:
+    def _unit(self, text: str) -> str | None:
+        """The canonical name of the unit written as `text`, remembered with its dimension."""
+        found = self.units.unit(text)
+        return None if found is None else self._remember(found)
+
+    def _currency_before(self, doc: Doc, i: int) -> tuple[int, str, int] | None:  # noqa: C901
         """(start, code, multiplier) of a currency written right before doc[i]: "$", "US$", "us $", "USD", "MAUD"."""
         for n in (2, 1):
             if i - n < 0:
@@ -609,7 +710,7 @@ class StatisticsAnnotator(WordListComponent):
                 code = self._currency_symbol(toks[0].text.lower().rstrip(".") + " $")
                 if toks[0].lower_ == "a":
                     code = None  # "a $5 bill": the article, not Australian dollars
-            if code is not None:
+            if code is not None and not (text.isalpha() and toks[0].is_stop):  # "ALL 5": a word, not Albanian lek
                 return i - n, code, 1
             if n == 1:
                 t = toks[0].text
@@ -617,28 +718,30 @@ class StatisticsAnnotator(WordListComponent):
                     return i - 1, self._currency_symbol(t[1:]) or "", 1_000_000
         return None
 
-    def _currency_after(self, doc: Doc, j: int, core: Core) -> tuple[int, str, int] | None:
-        """(end, code, multiplier) of a currency after the number: "20 dollars", "420 million finnish markka",
+    def _currency_after(self, doc: Doc, j: int, core: Core) -> tuple[int, str, int | Decimal] | None:
+        """(end, code, multiplier) of a currency after the number: "20 dollars", "420 million swiss francs",
         "75 USD", "30 MUSD", "12-cent" (a glued hyphen may come first)."""
-        lex = self.lex
         if j < len(doc) and doc[j].text in HYPHENS and j > 0 and not doc[j - 1].whitespace_ and not doc[j].whitespace_:
             j += 1
+        names, minor = self.units.currency_names, self.units.minor
         for n in range(min(3, len(doc) - j), 0, -1):
             toks = doc[j:j + n]
             key = tuple(t.lower_ for t in toks)
-            if key in lex.currency_names:
-                if key[-1] in lex.pound_names and not self._pounds_are_money(doc, core, j + n):
+            if key in names:
+                if key[-1] in self.units.pound_names and not self._pounds_are_money(doc, core, j + n):
                     return None
-                return j + n, lex.currency_names[key], 1
-            if key in lex.minor_names:
-                return j + n, lex.minor_names[key], 1
+                if toks[-1].pos_ not in ("NOUN", "PROPN", "NUM", "X"):
+                    continue  # "real", "won" as an adjective or a verb
+                return j + n, names[key], 1
+            if key in minor and len(key[0]) > 1:
+                return j + n, minor[key], Decimal("0.01")  # "58 cents" is 0.58 USD
             if n == 1:
                 t = toks[0].text
-                code = lex.currency_exact.get(t) or (lex.currency_symbols.get((t.lower(),)) if not t.isalpha() or len(t) == 3 else None)
-                if code is not None and (not t.isalpha() or t.isupper() or len(t) == 3):
+                code = self._currency_symbol(t) if (not t.isalpha() or t.isupper()) else None
+                if code is not None:
                     return j + 1, code, 1
-                if len(t) == 4 and t[0] == "M" and t[1:].isupper() and lex.currency_exact.get(t[1:]):
-                    return j + 1, lex.currency_exact[t[1:]], 1_000_000
+                if len(t) == 4 and t[0] == "M" and t[1:].isupper() and self._currency_symbol(t[1:]):
+                    return j + 1, self._currency_symbol(t[1:]) or "", 1_000_000
         return None
 
     def _pounds_are_money(self, doc: Doc, core: Core, end: int) -> bool:
@@ -647,37 +750,34 @@ class StatisticsAnnotator(WordListComponent):
         # The words that govern the number, and their nouns: "fined 500 pounds", "a profit of 361 pounds".
         governors = list(doc[core.start].ancestors)[:3]
         near = governors + [c for g in governors for c in g.children if c.pos_ in ("NOUN", "VERB")]
-        return any(t.lemma_.lower() in self.lex.money_lemmas for t in near)
+        return any(t.lemma_.lower() in self.units.money_lemmas for t in near)
 
-    def _unit_after(self, doc: Doc, j: int) -> tuple[int, str, str] | None:
-        """(end, unit, kind) of a unit after the number; a glued hyphen may come first ("3-inch", "28-year-old")."""
-        lex = self.lex
+    def _unit_after(self, doc: Doc, j: int) -> tuple[int, str] | None:
+        """(end, unit) of a unit after the number; a glued hyphen may come first ("3-inch", "28-year-old")."""
         k = j
         if k < len(doc) and doc[k].text in HYPHENS and not doc[k - 1].whitespace_ and not doc[k].whitespace_:
             k += 1
+        if k >= len(doc) or not self.units.is_unit_word(doc[k].text):
+            return None
         for n in range(min(MAX_PHRASE, len(doc) - k), 0, -1):
             toks = doc[k:k + n]
-            if any(t.is_space for t in toks):
+            if any(t.is_space for t in toks) or not self.units.is_unit_word(toks[-1].text):
                 continue
-            if n == 1 and toks[0].text in lex.units_exact:
-                code = lex.units_exact[toks[0].text]
-                if not toks[0].text.isalnum() and doc[k - 1].whitespace_:
-                    continue  # ' and " are feet and inches only when glued: 5'
-                return k + 1, code, lex.unit_kind[code]
-            key = tuple(t.lower_ for t in toks)
-            lower_code = lex.units_lower.get(key)
-            if lower_code is not None:
-                code = lower_code
-                if len(key) == 1 and not key[0].isalnum() and key[0] != "%" and key[0] != "°" and doc[k - 1].whitespace_:
-                    continue  # '"' after a space closes a quotation; as inches it is glued: 10"
-                end = k + n
-                if lex.unit_kind[code] == "time":
-                    end = self._age_suffix(doc, end)
-                return end, code, lex.unit_kind[code]
+            name = self._unit(toks.text)
+            if name is None:
+                continue
+            if n == 1 and len(toks[0].text) == 1 and toks[0].text.isupper() and doc[k - 1].whitespace_:
+                continue  # "23456 F Block": a capital letter apart from the number is a name (glued, "40C" is a unit)
+            if n == 1 and not any(c.isalpha() for c in toks[0].text) and toks[0].text not in ("%", "°", "º") and doc[k - 1].whitespace_:
+                continue  # a mark after a space is punctuation, not a unit
+            end = k + n
+            if self.known[name].dimension == "time":
+                end = self._age_suffix(doc, end)
+            return end, name
         return None
 
     def _per_tail(self, doc: Doc, j: int) -> tuple[int, str] | None:
-        """(end, denominator) of "a share", "per barrel", "-a-share", "per annum" after a unit."""
+        """(end, denominator) of "a share", "per barrel", "-a-share", "per annum", "per game" after a unit."""
         lex = self.lex
         k = j
         if k < len(doc) and doc[k].text in HYPHENS and not doc[k - 1].whitespace_:
@@ -689,17 +789,22 @@ class StatisticsAnnotator(WordListComponent):
             k += 1
         if k >= len(doc):
             return None
+        for n in (3, 2):  # "per square foot", "per cubic metre"
+            if k + n <= len(doc) and all(self.units.is_unit_word(t.text) for t in doc[k:k + n]):
+                longer = self._unit(doc[k:k + n].text)
+                if longer is not None and longer != PERCENT:
+                    return k + n, longer
         noun = doc[k]
-        if noun.pos_ not in ("NOUN", "PROPN") and noun.lower_ not in lex.per_aliases and (noun.lower_,) not in lex.units_lower:
+        word = noun.lower_
+        unit = self._unit(noun.text) if word not in lex.per_aliases else None
+        if noun.pos_ not in ("NOUN", "PROPN") and word not in lex.per_aliases and unit is None:
             return None
         if k + 1 < len(doc) and doc[k + 1].lower_ in lex.per_not_after:
             return None  # "a year earlier", "a month ago"
-        word = noun.lower_
         if word in lex.per_aliases:
             return k + 1, lex.per_aliases[word]
-        code = lex.units_lower.get((word,))
-        if code is not None and code != "%":
-            return k + 1, code
+        if unit is not None and unit != PERCENT:
+            return k + 1, unit
         return k + 1, noun.lemma_.lower()
 
     def _age_suffix(self, doc: Doc, end: int) -> int:
@@ -721,13 +826,13 @@ class StatisticsAnnotator(WordListComponent):
         if minor is None or minor.value >= 100 or minor.value != minor.value.to_integral_value() or minor.currency or minor.unit:
             return j, value
         end = minor.end
-        if end < len(doc) and (doc[end].lower_,) in self.lex.minor_names:
+        if end < len(doc) and (doc[end].lower_,) in self.units.minor:
             end += 1
-        elif end < len(doc) and (doc[end].pos_ in ("NOUN", "PROPN") or doc[end].like_num):
-            return j, value  # "15 dollars and 15 people": not cents
+        elif end < len(doc) and (doc[end].pos_ in ("NOUN", "PROPN") or doc[end].like_num or self._currency_symbol(doc[end].text)):
+            return j, value  # "15 dollars and 15 people", "10 $ 30 $": not cents
         return end, value + minor.value / 100
 
-    def _range(self, doc: Doc, j: int, core: Core, between: bool) -> tuple[int, Core, tuple[str, str] | None, str | None] | None:
+    def _range(self, doc: Doc, j: int, core: Core, between: bool) -> tuple[int, Core, str | None, str | None] | None:
         """A second number after a joiner: (end, its core, its unit, its currency)."""
         if j >= len(doc):
             return None
@@ -749,9 +854,9 @@ class StatisticsAnnotator(WordListComponent):
         if core.plain and self._is_year(core.value) and joiner in HYPHENS:
             raise Skip(second.end)  # "2019-20", "1939-1945": a period
         end = second.end
-        unit: tuple[str, str] | None = None
+        unit: str | None = None
         if second.unit is not None:
-            unit = (second.unit, self.lex.unit_kind.get(second.unit, "quantity"))
+            unit = second.unit
         elif second.currency is not None:
             currency = second.currency
         else:
@@ -761,8 +866,7 @@ class StatisticsAnnotator(WordListComponent):
             else:
                 found_unit = self._unit_after(doc, end)
                 if found_unit is not None:
-                    end, code, kind = found_unit
-                    unit = (code, kind)
+                    end, unit = found_unit
         return end, second, unit, currency
 
     def _is_change_target(self, doc: Doc, core: Core, j: int) -> bool:
@@ -786,9 +890,11 @@ class StatisticsAnnotator(WordListComponent):
         """ "one in five" -> 20 %, "3 out of 10" -> 30 %."""
         if core.value <= 0 or core.value != core.value.to_integral_value() or core.scaled:
             return None
-        for joiner in (("in",), ("out", "of")):
+        for joiner in (("in",), ("out", "of"), ("-", "in", "-")):  # "one in five", "3 out of 10", "a one-in-five chance"
             n = len(joiner)
             if tuple(t.lower_ for t in doc[j:j + n]) == joiner and j + n < len(doc):
+                if joiner[0] == "-" and (doc[j - 1].whitespace_ or doc[j + n - 1].whitespace_):
+                    continue
                 second = self.core(doc, j + n)
                 if second is None or second.scaled or second.value <= core.value or (second.plain and self._is_year(second.value)):
                     return None
@@ -806,10 +912,19 @@ class StatisticsAnnotator(WordListComponent):
             return start, end + 1, lex.age_short[doc[end].lower_]
         if start > 0 and doc[start - 1].lower_ in lex.age_prefixes:
             return start, end, "year"
+        if start > 1 and doc[start - 1].lower_ == "of" and doc[start - 2].lower_ in lex.age_prefixes:
+            return start, end, "year"  # "at the age of ten"
         # "John Smith, 45, was arrested": an integer between commas right after a person's name.
+        named = start >= 2 and (doc[start - 2].ent_type_ == "PERSON" or (doc[start - 2].tag_ == "NNP" and not doc[start - 2].ent_type_))
         if (
-            start >= 2 and doc[start - 1].text == "," and doc[start - 2].ent_type_ == "PERSON"
-            and end < len(doc) and doc[end].text in (",", ")", ";") and core.digits and core.plain
+            named and doc[start - 1].text == "," and end < len(doc) and doc[end].text in (",", ")", ";") and core.digits and core.plain
+        ):
+            return start, end, "year"
+        # "She was 26.": a person's age after "be", with nothing counted after it.
+        be = doc[start - 1] if start > 0 else None
+        if (
+            be is not None and be.lemma_ == "be" and end < len(doc) and doc[end].is_punct and doc[end].text != "%"
+            and any(c.dep_ == "nsubj" and (c.lower_ in ("i", "he", "she") or c.ent_type_ == "PERSON") for c in be.children)
         ):
             return start, end, "year"
         return None
@@ -841,10 +956,31 @@ class StatisticsAnnotator(WordListComponent):
         lo, hi = self.lex.year_range
         return value == value.to_integral_value() and lo <= value <= hi
 
+    def _digit_run(self, doc: Doc, k: int) -> int:
+        """The end of the digit groups (joined by spaces, hyphens, dots or brackets) from doc[k]."""
+        while k < len(doc) and (doc[k].text.isdigit() or doc[k].text in HYPHENS | {".", "(", ")"}) and not doc[k].is_sent_end:
+            k += 1
+        return k + 1 if k < len(doc) and doc[k].text.isdigit() else k
+
     def _check_chain(self, doc: Doc, core: Core) -> None:
         """Phone numbers and codes: three or more digit groups glued by hyphens or dots ("555-123-4567")."""
         if not core.digits:
             return
+        first = doc[core.start]
+        if core.start > 0 and doc[core.start - 1].text in ("'", "’") and not doc[core.start - 1].whitespace_ and re.fullmatch(r"\d\d", first.text):
+            raise Skip(core.end)  # "in '69": a year
+        if re.match(r"^\+\d", first.text) and core.end < len(doc) and (doc[core.end].text[:1].isdigit() or doc[core.end].text == "("):
+            raise Skip(self._digit_run(doc, core.end))  # "+44 20 7946 0958": an international phone number
+        if core.start > 0 and doc[core.start - 1].text == "(" and core.end + 1 < len(doc) and doc[core.end].text == ")" \
+                and len(first.text) == 3 and doc[core.end + 1].text[:1].isdigit():
+            raise Skip(self._digit_run(doc, core.end + 1))  # "(555) 010-9999": an area code and its number
+        if re.fullmatch(r"0\d+", first.text):
+            raise Skip(self._digit_run(doc, core.end))  # "010", "007": a leading zero writes a code, not a count
+        if (
+            core.start >= 3 and doc[core.start - 1].text in HYPHENS and doc[core.start - 2].text.isdigit() and not doc[core.start - 2].whitespace_
+            and (doc[core.start - 2].ent_type_ in NAMED or (doc[core.start - 3].tag_ == "NNP" and doc[core.start - 3].lower_ not in self.lex.months))
+        ):
+            raise Skip(core.end)  # "Boeing 737-800": the second half of a name's model number
         if core.start >= 2 and doc[core.start - 1].text in HYPHENS and not doc[core.start - 2].whitespace_ and not doc[core.start - 1].whitespace_ and doc[core.start - 2].text[-1].isalnum() and not doc[core.start - 2].like_num:
             raise Skip(core.end)  # "scp2-173", "mid-2020", "top-10": part of a word or code
         k, groups = core.start, 1
@@ -879,12 +1015,12 @@ class StatisticsAnnotator(WordListComponent):
         # Dates: "Oct. 7", "7 October", "January 2020", "in 1996".
         if core.digits and integer:
             p = core.start - 1
-            while p >= 0 and doc[p].text in (".", ",", "the", "of"):
+            while p >= 0 and (doc[p].text in (".", ",", "the", "of") or doc[p].is_space):  # also "October\xa09"
                 p -= 1
             if p >= 0 and doc[p].lower_ in lex.months and doc[p].tag_ != "MD" and (core.value <= 31 or self._is_year(core.value)):
                 return False
             n = core.end
-            while n < len(doc) and doc[n].text in ("of", "the"):
+            while n < len(doc) and (doc[n].text in ("of", "the") or doc[n].is_space):
                 n += 1
             if n < len(doc) and doc[n].lower_ in lex.months and doc[n].tag_ != "MD" and core.value <= 31:
                 return False
@@ -914,6 +1050,8 @@ class StatisticsAnnotator(WordListComponent):
             head = first.head
             if not (first.dep_ == "nummod" and head.i > first.i and head.pos_ in ("NOUN", "PROPN")) or head.dep_ == "pobj":
                 return False  # "one can", "one of the", "in one exchange"
+            if prev is not None and prev.lower_ in ("the", "this", "that", "whose"):
+                return False  # "the one factor": the only one, not a count
         return True
 
     # ------------------------------------------------------------------ what it counts

@@ -32,6 +32,7 @@ __all__ = ["ExportOptions", "ExportResult", "export", "claim", "FORMATS", "MANIF
 
 FORMATS = ("hf", "spacy", "conll", "prodigy")
 MANIFEST = "corpus-export.json"
+REJECTS = "export.rejects.jsonl"
 _TOOL = "news-corpus"
 _STAGING, _OLD, _TRASH = ".staging-", ".replaced-", ".trash-"
 _SHOWN_PROBLEMS = 20
@@ -222,6 +223,9 @@ def _swap_in(out: Path, stage: Path, names: list[str], retire: list[str], manife
 
 @dataclass
 class _Item:
+    """One input item after validation: where it was read, the record (None for a non-JSON line)
+    and its problems as `CODE message` strings."""
+
     where: str
     record: dict[str, Any] | None
     problems: list[str]
@@ -266,7 +270,9 @@ def _pieces(rec: dict[str, Any], group_by: str, lost: list[int] | None = None) -
 
 
 def _problem_line(item: _Item) -> str:
-    rid = (item.record or {}).get("meta", {}).get("id") if isinstance((item.record or {}).get("meta"), dict) else None
+    """`file:line: id: CODES` for one invalid input item (`?` where it has no readable id)."""
+    meta = (item.record or {}).get("meta")
+    rid = meta.get("id") if isinstance(meta, dict) else None
     codes = ",".join(sorted({p.split(" ", 1)[0] for p in item.problems}))
     return f"{item.where}: {rid if rid is not None else '?'}: {codes}"
 
@@ -286,7 +292,7 @@ def export(records: Source, out: Path, options: ExportOptions, *, replace_own: b
     if unknown or not options.formats:
         raise CorpusError("E058", f"unknown format {', '.join(map(repr, unknown)) or '(none)'}; known formats: {', '.join(FORMATS)}")
     names = list(dict.fromkeys(options.formats)) + ["splits.json"]
-    manifest = _check_target(out, list(FORMATS) + ["splits.json"], replacing=options.overwrite if replace_own is None else replace_own)
+    manifest = _check_target(out, [*FORMATS, "splits.json", REJECTS], replacing=options.overwrite if replace_own is None else replace_own)
     if options.rejects is not None and options.rejects.resolve().is_relative_to(out.resolve()):
         raise CorpusError("E058", f"the rejects file {options.rejects} must not be inside the export folder {out}")
 
@@ -320,10 +326,7 @@ def export(records: Source, out: Path, options: ExportOptions, *, replace_own: b
                                   "the rest and write these to a rejects file):\n" + "\n".join(shown) + more)
     rejects = None
     if bad:
-        rejects = options.rejects or out.parent / f"{out.name}.rejects.jsonl"
-        with atomic_open(rejects) as fh:
-            for item in bad:
-                fh.write(dumps({"stage": "export", "source": item.where, "problems": item.problems, "record": item.record}) + "\n")
+        rejects = options.rejects or out / REJECTS
         warnings.append(f"{len(bad)} invalid record(s) were left out of this export")
     if not sketches:
         raise CorpusError("E100", "no valid record to export; nothing was written")
@@ -347,11 +350,17 @@ def export(records: Source, out: Path, options: ExportOptions, *, replace_own: b
     stage = out / f"{_STAGING}{secrets.token_hex(6)}"
     stage.mkdir()
     try:
+        if bad:  # the default rejects file is part of the export (beside hf/, never inside it)
+            with atomic_open(stage / REJECTS if options.rejects is None else options.rejects) as fh:
+                for item in bad:
+                    fh.write(dumps({"stage": "export", "source": item.where, "problems": item.problems, "record": item.record}) + "\n")
+            if options.rejects is None:
+                names.append(REJECTS)
         _write_formats(records, stage, options, plan, bad_positions, result, provenance)
         with atomic_open(stage / "splits.json") as fh:
             json.dump(plan.to_json(options.seed, options.group_by, options.test_size, options.validation_size), fh, indent=1, sort_keys=True)
             fh.write("\n")
-        retire = [f for f in FORMATS if f not in names and manifest is not None and (out / f).exists()]
+        retire = [f for f in (*FORMATS, REJECTS) if f not in names and manifest is not None and (out / f).exists()]
         _swap_in(out, stage, names, retire, manifest)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)

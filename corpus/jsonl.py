@@ -33,6 +33,7 @@ __all__ = [
     "dumps",
     "loads",
     "open_text",
+    "WRITE_ERRNOS",
 ]
 
 PathLike = str | os.PathLike[str]
@@ -178,7 +179,7 @@ def _fsync(path: Path) -> None:
 
 # Errors that only a write can cause: a full disk, a file-size limit (`ulimit -f`), a quota, a
 # read-only mount. Any other OSError raised while the caller writes may come from what it reads.
-_WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS})
+WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS})
 
 
 def _cannot_write(target: Path, exc: OSError) -> CorpusError:
@@ -255,7 +256,7 @@ def atomic_open(path: PathLike, mode: str = "w") -> Iterator[IO[Any]]:
     except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        if isinstance(exc, OSError) and (written or exc.errno in _WRITE_ERRNOS):
+        if isinstance(exc, OSError) and (written or exc.errno in WRITE_ERRNOS):
             raise _cannot_write(target, exc) from exc
         raise
 

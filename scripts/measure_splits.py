@@ -28,6 +28,18 @@ def _spread(shares: dict[str, dict[str, dict[str, float]]], layer: str) -> float
     return 100 * max(gaps, default=0.0)
 
 
+def _weighted(shares: dict[str, dict[str, dict[str, float]]], layer: str) -> float:
+    """The gap between splits of each label's share (entity labels; the class values of the other
+    layers), weighted by the label's mean share so that rare labels, whose shares are noisy in small
+    splits, count less; in percentage points."""
+    table = shares.get(layer, {})
+    classes = any(":" in k for k in table)  # quotes, stances, statistics: the class values (kind, polarity)
+    rows = [v for k, v in table.items() if (":" in k) == classes and len(v) > 1]
+    weights = [sum(v.values()) / len(v) for v in rows]
+    gaps = [max(v.values()) - min(v.values()) for v in rows]
+    return 100 * sum(w * g for w, g in zip(weights, gaps)) / (sum(weights) or 1)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("annotated", type=Path)
@@ -69,12 +81,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{n} | {sum(1 for a, s in before.items() if after.get(a) != s)}")
             before = after
 
-        print("\nlabel shares: largest gap between splits, percentage points (a label's share of its layer)")
+        print("\nlabel shares: largest gap between splits / share-weighted mean gap, percentage points (a label's share of its layer)")
         print("stratify | sizes (train/validation/test) | " + " | ".join(("entities", "quotes", "stances", "statistics")))
         for stratify in (False, True):
             result = export(records, Path(tmp) / f"s{stratify}", ExportOptions(seed=0, stratify=stratify, **sizes))
-            gaps = " | ".join(f"{_spread(result.shares, layer):.1f}" for layer in ("entities", "quotes", "stances", "statistics"))
+            gaps = " | ".join(f"{_spread(result.shares, layer):.1f} / {_weighted(result.shares, layer):.1f}"
+                              for layer in ("entities", "quotes", "stances", "statistics"))
             print(f"{stratify} | {result.sizes['train']}/{result.sizes['validation']}/{result.sizes['test']} | {gaps}")
+            if not stratify:
+                merges = result.plan.near_duplicate_merges
+                print(f"  near-duplicates: {result.plan.near_duplicate_pairs} pairs at Jaccard >= 0.8, {merges} articles joined another's group")
             if args.shares:
                 for layer, rows in result.shares.items():
                     for label, per in rows.items():

@@ -14,6 +14,7 @@ import errno
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -436,6 +437,27 @@ def test_faults_a_file_size_limit_fails_cleanly_and_leaves_no_partial_file(tmp_p
     assert list((tmp_path / "out").iterdir()) == []  # no output, no rejects file, no temporary file
 
 
+def test_faults_a_full_disk_fails_cleanly_and_leaves_no_partial_file(tmp_path: Path) -> None:
+    """A 64 KiB filesystem, mounted for the run alone (a private mount namespace): ENOSPC, not EFBIG."""
+    out = tmp_path / "out"
+    out.mkdir()
+    probe = subprocess.run(["unshare", "-m", "sh", "-c", f"mount -t tmpfs -o size=64k tmpfs {out}"], capture_output=True, text=True) \
+        if shutil.which("unshare") else None
+    if probe is None or probe.returncode != 0:
+        pytest.skip(f"cannot mount a small filesystem here: {probe.stderr.strip() if probe else 'no unshare'}")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(40):
+        (folder / f"{i:02d}.txt").write_text(STORIES[i % 3] + f" Item {i}.", encoding="utf-8")
+    script = f'mount -t tmpfs -o size=64k tmpfs out && "{CORPUS}" convert in -o out/records.jsonl; rc=$?; echo "left: $(ls -A out)"; exit $rc'
+    result = subprocess.run(["unshare", "-m", "sh", "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "COLUMNS": "200"})
+    no_traceback(result)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == "E091 cannot write out/records.jsonl: No space left on device"
+    assert result.stdout.splitlines()[-1] == "left: "  # no output, no rejects file, no temporary file on the full disk
+
+
 def test_faults_ctrl_c_is_one_coded_line_and_leaves_no_partial_file(tmp_path: Path) -> None:
     import signal
     import time
@@ -570,3 +592,13 @@ def test_faults_export_review_sends_a_second_copy_to_rejects(tmp_path: Path) -> 
     assert result.returncode == 0 and "wrote 2 tasks" in result.stdout and "2 invalid records not exported" in result.stdout
     assert [(r["line"], r["problems"][0]["code"]) for r in lines(tmp_path / "tasks.jsonl.rejects.jsonl")] == [(3, "E011"), (4, "E011")]
     assert len(lines(tmp_path / "tasks.jsonl")) == 2
+
+
+@pytest.mark.parametrize(("format", "code"), [("labelstudio", "E080"), ("doccano", "E080"), ("cqe", "E070")])
+def test_faults_a_deeply_nested_json_file_is_one_reject_for_every_json_importer(tmp_path: Path, format: str, code: str) -> None:
+    (tmp_path / "deep.json").write_text(NESTED, encoding="utf-8")
+    result = cli("import", format, "deep.json", "-o", "gold.jsonl", cwd=tmp_path)
+    no_traceback(result)
+    assert result.returncode == 1 and "wrote 0 records to gold.jsonl; rejected 1" in result.stdout
+    [reject] = lines(tmp_path / "gold.jsonl.rejects.jsonl")
+    assert reject["code"] == code and "nested too deeply" in reject["reason"]

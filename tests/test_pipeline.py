@@ -173,3 +173,36 @@ def test_pipeline_hashes_survive_a_review_round_trip_with_no_edits(annotated: li
     merged = list(read_jsonl(str(tmp_path / "merged.jsonl")))
     assert [(r["_input_hash"], r["_task_hash"]) for r in merged] == [(r["_input_hash"], r["_task_hash"]) for r in annotated]
     assert [(r["spans"], r["relations"]) for r in merged] == [(r["spans"], r["relations"]) for r in annotated]
+
+
+@pytest.mark.parametrize("command", ["annotate", "build"])
+def test_pipeline_cli_unknown_model_is_one_coded_line(tmp_path: Path, command: str) -> None:
+    write_jsonl(tmp_path / "in.jsonl", [new_record(ARTICLES[2], source="t")])
+    result = runner.invoke(app, [command, str(tmp_path / "in.jsonl"), "-o", str(tmp_path / "out"), "--model", "en_core_web_nosuch"])
+    assert result.exit_code != 0
+    assert "E113" in result.output and "en_core_web_nosuch" in result.output
+    assert "Traceback" not in result.output and isinstance(result.exception, SystemExit)
+    assert not (tmp_path / "out").exists()
+
+
+def test_pipeline_cli_million_character_paragraph_between_two_good_articles(tmp_path: Path) -> None:
+    """At spaCy's real limit: the one-paragraph article is rejected with how to split it (before
+    any parse), the good ones beside it are annotated, and the run succeeds."""
+    long_text = ("The committee met again. " * 40_001)[:1_000_001]
+    records = [new_record(ARTICLES[0], source="a"), new_record(long_text, source="long"), new_record(ARTICLES[1], source="b")]
+    write_jsonl(tmp_path / "in.jsonl", records)
+    result = runner.invoke(app, ["annotate", str(tmp_path / "in.jsonl"), "-o", str(tmp_path / "out.jsonl"), "--workers", "1", "--layers", "entities"])
+    assert result.exit_code == 0, result.output
+    assert [r["meta"]["source"] for r in read_jsonl(str(tmp_path / "out.jsonl"))] == ["a", "b"]
+    (reject,) = [json.loads(line) for line in (tmp_path / "out.jsonl.rejects.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert reject["code"] == "E114" and "[0:1,000,001]" not in reject["reason"] and "[0:1000001]" in reject["reason"]
+    assert "max_length 1,000,000" in reject["reason"]
+
+
+def test_pipeline_cli_model_without_a_parser_is_refused_before_the_workers_start(tmp_path: Path) -> None:
+    spacy.blank("en").to_disk(tmp_path / "blank")
+    write_jsonl(tmp_path / "in.jsonl", [new_record(ARTICLES[2], source="t")])
+    result = runner.invoke(app, ["annotate", str(tmp_path / "in.jsonl"), "-o", str(tmp_path / "out.jsonl"), "--workers", "2", "--model", str(tmp_path / "blank")])
+    assert result.exit_code != 0 and isinstance(result.exception, SystemExit)
+    assert "E110" in result.output and "Traceback" not in result.output and "E099" not in result.output
+    assert not list(tmp_path.glob("out.jsonl*"))

@@ -18,6 +18,7 @@ import typer
 from typer.core import TyperGroup
 
 from ..errors import CODES, CorpusError
+from ..jsonl import WRITE_ERRNOS
 from . import annotate, convert, evaluate, export, importers, stats, validate
 from . import show
 from . import review
@@ -28,7 +29,6 @@ __all__ = ["app", "main", "describe"]
 # Exit codes: 0 done; 1 bad input or a file problem (one coded line says which); 2 a wrong command
 # line (click's usage errors); 70 an internal error (a bug: E099); 130 interrupted (E098).
 EXIT_ERROR, EXIT_INTERNAL, EXIT_INTERRUPTED = 1, 70, 130
-_WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS})
 
 
 def describe(exc: BaseException) -> tuple[str, int]:
@@ -38,7 +38,7 @@ def describe(exc: BaseException) -> tuple[str, int]:
     if isinstance(exc, KeyboardInterrupt):
         return f"E098 {CODES['E098']}", EXIT_INTERRUPTED
     if isinstance(exc, OSError):
-        code = "E091" if exc.errno in _WRITE_ERRNOS else "E090"
+        code = "E091" if exc.errno in WRITE_ERRNOS else "E090"
         path = exc.filename if exc.filename is not None else "a file"
         return f"{code} {CODES[code].format(path=path, cause=exc.strerror or exc)}", EXIT_ERROR
     if isinstance(exc, RecursionError):

@@ -24,7 +24,7 @@ def annotate(
 ) -> None:
     """Annotate records with entities, statistics, quotes and stances from one spaCy parse."""
     from ..errors import CODES, CorpusError
-    from ..pipeline import parse_layers
+    from ..pipeline import check_model, parse_layers
 
     rejects_path = rejects or f"{output.rstrip('/')}.rejects.jsonl"
     check_paths([str(input)], [output, rejects_path])  # a missing input, or an output that is the input (E090-E092)
@@ -32,6 +32,7 @@ def annotate(
     if engine == "ray":
         if resume:
             raise CorpusError("E123", CODES["E123"].format(cause="--resume works with the local engine only; the Ray engine writes its output in one go"))
+        check_model(model, selected)  # the actors load it: a model that cannot load or parse is one coded line here (E113, E110)
         from ..engines_ray import run_ray
 
         summary = run_ray(str(input), output, selected, address=address, batch_size=batch_size, rejects=rejects_path, workers=workers or None, model=model)

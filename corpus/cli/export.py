@@ -66,32 +66,32 @@ def _summary(result: Any, out: Path) -> None:
 
 
 def _run_export(records: Any, out: Path, options: Any, **kwargs: Any) -> Any:
-    from ..errors import CorpusError
+    """Export; a `CorpusError` (E100-E102, E057, E058) reaches the CLI's one error handler."""
     from ..export import export
 
-    try:
-        return export(records, out, options, **kwargs)
-    except CorpusError as exc:
-        err_console.print(str(exc), markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(2) from exc
+    return export(records, out, options, **kwargs)
 
 
 def _lines(path: Path) -> Any:
-    """The input's records with their line numbers, and its non-JSON lines as errors to report."""
+    """The input's records with their line numbers, and its non-JSON lines as errors to report,
+    read afresh on each call (export reads twice: to validate and split, then to write)."""
     from ..errors import CorpusError, InvalidLineError
     from ..jsonl import iter_lines
 
-    if str(path) != "-" and not path.is_file():
-        err_console.print(CorpusError("E058", f"{path}: no such file"), markup=False, highlight=False)
-        raise typer.Exit(2)
+    if str(path) == "-":
+        raise CorpusError("E058", "export reads its input twice (to split, then to write); give a file, not -")
+    passes = iter(["validate + split", "write"])
 
-    def read() -> Iterator[Any]:
+    def lines() -> Iterator[Any]:
         errors: list[InvalidLineError] = []
         for line in iter_lines(str(path), skip_invalid=True, errors=errors):
             while errors:
                 yield errors.pop(0)
             yield line
         yield from errors
+
+    def read() -> Iterator[Any]:
+        return track(lines(), next(passes, "read"))
 
     return read
 
@@ -110,12 +110,12 @@ def export_cmd(
     seed: int = typer.Option(0, "--seed"),
     group_by: str = typer.Option("article", "--group-by", help=GROUP_HELP),
     near_duplicates: float = typer.Option(0.8, "--near-duplicates", help="MinHash Jaccard threshold for merging rewrites into one group; 0 turns it off."),
-    stratify: bool = typer.Option(False, "--stratify/--no-stratify", help="Fill the splits within strata of similar label mix, so label shares match."),
+    stratify: bool = typer.Option(False, "--stratify/--no-stratify", help="Fill each split with its share of every label and class value too, so label shares match across splits."),
     license: Optional[str] = typer.Option(None, "--license", help=LICENSE_HELP),
     splits_from: Optional[Path] = typer.Option(None, "--splits-from", help=SPLITS_FROM_HELP),
     resplit: bool = typer.Option(False, "--resplit", help="Ignore the target's earlier splits.json and split afresh."),
     skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Export the valid records and write the invalid ones to --rejects (default: stop)."),
-    rejects: Optional[Path] = typer.Option(None, "--rejects", help="Rejects file for --skip-invalid (default: OUTPUT.rejects.jsonl beside the folder)."),
+    rejects: Optional[Path] = typer.Option(None, "--rejects", help="Rejects file for --skip-invalid (default: OUTPUT/export.rejects.jsonl, beside OUTPUT/hf)."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an earlier export of ours in OUTPUT (never anything else)."),
 ) -> None:
     """Validate the records, split them once (no group in two splits) and write every requested format."""
@@ -155,23 +155,19 @@ def build(
     from ..converters import ConvertOptions, Reject, convert_paths
     from ..converters.tabular import PRESETS
     from ..engine import default_workers, run_local
-    from ..errors import CorpusError
     from ..export import claim
     from ..jsonl import read_jsonl, write_jsonl
-    from ..pipeline import parse_layers
+    from ..pipeline import check_model, parse_layers
     from ..validate import Validator
 
+    check_model(model, layers)
     if preset is not None and preset not in PRESETS:
         err_console.print(f"unknown preset {preset!r}; known presets: {', '.join(PRESETS)}", markup=False, highlight=False)
         raise typer.Exit(2)
     check_paths([str(p) for p in inputs], [output])
     fields = {k: v for k, v in {"text": text_field, "title": title_field, "url": url_field, "date": date_field, "id": id_field, "author": author_field}.items() if v}
     options = _options(formats, test_size, validation_size, seed, group_by, near_duplicates, stratify, license, splits_from, resplit)
-    try:
-        claim(output, ["records.jsonl", "annotated.jsonl", "rejects.jsonl"])
-    except CorpusError as exc:
-        err_console.print(str(exc), markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(2) from exc
+    claim(output, ["records.jsonl", "annotated.jsonl", "rejects.jsonl"])
     timings: dict[str, float] = {}
     rejects_path = output / "rejects.jsonl"
     counts: Counter[str] = Counter()
@@ -220,7 +216,8 @@ def build(
         timings["validate"] = validating[0]
 
     t = time.perf_counter()
-    result = _run_export(lambda: read_jsonl(annotated_path), output, options, replace_own=True)
+    passes = iter(["export: validate + split", "export: write"])
+    result = _run_export(lambda: track(read_jsonl(annotated_path), next(passes, "export"), total=counts["valid"]), output, options, replace_own=True)
     timings["export"] = time.perf_counter() - t
     _summary(result, output)
     stages = Table(title="build")

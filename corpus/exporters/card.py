@@ -128,7 +128,8 @@ def dataset_card(info: dict[str, Any], provenance: Provenance, options: Any, res
               + f"Groups are taken in the order of a hash of (seed {options.seed}, group) and fill test, then validation, up to "
               "the sizes asked; a group is never cut. Once an article has a split it keeps it: a later export into this folder, "
               "or with `--splits-from`, reuses `splits.json` and only new articles fill the splits."
-              + (" Stratified: the fill runs within strata of similar label mix (rare strata merged)." if options.stratify else ""),
+              + (" Stratified: each next group is the one, among the next 64 in hash order, that best fills the split's share of "
+                 "every label and class value, so label shares match across splits." if options.stratify else ""),
               ""]
     got = plan.sizes()
     parts += [_table(["split", "asked", "got"], [[sp, plan.asked.get(sp, 0), got.get(sp, 0)] for sp in SPLITS]), ""]

@@ -35,7 +35,8 @@ def features(config: str) -> Any:
     s, i32, f64, b = Value("string"), Value("int32"), Value("float64"), Value("bool")
     if config == "documents":
         span = {"start": i32, "end": i32, "token_start": i32, "token_end": i32, "label": s,
-                "name": s, "kind": s, "polarity": s, "value": f64, "upper": f64, "unit": s, "approximator": s}
+                "name": s, "kind": s, "cue_type": s, "polarity": s, "value": f64, "value_max": f64, "unit": s, "unit_text": s, "dimension": s,
+                "si_value": f64, "change": s, "approximator": s}
         relation = {"label": s, "head_start": i32, "head_end": i32, "head_label": s, "child_start": i32, "child_end": i32, "child_label": s}
         return Features({
             "id": s, "text": s, "title": s, "url": s, "date": s, "source": s, "dateline": s, "annotators": s,
@@ -46,13 +47,14 @@ def features(config: str) -> Any:
         return Features({"article_id": s, "sentence": i32, "tokens": List(s), "ner_tags": List(ClassLabel(names=list(views.bio_names())))})
     if config == "quotes":
         return Features({"article_id": s, "quote": s, "start": i32, "end": i32, "kind": ClassLabel(names=_enum("QUOTE", "kind")),
-                         "source": s, "source_name": s, "cue": s})
+                         "cue_type": s, "source": s, "source_name": s, "cue": s})
     if config == "stances":
         return Features({"article_id": s, "text": s, "stance": s, "start": i32, "end": i32,
                          "polarity": ClassLabel(names=_enum("STANCE", "polarity")), "holder": s, "target": s})
     if config == "statistics":
-        return Features({"article_id": s, "text": s, "start": i32, "end": i32, "value": f64, "upper": f64, "unit": s,
-                         "approximator": s, "kind": ClassLabel(names=_enum("STATISTIC", "kind")), "concept": s})
+        return Features({"article_id": s, "text": s, "start": i32, "end": i32, "value": f64, "value_max": f64, "si_value": f64,
+                         "unit": s, "unit_text": s, "dimension": s, "change": s, "approximator": s,
+                         "kind": ClassLabel(names=_enum("STATISTIC", "kind")), "concept": s})
     raise KeyError(config)
 
 

@@ -13,7 +13,8 @@ from ..registry import load_registry
 
 __all__ = ["sentences", "bio_names", "ner_rows", "quote_rows", "stance_rows", "statistic_rows", "document_row", "ATTR_FIELDS"]
 
-ATTR_FIELDS = ("name", "kind", "polarity", "value", "upper", "unit", "approximator")
+ATTR_FIELDS = ("name", "kind", "cue_type", "polarity", "value", "value_max", "unit", "unit_text", "dimension", "si_value", "change", "approximator")
+NUMBER_FIELDS = ("value", "value_max", "si_value")
 
 
 _FINAL = frozenset(".!?;。！？…")
@@ -136,6 +137,7 @@ def quote_rows(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
             "start": s["start"],
             "end": s["end"],
             "kind": (s.get("attrs") or {}).get("kind", "indirect"),
+            "cue_type": (s.get("attrs") or {}).get("cue_type"),  # None in records from human annotation
             "source": _text(record, r.get("SOURCE")),
             "source_name": _name(record, r.get("SOURCE")),
             "cue": _text(record, r.get("CUE")),
@@ -173,9 +175,11 @@ def statistic_rows(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
             "text": _text(record, s),
             "start": s["start"],
             "end": s["end"],
-            "value": float(a["value"]) if a.get("value") is not None else None,
-            "upper": float(a["upper"]) if a.get("upper") is not None else None,
+            **{f: float(a[f]) if a.get(f) is not None else None for f in NUMBER_FIELDS},
             "unit": a.get("unit"),
+            "unit_text": a.get("unit_text"),
+            "dimension": a.get("dimension"),
+            "change": a.get("change"),
             "approximator": a.get("approximator"),
             "kind": a.get("kind", "count"),
             "concept": _text(record, r.get("CONCEPT")),
@@ -190,7 +194,7 @@ def document_row(record: dict[str, Any]) -> dict[str, Any]:
         row = {k: s[k] for k in ("start", "end", "token_start", "token_end", "label")}
         for f in ATTR_FIELDS:
             v = a.get(f)
-            row[f] = float(v) if f in ("value", "upper") and v is not None else v
+            row[f] = float(v) if f in NUMBER_FIELDS and v is not None else v
         spans.append(row)
     relations = [
         {"label": r["label"], "head_start": r["head_span"]["start"], "head_end": r["head_span"]["end"], "head_label": r["head_span"]["label"],

@@ -7,7 +7,6 @@ kept in `meta.gold_quantities`. The locator and the tables are described in docs
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import unicodedata
@@ -18,6 +17,7 @@ from typing import Any
 
 from ..converters import Reject
 from ..errors import CODES
+from ..jsonl import loads
 from ..record import TokenIndex, make_relation, new_record, set_hashes, stable_id, tokenize
 from . import ImportOptions
 
@@ -36,23 +36,24 @@ UNITS: dict[str, str | None] = {
     "swiss franc": "CHF", "mexican peso": "MXN", "turkish lira": "TRY", "indian rupee": "INR",
     "sri lankan rupee": "LKR", "costa rican colón": "CRC", "georgian lari": "GEL", "lao kip": "LAK",
     "finnish markka": "FIM", "peseta": "ESP", "netherlands guilde": "NLG", "bitcoin": "BTC",
-    "rupee": "INR", "mark": "DEM", "cent": "cent", "penny": "penny",
-    # length, area, volume
-    "metre": "m", "kilometre": "km", "centimetre": "cm", "millimetre": "mm", "decimetre": "dm", "micrometre": "µm",
-    "picometre": "pm", "mile": "mi", "foot": "ft", "inch": "in", "yard": "yd",
-    "square metre": "m2", "square kilometre": "km2", "cubic foot": "ft3", "cubic metre": "m3",
-    "litre": "L", "millilitre": "mL", "gallon": "gal", "barrel": "bbl", "tablespoon": "tbsp", "teaspoon": "tsp",
-    # mass
-    "kilogram": "kg", "gram": "g", "milligram": "mg", "microgram": "µg", "pound-mass": "lb", "ounce": "oz",
-    "metric ton": "t",
-    # temperature, angle, time, speed, data
-    "celsius": "°C", "fahrenheit": "°F", "degree": "°", "radian": "rad",
-    "hour": "h", "minute": "min", "second": "s", "millisecond": "ms",
+    "rupee": "INR", "mark": "DEM", "cent": "USD", "penny": "GBP",  # a cent is 0.01 USD (see MINOR)
+    # units as pint names them (the statistics layer's canonical units)
+    "metre": "meter", "kilometre": "kilometer", "centimetre": "centimeter", "millimetre": "millimeter",
+    "decimetre": "decimeter", "micrometre": "micrometer", "picometre": "picometer", "mile": "mile", "foot": "foot",
+    "inch": "inch", "yard": "yard", "square metre": "meter ** 2", "square kilometre": "kilometer ** 2",
+    "cubic foot": "foot ** 3", "cubic metre": "meter ** 3", "litre": "liter", "millilitre": "milliliter",
+    "gallon": "gallon", "barrel": "oil_barrel", "tablespoon": "tablespoon", "teaspoon": "teaspoon", "cup": "cup",
+    "kilogram": "kilogram", "gram": "gram", "milligram": "milligram", "microgram": "microgram", "pound-mass": "pound",
+    "ounce": "ounce", "metric ton": "metric_ton", "ton": "ton", "dram": "dram",
+    "celsius": "degree_Celsius", "fahrenheit": "degree_Fahrenheit", "degree": "degree", "radian": "radian", "turn": "turn",
+    "hour": "hour", "minute": "minute", "second": "second", "millisecond": "millisecond",
     "year": "year", "month": "month", "week": "week", "day": "day",
     "year of age": "year", "month of age": "month", "week of age": "week", "day of age": "day",
-    "mile per hour": "mph", "kilometre per hour": "km/h",
-    "megabyte": "MB", "megabit": "Mb", "gigabyte": "GB", "bit": "bit",
+    "mile per hour": "mile / hour", "kilometre per hour": "kilometer / hour",
+    "megabyte": "megabyte", "megabit": "megabit", "gigabyte": "gigabyte", "bit": "bit", "point": "point",
 }
+# CQE units that are a hundredth of the currency UNITS maps them to: the value is scaled to the major unit.
+MINOR: frozenset[str] = frozenset({"cent", "penny"})
 
 # CQE units that are money though they have no ISO code here (subunits, unnamed rupees, old marks).
 CURRENCIES: frozenset[str] = frozenset(
@@ -105,9 +106,12 @@ def read(inputs: list[Path], options: ImportOptions) -> Iterator[dict[str, Any] 
 def _read_file(path: Path) -> Iterator[dict[str, Any] | Reject]:
     source = path.name
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         yield Reject(source, "E070", CODES["E070"].format(source=source, cause=f"cannot read as JSON: {exc}"))
+        return
+    except RecursionError:
+        yield Reject(source, "E070", CODES["E070"].format(source=source, cause="cannot read as JSON: nested too deeply"))
         return
     if not isinstance(data, list):
         yield Reject(source, "E070", CODES["E070"].format(source=source, cause=f"expected a JSON array of items, got {type(data).__name__}"))
@@ -127,6 +131,7 @@ class _Gold:
     approximator: str | None
     concepts: tuple[str, ...]
     raw: dict[str, Any]
+    written: tuple[float, float | None]  # the value and upper as the text has them ("58 cents": 58)
 
 
 def _item_record(item: Any, source: str, set_name: str, index: int) -> dict[str, Any] | Reject:
@@ -142,7 +147,7 @@ def _item_record(item: Any, source: str, set_name: str, index: int) -> dict[str,
         if isinstance(gold, Reject):
             return Reject(gold.source, gold.code, gold.reason, raw=item)
         golds.append(gold)
-    placed = locate(text, [(g.value, g.upper) for g in golds])
+    placed = locate(text, [g.written for g in golds])
     concept_at: dict[int, list[tuple[str, tuple[int, int]]]] = {}
     for i, (g, at) in enumerate(zip(golds, placed)):
         if at is not None:
@@ -160,7 +165,7 @@ def _item_record(item: Any, source: str, set_name: str, index: int) -> dict[str,
             continue
         attrs: dict[str, Any] = {"value": g.value, "unit": g.unit, "kind": g.kind}
         if g.upper is not None:
-            attrs["upper"] = g.upper
+            attrs["value_max"] = g.upper
         if g.approximator is not None:
             attrs["approximator"] = g.approximator
         stat = index_.span(*at, "STATISTIC", attrs)
@@ -209,12 +214,16 @@ def _gold(q: Any, where: str) -> _Gold | Reject:
     approximator = CHANGES[change.strip()] if isinstance(change, str) else None
     cqe_unit = q.get("normalized_unit")
     cqe_unit = cqe_unit.strip() if isinstance(cqe_unit, str) else None
+    written = (value, upper)
+    if cqe_unit is not None and cqe_unit.partition(" per ")[0] in MINOR:
+        value = _number(str(round(value / 100, 8)))
+        upper = _number(str(round(upper / 100, 8))) if upper is not None else None
     unit = _unit(cqe_unit)
     kind = "range" if upper is not None else _kind(cqe_unit, unit)
     if kind == "count":
         unit = None  # a plain count has no unit (DESIGN.md); the counted noun stays in cqe_unit
     concepts = _concepts(q.get("referred_concepts"))
-    return _Gold(value, upper, unit, kind, approximator, concepts, q)
+    return _Gold(value, upper, unit, kind, approximator, concepts, q, written)
 
 
 def _unit(cqe_unit: str | None) -> str | None:
@@ -224,7 +233,7 @@ def _unit(cqe_unit: str | None) -> str | None:
         return UNITS[cqe_unit]
     base, sep, per = cqe_unit.partition(" per ")
     if sep and base in UNITS and UNITS[base] is not None:
-        return f"{UNITS[base]}/{UNITS.get(per) or per}"
+        return f"{UNITS[base]} / {UNITS.get(per) or per}"
     return cqe_unit
 
 
@@ -257,7 +266,7 @@ def _gold_meta(g: _Gold, at: tuple[int, int] | None) -> dict[str, Any]:
         "located": at is not None,
     }
     if g.upper is not None:
-        entry["upper"] = g.upper
+        entry["value_max"] = g.upper
     for key in ("unit", "change"):
         if key in g.raw:
             entry[f"cqe_{key}"] = g.raw[key]

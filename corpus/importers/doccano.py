@@ -17,7 +17,7 @@ from typing import Any
 
 from ..converters import Reject
 from ..errors import CODES, CorpusError, InvalidLineError
-from ..jsonl import iter_lines
+from ..jsonl import iter_lines, loads
 from ..merge import assemble_checked
 from ..record import stable_id
 from ..registry import LAYERS, Registry, load_registry
@@ -127,7 +127,7 @@ def line_to_record(line: dict[str, Any], source: str, registry: Registry | None 
 
 def _lines(path: Path) -> Iterator[tuple[str, dict[str, Any] | InvalidLineError]]:
     if path.suffix.lower() == ".json":
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        data = loads(path.read_text(encoding="utf-8-sig"))
         for n, item in enumerate(data if isinstance(data, list) else [data], start=1):
             yield f"{path.name}#{n}", item
         return
@@ -161,3 +161,5 @@ def read(inputs: list[Path], options: ImportOptions) -> Iterator[dict[str, Any] 
             yield Reject(str(path), exc.code, exc.message)
         except (OSError, ValueError) as exc:
             yield Reject(str(path), "E080", CODES["E080"].format(source=path, format=FORMAT, cause=exc))
+        except RecursionError:  # `[[[[...` thousands deep
+            yield Reject(str(path), "E080", CODES["E080"].format(source=path, format=FORMAT, cause="the JSON is nested too deeply to read"))

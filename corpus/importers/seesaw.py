@@ -7,7 +7,6 @@ only where both names are found in the sentence. The mapping is in docs/importer
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from typing import Any
 
 from ..converters import Reject
 from ..errors import CODES
+from ..jsonl import loads
 from ..record import TokenIndex, make_relation, new_record, set_hashes, stable_id, tokenize
 from . import ImportOptions
 
@@ -91,9 +91,11 @@ def _article_files(path: Path) -> tuple[Path, list[Path]] | Reject:
 
 def _load_json(path: Path, source: str) -> Any:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         return Reject(source, "E070", CODES["E070"].format(source=source, cause=f"cannot read {path.name} as JSON: {exc}"))
+    except RecursionError:
+        return Reject(source, "E070", CODES["E070"].format(source=source, cause=f"cannot read {path.name} as JSON: nested too deeply"))
 
 
 def _source(path: Path, root: Path) -> str:
@@ -246,8 +248,8 @@ def _story_meta(name: str, root: Path, article: dict[str, Any], annotation: dict
     meta["story"] = m["story"]
     story_path = root / "meta" / f"{m['story']}.json"
     try:
-        story = json.loads(story_path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        story = loads(story_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
         return meta  # the story meta is optional: its fields stay null
     if not isinstance(story, dict):
         return meta

@@ -214,9 +214,16 @@ CASES = [
     # a relative word taken out of the reported clause is a piece of its own
     ("The union bought the mine, which Mr. Clarke says he is keeping open.",
      [("which", "indirect", "says", "Mr. Clarke", "Clarke"), ("he is keeping open", "indirect", "says", "Mr. Clarke", "Clarke")]),
-    # an object ends before a relative clause that reports on its own
+    # an object ends before a relative clause that reports on its own; its relative pronoun is
+    # the source as written, named after the one it stands for
     ("Ted Cruz endorses Trump, who says he is honored.",
-     [("Trump", "indirect", "endorses", "Ted Cruz", "Ted Cruz"), ("he is honored", "indirect", "says", "Trump", "Trump")]),
+     [("Trump", "indirect", "endorses", "Ted Cruz", "Ted Cruz"), ("he is honored", "indirect", "says", "who", "Trump")]),
+    # a source set off with a relative clause keeps it (PolNeAR's source span)
+    ("“The treaty matters most,” said Luis Ortega, who heads a research center.",
+     [("“The treaty matters most,”", "direct", "said", "Luis Ortega, who heads a research center", "Luis Ortega")]),
+    # a possessive pronoun resolves like a personal one
+    ("Peter Smith arrived in Ohio on Monday. His promise to cut taxes won votes.",
+     [("to cut taxes", "indirect", "promise", "His", "Peter Smith")]),
     # a noun of intention or agreement with an infinitive; the verb that makes it joins the cue
     ("The two countries signed an agreement to cut emissions.",
      [("to cut emissions", "indirect", "signed an agreement", None, None)]),
@@ -232,7 +239,92 @@ CASES = [
     # an infinitive's bare verbs the parser hung on the cue carry it on
     ("Clinton wants to triple the size of the program, grow the Peace Corps and create a new reserve.",
      [("to triple the size of the program, grow the Peace Corps and create a new reserve", "indirect", "wants", "Clinton", "Clinton")]),
+    # -- families added for issue 17 --
+    # an embedded question is the content of a question verb
+    ("Residents asked whether the water was safe.",
+     [("whether the water was safe", "indirect", "asked", "Residents", None)]),
+    ("Reporters wondered how the city would pay for it.",
+     [("how the city would pay for it", "indirect", "wondered", "Reporters", None)]),
+    # a reporting noun with a prepositional object; the preposition belongs to the cue
+    ("The senator's criticism of the budget was sharp.",
+     [("the budget", "indirect", "criticism of", "The senator", None)]),
+    # a light verb's subject voices the noun; the verb joins the cue
+    ("Analysts voiced concern over the deal.",
+     [("the deal", "indirect", "voiced concern over", "Analysts", None)]),
+    ("Critics raised questions about the foundation's spending.",
+     [("the foundation's spending", "indirect", "raised questions about", "Critics", None)]),
+    # belief and expectation predicates attributed to someone
+    ("The union fears that jobs will be lost.",
+     [("that jobs will be lost", "indirect", "fears", "The union", None)]),
+    ("Most voters expect the senator to win.",
+     [("the senator to win", "indirect", "expect", "Most voters", None)]),
+    # accusations: the one accused and what of
+    ("She accused the mayor of lying about the budget.",
+     [("the mayor of lying about the budget", "indirect", "accused", "She", None)]),
+    # a participle cue after a comma is a second report by the same speaker
+    ("Tom Hale, who heads the group, said the plan would fail, citing its cost.",
+     [("the plan would fail", "indirect", "said", "Tom Hale, who heads the group", "Tom Hale"),
+      ("its cost", "indirect", "citing", "Tom Hale, who heads the group", "Tom Hale")]),
+    # a final aside of the writer's ends an object content
+    ("The senator praised the new budget, which passed on Monday.",
+     [("the new budget", "indirect", "praised", "The senator", None)]),
+    # a paragraph that is wholly a quotation after a colon-introduced one: the same speaker
+    ("The mayor spoke on Monday. She added:\n\n“We will rebuild the bridge.”\n\n“It will take two years.”",
+     [("“We will rebuild the bridge.”", "direct", "added:", "She", None), ("“It will take two years.”", "direct", "added:", "She", None)]),
+    # "“A,” said X, who .... “B”": B carries on after the cue's sentence, however long
+    ("“That is the weak point,” said John Smith, who heads a research center in the capital. “Nothing matters more.”",
+     [("“That is the weak point,”", "direct", "said", "John Smith, who heads a research center in the capital", "John Smith"),
+      ("“Nothing matters more.”", "direct", "said", "John Smith, who heads a research center in the capital", "John Smith")]),
+    # a headline whose label is a topic, not a speaker: no source is guessed
+    ("Tax Reform: “We will pass it this year”\n\nThe talks resume today.",
+     [("“We will pass it this year”", "direct", ":", None, None)]),
+    # a block quotation: the paragraph after "X added:" that has no quotation marks of its own
+    ("Maria Lopez spoke on radio. She added:\n\nIt is typical of the council. It knows nothing about the city.\n\nThe show ended.",
+     [("It is typical of the council. It knows nothing about the city", "indirect", "added:", "She", "Maria Lopez")]),
+    # a clause before a parenthetical cue that the parser gave to the cue is still content
+    ("To understand the real history, Chief Justice Roberts said, one should visit this museum.",
+     [("To understand the real history", "indirect", "said", "Chief Justice Roberts", "Roberts"),
+      ("one should visit this museum", "indirect", "said", "Chief Justice Roberts", "Roberts")]),
+    # a semicolon that starts a new clause of the writer's ends the reported one
+    ("Officials said the delay was not intentional; they learned of the problem on Friday.",
+     [("the delay was not intentional", "indirect", "said", "Officials", None)]),
+    # a noun's that-clause with an expletive subject
+    ("The senator's claim that there were thousands of errors was false.",
+     [("that there were thousands of errors", "indirect", "claim", "The senator", None)]),
+    # an interview layout: the speaker's name on the line before a quotation
+    ("MARIA LOPEZ\n\n“We have trained for years and we are ready.”",
+     [("“We have trained for years and we are ready.”", "direct", None, "MARIA LOPEZ", None)]),
 ]
+
+
+CUE_TYPES = [
+    ("The minister said the talks would resume.", ["speech"]),
+    ("“We are ready,” the coach said.", ["speech"]),
+    ("According to the UN, most of the population has been displaced.", ["according"]),
+    ("A new poll shows Clinton ahead by five points.", ["evidence"]),
+    ("The study found that most patients recovered.", ["evidence"]),
+    ("Officials believe that the fire was set deliberately.", ["belief"]),
+    ("The plan seems to be failing.", ["belief", "belief"]),
+    ("Clinton wants to triple the size of the program.", ["intent"]),
+    ("The union called for a moratorium on new charter schools.", ["position"]),
+    ("The mayor told residents to stay indoors.", ["request"]),
+    ("Residents asked whether the water was safe.", ["question"]),
+    ("Trump's claim that the election was rigged drew criticism.", ["nominal"]),
+    ("The senator's criticism of the budget was sharp.", ["nominal"]),
+]
+
+
+@pytest.mark.parametrize("text,expected", CUE_TYPES)
+def test_quotes_cue_type_tells_the_family(nlp: Language, text: str, expected: list[str]) -> None:
+    layer = nlp(text)._.annotations["quotes"]
+    assert [s["attrs"]["cue_type"] for s in layer.spans if s["label"] == "QUOTE"] == expected
+
+
+def test_quotes_cue_types_match_the_registry() -> None:
+    from annotators.quotes.spans import CUE_TYPES as values
+    from corpus.registry import load_registry
+
+    assert tuple(load_registry().attrs["QUOTE"]["cue_type"].enum or ()) == values
 
 
 @pytest.mark.parametrize("text,expected", CASES)
@@ -266,7 +358,18 @@ NOTHING = [
     "It is expected to rain.",  # a passive with a dummy subject
     "Efforts to clean the river began in May.",  # an effort is an action, not a stated intention
     "The bill was supported by fifty senators.",  # a passive with no complement
+    "I wonder if it will rain.",  # a speaker's own question, not an attribution
+    "There were concerns about it.",  # a noun whose object is a bare pronoun
+    "The company made no comment on Friday.",  # a date is no content
+    "The senator asked for a delay.",  # no embedded question
+    "By John Smith\n\nThe council met on Monday.",  # a byline names no speaker
 ]
+
+
+def test_quotes_uncued_paragraph_without_a_colon_cue_stays_unattributed(nlp: Language) -> None:
+    # only a colon cue ("He added:") announces the quotation paragraphs after it
+    text = "“We will rebuild the bridge,” the mayor said.\n\n“It will take two years.”\n\nThe council met."
+    assert [q["quote"] for q in quotes(nlp, text)] == ["“We will rebuild the bridge,”"]
 
 
 @pytest.mark.parametrize("text", NOTHING)
@@ -322,13 +425,18 @@ def test_quotes_component_is_usable_on_its_own(nlp: Language) -> None:
 def test_quotes_evaluation_script_meets_the_targets(capsys: pytest.CaptureFixture[str]) -> None:
     module = runpy.run_path(str(ROOT / "scripts" / "evaluate_quotes.py"))
     assert module["main"](["--json"]) == 0
-    report = json.loads(capsys.readouterr().out)["quotes"]
+    reports = json.loads(capsys.readouterr().out)
+    assert set(reports) == {"tune", "check", "all"}
+    assert reports["check"]["documents"] + reports["tune"]["documents"] == reports["all"]["documents"]
+    report = reports["all"]["quotes"]
     assert report["direct_overlap"]["f1"] >= 0.90
     assert report["source_accuracy"]["accuracy"] >= 0.90
     assert report["cue_accuracy"]["accuracy"] >= 0.90
-    assert report["labels"]["QUOTE"]["overlap"]["precision"] >= 0.85
-    # the target; measured 0.704 (P 0.861, R 0.595)
-    assert report["labels"]["QUOTE"]["overlap"]["f1"] >= 0.70
+    # issue 17 trades some precision for recall; a quote the layer invents costs a review, so
+    # precision keeps the issue's floor
+    assert report["labels"]["QUOTE"]["overlap"]["precision"] >= 0.80
+    # a regression floor, not the target (0.75 on the check part); see scripts/evaluate_quotes.py
+    assert report["labels"]["QUOTE"]["overlap"]["f1"] >= 0.71
 
 
 def test_quotes_evaluation_script_fails_clearly_without_data(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:

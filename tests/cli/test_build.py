@@ -72,7 +72,30 @@ def test_build_refuses_a_folder_that_is_not_ours(tmp_path: Path) -> None:
     out.mkdir()
     (out / "records.jsonl").write_text("precious\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["build", str(articles), "-o", str(out), "--workers", "1"])
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert "E101" in result.output and "Traceback" not in result.output
     assert (out / "records.jsonl").read_text(encoding="utf-8") == "precious\n"
     assert [p.name for p in out.iterdir()] == ["records.jsonl"]
+
+
+def test_build_missing_input_is_one_coded_line_and_writes_nothing(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["build", str(tmp_path / "nosuch.csv"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "E090" in result.output and "nosuch.csv" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_build_takes_convert_presets_and_field_options(tmp_path: Path) -> None:
+    rows = ["url,date,title,text"]
+    for i in range(5):
+        rows.append(f'https://example.org/{i},2024-05-0{i + 1},Council vote {i},"The council of Lima voted on Monday to fund {i + 3} new schools."')
+    csv = tmp_path / "news.csv"
+    csv.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "build"
+    result = CliRunner().invoke(app, ["build", str(csv), "-o", str(out), "--workers", "1", "--layers", "entities", "--preset", "wikinews"])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in (out / "records.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["meta"]["title"] for r in records] == [f"Council vote {i}" for i in range(5)]
+    assert records[0]["meta"]["url"] == "https://example.org/0"
+    bad = CliRunner().invoke(app, ["build", str(csv), "-o", str(tmp_path / "b2"), "--preset", "nosuch"])
+    assert bad.exit_code == 2 and "unknown preset" in bad.output

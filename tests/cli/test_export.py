@@ -26,7 +26,7 @@ def _input(tmp_path: Path, bad: bool) -> Path:
 def test_export_stops_on_invalid_records_with_one_line_each_and_writes_nothing(tmp_path: Path) -> None:
     path = _input(tmp_path, bad=True)
     result = CliRunner().invoke(app, ["export", str(path), "-o", str(tmp_path / "out")])
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert "E100 2 invalid record(s)" in result.output
     assert f"{path}:4: " in result.output and ": E033" in result.output
     assert f"{path}:13: ?: E001" in result.output
@@ -55,7 +55,7 @@ def test_export_into_an_earlier_export_needs_overwrite_and_keeps_splits(tmp_path
     assert CliRunner().invoke(app, ["export", str(path), "-o", str(out)]).exit_code == 0
     before = json.loads((out / "splits.json").read_text(encoding="utf-8"))["articles"]
     again = CliRunner().invoke(app, ["export", str(path), "-o", str(out), "--seed", "5"])
-    assert again.exit_code == 2 and "E102" in again.output
+    assert again.exit_code == 1 and "E102" in again.output
     replaced = CliRunner().invoke(app, ["export", str(path), "-o", str(out), "--seed", "5", "--overwrite"])
     assert replaced.exit_code == 0, replaced.output
     assert json.loads((out / "splits.json").read_text(encoding="utf-8"))["articles"] == before  # the earlier plan is kept
@@ -73,3 +73,9 @@ def test_export_refuses_rejects_equal_to_the_input(tmp_path: Path) -> None:
     into_input = CliRunner().invoke(app, ["export", str(path), "-o", str(path)])
     assert into_input.exit_code != 0 and ("E092" in into_input.output or "E101" in into_input.output)
     assert path.read_bytes() == before
+
+
+def test_export_refuses_stdin_which_it_cannot_read_twice(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["export", "-", "-o", str(tmp_path / "out")], input="{}\n")
+    assert result.exit_code == 1 and "E058" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()

@@ -98,11 +98,11 @@ def test_cqe_unlocated_quantity_is_meta_only(tmp_path: Path) -> None:
     ("cqe_unit", "unit", "kind"),
     [
         ("dollar", "USD", "money"),
-        ("dollar per share", "USD/share", "money"),
-        ("cent", "cent", "money"),
+        ("dollar per share", "USD / share", "money"),
+        ("cent", "USD", "money"),  # value 7 cents is 0.07 USD
         ("percentage", "%", "percent"),
-        ("percentage per year", "%/year", "percent"),
-        ("kilometre", "km", "quantity"),
+        ("percentage per year", "% / year", "percent"),
+        ("kilometre", "kilometer", "quantity"),
         ("year of age", "year", "quantity"),
         ("consultant", None, "count"),  # a counted noun is a plain count, which has no unit
         ("-", None, "count"),
@@ -129,7 +129,7 @@ def test_cqe_range_value(tmp_path: Path) -> None:
     item = {"text": "from up to 252 - 287 miles", "quantities": [{"value": "252.0-287.0", "normalized_unit": "mile"}]}
     [record] = _records(_file(tmp_path, [item], "dimension-model.json"))
     assert isinstance(record, dict) and check_record(record) == []
-    assert record["spans"][0]["attrs"] == {"value": 252, "upper": 287, "unit": "mi", "kind": "range"}
+    assert record["spans"][0]["attrs"] == {"value": 252, "value_max": 287, "unit": "mile", "kind": "range"}
 
 
 def test_cqe_meta_ids_are_stable_and_name_the_set(tmp_path: Path) -> None:

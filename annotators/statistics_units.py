@@ -1,0 +1,289 @@
+"""Units and currencies for the statistics layer, from maintained libraries.
+
+Units come from `pint` (names, symbols, plurals, SI prefixes, "per" and compound units,
+dimensionality, conversion to SI). Currencies come from `babel`: it ships the Unicode CLDR data,
+which keeps the ISO 4217 codes (current and historic) together with each currency's English name,
+plural and symbols, both the English ones ("A$", "CA$", "£") and each country's own ("₺", "₾", "zł");
+the ISO-only packages on PyPI carry codes and names but no symbols and no plurals, which news needs.
+Our data files (`data/statistics_units.json`, `data/statistics_currencies.json`) add only what news
+writes and no library has. Both tables are built once per process, on first use (`units()`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Unit", "UnitTables", "units"]
+
+DATA = Path(__file__).parent / "data"
+PERCENT = "%"
+# Written with a power after the unit ("km2", "m³"): pint reads "km**2".
+POWER_RE = re.compile(r"^([^\W\d_]+)([23²³])$")
+POWERS = {"2": "2", "3": "3", "²": "2", "³": "3"}
+# Words that join the parts of a compound unit; "a"/"an" as in "kilometres an hour".
+JOINERS = frozenset({"per", "a", "an", "/", "square", "sq", "cubic", "cu"})
+# SI prefixes news writes; pint also knows atto-, pico-, ronto-..., which turn English words into units ("am", "pm", "cat").
+PREFIX_NAMES = frozenset({"kilo", "mega", "giga", "tera", "milli", "centi", "micro", "nano", "pico", "deci", "hecto"})
+PREFIX_SYMBOLS = frozenset({"k", "M", "G", "T", "m", "c", "µ", "μ", "n", "d", "h"})
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit as the record names it: `name` canonical (pint's unit name, an ISO 4217 code, "%"),
+    `dimension` ("length", "currency", "percent", "rate", ...), `pint` the pint expression when pint
+    converts it (None for money, percent and news-only units)."""
+
+    name: str
+    dimension: str
+    pint: str | None = None
+
+
+def _plain(text: str) -> str:
+    """A written unit with the look-alike characters news uses for the degree sign ("40ºC", "40˚F")
+    replaced, hyphens between words as spaces ("square-foot"), and no abbreviation's full stop."""
+    text = re.sub(r"(?<=[^\W\d_])-(?=[^\W\d_])", " ", text.replace("º", "°").replace("˚", "°"))
+    return text[:-1] if len(text) > 1 and text.endswith(".") and text[-2].isalpha() else text  # "5 ft.", "1.5 m."
+
+
+def _micro(text: str) -> str:
+    """The micro sign and the Greek mu are both written for micro- ("µg", "μg")."""
+    return text.replace("μ", "µ")
+
+
+def _load(name: str, folder: Path = DATA) -> dict[str, Any]:
+    with open(folder / f"statistics_{name}.json", encoding="utf-8") as f:
+        data: dict[str, Any] = json.load(f)
+    return data
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """Lower-cased words of a surface form, split the way spaCy splits hyphens and slashes."""
+    return tuple(re.sub(r"([-/–])", r" \1 ", text.lower()).split())
+
+
+class UnitTables:
+    """pint's registry and babel's currency data, indexed for the statistics parser."""
+
+    def __init__(self, folder: Path = DATA) -> None:
+        import pint
+
+        spec = _load("units", folder)
+        # pint's own definitions cache would save a second but writes into the user's cache folder;
+        # the registry is built once per process instead (see `units()`).
+        self.registry: Any = pint.UnitRegistry()
+        for definition in spec["definitions"]:
+            self.registry.define(definition)
+        self.percent = frozenset(_words(s) for s in spec["percent"])
+        self.aliases: dict[str, str] = dict(spec["aliases"])
+        self.aliases_lower = {_words(k): v for k, v in spec["aliases"].items() if k == k.lower()}
+        self.news_units = {_words(s): Unit(name, u["dimension"]) for name, u in spec["news_units"].items() for s in u["surfaces"]}
+        self.rate_nouns = frozenset(spec["rate_nouns"])
+        self.not_units = frozenset(spec["not_units"])
+        # every word of a written form we list ("parts" of "parts per billion", "fahrenheit")
+        words = [w for key in [*self.percent, *self.news_units, *self.aliases_lower] for w in key]
+        self.alias_words = frozenset(words) | frozenset(_plain(w).lower() for w in words)
+        self.not_pint_units = tuple(spec["not_pint_units"])
+        self.short_symbols = frozenset(spec["short_symbols"])
+        self.dimensions = {tuple(sorted(d.items())): name for name, d in spec["dimensions"].items()}
+        self.dimensionless: dict[str, str] = dict(spec["dimensionless"])
+        self._currencies(_load("currencies", folder))
+        # Parsing with pint is slow next to a dict lookup; news repeats its units, so remember each answer.
+        self._unit = lru_cache(maxsize=16384)(self._unit_uncached)
+        self._unit_word = lru_cache(maxsize=8192)(self._unit_word_uncached)
+
+    # ------------------------------------------------------------------ currencies
+    def _currencies(self, spec: dict[str, Any]) -> None:
+        from babel.numbers import get_currency_name, get_currency_symbol, list_currencies
+
+        codes = sorted(list_currencies("en"))
+        self.codes = frozenset(codes) | frozenset(spec["custom"])
+        names: dict[tuple[str, ...], set[str]] = {}
+        for code in codes:
+            for count in (None, 1, 2):
+                names.setdefault(_words(get_currency_name(code, count=count, locale="en")), set()).add(code)
+        # A full name ("swiss francs", "greek drachmas") names one currency; so does its last word
+        # when no other currency, current or historic, ends with it ("euros", "yen", "hryvnias").
+        heads: dict[tuple[str, ...], set[str]] = {}
+        for key, owners in names.items():
+            if len(key) > 1:
+                heads.setdefault(key[-1:], set()).update(owners)
+        self.currency_names = {k: next(iter(v)) for k, v in names.items() if len(v) == 1}
+        for key, owners in heads.items():
+            if len(owners) == 1 and key not in self.currency_names:
+                self.currency_names[key] = next(iter(owners))
+            elif len(owners) > 1:
+                self.currency_names.pop(key, None)  # "dollar", "pound": only a news default may say which
+        for word, code in spec["defaults"].items():
+            self.currency_names[_words(word)] = code
+        for code, custom in spec["custom"].items():
+            for name in custom["names"]:
+                self.currency_names[_words(name)] = code
+        # Symbols: English CLDR symbols ("$" USD, "A$", "£" GBP) over our news abbreviations; a country's
+        # own symbol ("₺", "zł") is looked up when needed (`_native_symbols`).
+        symbols: dict[str, str] = {}
+        symbols.update(spec["symbols"])
+        for code, custom in spec["custom"].items():
+            symbols.update({s: code for s in custom["symbols"]})
+        for code in codes:
+            symbols[code] = code
+            symbols[get_currency_symbol(code, "en")] = code
+        symbols["$"], symbols["£"], symbols["¥"] = "USD", "GBP", "JPY"  # CLDR's English readings, kept over national ones
+        self.currency_symbols = symbols
+        self._native: dict[str, str] | None = None
+        self.currency_symbols_lower = {_words(s): c for s, c in spec["symbols"].items() if s == s.lower()}
+        self.minor = {_words(k): v for k, v in spec["minor"].items()}
+        self.pound_names = frozenset(spec["ambiguous"]["pound_names"])
+        self.money_lemmas = frozenset(spec["ambiguous"]["money_lemmas"])
+
+    def currency_symbol(self, text: str) -> str | None:
+        """The ISO code of a currency symbol or code as written ("$", "A$", "€", "USD", "₺"), or None."""
+        code = self.currency_symbols.get(text)
+        if code is None:
+            code = self.currency_symbols_lower.get(_words(text))
+        if code is None and len(text) == 4 and text.endswith("$") and text[:3].upper() in self.codes:
+            code = text[:3].upper()  # "CAD$", "nzd$": a code written with the dollar sign
+        if code is None and text and not text.isascii():
+            code = self._native_symbols().get(text)  # "₺", "₾", "zł": a country's own symbol
+        return code
+
+    def _native_symbols(self) -> dict[str, str]:
+        """Each country's own currency symbol from CLDR, where no other currency uses it ("₺" TRY,
+        "₾" GEL, "zł" PLN). Reading every country's locale takes a second or more, so it happens
+        only when a text has a symbol the English tables do not know."""
+        if self._native is not None:
+            return self._native
+        from babel import Locale, UnknownLocaleError
+        from babel.core import get_global
+        from babel.languages import get_official_languages
+        from babel.numbers import get_territory_currencies
+
+        owners: dict[str, set[str]] = {}
+        for territory in get_global("territory_currencies"):
+            current = get_territory_currencies(territory)
+            for language in get_official_languages(territory)[:1] if current else []:
+                try:
+                    symbol = Locale.parse(f"{language}_{territory}").currency_symbols.get(current[0])
+                except (UnknownLocaleError, ValueError):
+                    continue
+                if symbol and symbol.strip() and symbol != current[0]:
+                    owners.setdefault(symbol, set()).add(current[0])
+        self._native = {
+            symbol: next(iter(codes)) for symbol, codes in owners.items()
+            if len(codes) == 1 and not (symbol.isascii() and symbol.isalpha() and len(symbol) <= 2) and symbol not in self.currency_symbols
+        }
+        return self._native
+
+    # ------------------------------------------------------------------ units
+    def unit(self, text: str) -> Unit | None:
+        """The unit written as `text` ("km", "kilometres per hour", "sq ft", "°C", "%"), or None
+        when it is not one a number in news is measured in."""
+        return self._unit(_plain(text))
+
+    def is_unit_word(self, word: str) -> bool:
+        """Whether `word` may be part of a written unit (a cheap test before parsing a phrase)."""
+        return self._unit_word(_plain(word))
+
+    def si_value(self, value: float, unit: Unit) -> float | None:
+        """`value` in SI base units (km -> m, lb -> kg, °F -> K), or None when the unit does not convert."""
+        if unit.pint is None:
+            return None
+        quantity = self.registry.Quantity(value, self.registry.parse_units(unit.pint))
+        magnitude = float(quantity.to_base_units().magnitude)
+        return float(f"{magnitude:.6g}")
+
+    def _unit_word_uncached(self, word: str) -> bool:
+        low = word.lower()
+        if low in JOINERS or low in self.alias_words or word in self.aliases:
+            return True
+        if low in self.not_units:
+            return False
+        m = POWER_RE.match(word)
+        if m:
+            word = m.group(1)
+        if len(word) == 1 and word not in self.short_symbols:
+            return False
+        try:
+            parts = self.registry.parse_unit_name(word)
+        except Exception:  # pint raises several types for names it cannot split
+            return False
+        for prefix, name, _suffix in parts:
+            if not prefix:
+                return True
+            if prefix not in PREFIX_NAMES:
+                continue
+            # "kilometres", "MW", "µg"; not "kilos" (kilo-second) nor "mare" (milli-are)
+            if word.lower().startswith(prefix) and len(word) - len(prefix) >= 3:
+                return True
+            if word[0] in PREFIX_SYMBOLS and _micro(word) == _micro(self.registry.get_symbol(prefix + name)):
+                return True  # a prefixed symbol as pint writes it: "km", "MW", "kB"; not "cats" (centi-at-s)
+        return False
+
+    def _unit_uncached(self, text: str) -> Unit | None:
+        words = _words(text)
+        if not words:
+            return None
+        if words in self.percent:
+            return Unit(PERCENT, "percent")
+        if words in self.news_units:
+            return self.news_units[words]
+        expression = self.aliases.get(text) or self.aliases_lower.get(words)
+        if expression is not None:
+            return self._parse(expression)
+        if any(w in self.not_units for w in words) or not all(self.is_unit_word(w) for w in text.replace("/", " / ").split()):
+            return None
+        if words[0] in JOINERS - {"square", "sq", "cubic", "cu"} or words[-1] in JOINERS:
+            return None
+        # "kilometres an hour" -> "kilometres per hour"; "km2" -> "km**2"
+        pieces = []
+        for word in text.replace("/", " / ").split():
+            low = word.lower()
+            if low in ("a", "an"):
+                pieces.append("per")
+                continue
+            alias = self.aliases.get(word) or self.aliases_lower.get((low,))
+            if alias is not None:
+                pieces.append(f"({alias})")  # "barrels a day": an oil barrel per day
+                continue
+            m = POWER_RE.match(word)
+            pieces.append(f"{m.group(1)}**{POWERS[m.group(2)]}" if m else word)
+        return self._parse(" ".join(pieces))
+
+    def _parse(self, expression: str) -> Unit | None:
+        import pint
+
+        try:
+            parsed = self.registry.parse_units(expression)
+        except (pint.errors.PintError, AttributeError, TypeError, ValueError, AssertionError, KeyError):
+            return None
+        if any(str(part).endswith(self.not_pint_units) for part in parsed._units):
+            return None  # read off an English word ("bars", "cats"), or a unit news does not use
+        if len(parsed._units) > 1 and all(power > 0 for power in parsed._units.values()):
+            return None  # a product of two units ("deg celsius" as degree times Celsius) is a misreading
+        name = str(parsed).replace("_per_", " / ")  # "mile_per_hour" is "mile / hour", as "miles per hour" parses
+        dims = tuple(sorted(dict(parsed.dimensionality).items()))
+        if " / " in name:
+            dimension = "speed" if self.dimensions.get(dims) == "speed" else "rate"
+        elif dims:
+            found = self.dimensions.get(dims)
+            if found is None:
+                return None  # farads, teslas, poise: not what news measures (and often an English word misread)
+            dimension = found
+        else:
+            root = str(self.registry.get_root_units(parsed)[1])
+            found = self.dimensionless.get(root) or self.dimensionless.get(name)
+            if found is None:
+                return None
+            dimension = found
+        return Unit(name, dimension, name)
+
+
+@lru_cache(maxsize=4)
+def units(folder: Path = DATA) -> UnitTables:
+    """The unit and currency tables of the word lists in `folder` (pint's registry is built once
+    per process and folder, on first use)."""
+    return UnitTables(Path(folder))
