@@ -138,21 +138,20 @@ def candidates(doc: Doc, rules: StanceAnnotator, lexicon: _Lexicon | None = None
     sents = list(doc.sents)
     out: list[Candidate] = []
     quote_sources = [(a, b, src) for a, b, src in ctx.quotes if _usable_source(doc, src)]
-    marks = _marks(doc, lexicon)
+    marks, pols = _marks(doc, lexicon)
     chunks: dict[int, list[Span]] = {}
     for chunk in doc.noun_chunks:  # once per doc, by sentence start
         chunks.setdefault(chunk.sent.start, []).append(chunk)
     for k, sent in enumerate(sents):
         holders = _holders(doc, ctx, rules, sents, k, quote_sources)
         targets = _targets(doc, ctx, rules, sent, chunks.get(sent.start, []))
-        cues = [t for t in sent if lexicon.of(t) is not None]
-        sent_feats = [f"scue={lexicon.of(t)}" for t in cues]
+        sent_feats = [f"scue={pols[i]}" for i in range(sent.start, sent.end) if pols[i] is not None]
         in_quote = {i for a, b, _ in ctx.quotes for i in range(max(a, sent.start), min(b, sent.end))}
         for h in holders:
             for (ta, tb), tname, troot, tkind in targets:
                 if _same(h.name, tname) or (h.span is not None and h.span["token_start"] < tb and ta <= h.span["token_end"]):
                     continue
-                feats, anchor = _features(doc, lexicon, ctx, h, (ta, tb), troot, tkind, in_quote, marks)
+                feats, anchor = _features(doc, lexicon, ctx, h, (ta, tb), troot, tkind, in_quote, marks, pols)
                 feats.extend(sent_feats)
                 v = verdicts.get((h.name and _norm(h.name), _norm(tname)))
                 if v:
@@ -290,12 +289,12 @@ def _targets(doc: Doc, ctx: _Context, rules: StanceAnnotator, sent: Span, chunks
 
 
 def _features(doc: Doc, lexicon: _Lexicon, ctx: _Context, h: _Holder, target: tuple[int, int], troot: Token, tkind: str,
-              in_quote: set[int], marks: tuple[frozenset[int], frozenset[int]]) -> tuple[list[str], int]:
+              in_quote: set[int], marks: tuple[frozenset[int], frozenset[int]], pols: list[str | None]) -> tuple[list[str], int]:
     """The sparse features of one pair and the token that carries its position."""
     thead = troot.head
     f = [f"h={h.kind}", f"t={tkind}", f"h={h.kind}|t={tkind}", f"tdep={troot.dep_}", f"h={h.kind}|tdep={troot.dep_}",
          f"tlemma={troot.lemma_.lower()}", f"thead={thead.lemma_.lower()}"]
-    hpol = lexicon.of(thead)
+    hpol = pols[thead.i]
     if hpol:
         f.append(f"thead_cue={hpol}")
     quoted = troot.i in in_quote
@@ -307,7 +306,7 @@ def _features(doc: Doc, lexicon: _Lexicon, ctx: _Context, h: _Holder, target: tu
     anchor = troot.head.i
     if h.token is None:
         # the author, or a source of an earlier sentence: what governs the target is all there is
-        pol = lexicon.of(troot.head)
+        pol = pols[troot.head.i]
         f.append(f"{h.kind}|thead_pos={troot.head.pos_}")
         if pol:
             f.append(f"{h.kind}|thead_cue={pol}")
@@ -335,14 +334,14 @@ def _features(doc: Doc, lexicon: _Lexicon, ctx: _Context, h: _Holder, target: tu
     f.append(f"lca_pos={lca.pos_}")
     f.append(f"lca={lca.lemma_.lower()}")
     on_path = up + down
-    pols = [(t, lexicon.of(t)) for t in on_path if t.i != hs.i and t.i != troot.i]
-    cue = next((t for t, p in pols if p), None)
+    on_path_cues = [(t, pols[t.i]) for t in on_path if t.i != hs.i and t.i != troot.i]
+    cue = next((t for t, p in on_path_cues if p), None)
     negated = any(t.i in marks[0] for t in on_path)
     hedged = any(t.i in marks[1] for t in on_path)
-    tpol = lexicon.of(troot)
+    tpol = pols[troot.i]
     if tpol:
         f.append(f"tcue={tpol}")
-    for t, p in pols:
+    for t, p in on_path_cues:
         if p:
             f.append(f"pcue={p}")
             f.append(f"pcue={p}|neg={negated}")
@@ -378,10 +377,22 @@ def rule_stances(doc: Doc, found: list[Stance]) -> list[tuple[Stance, tuple[int,
     return out
 
 
-def _marks(doc: Doc, lexicon: _Lexicon) -> tuple[frozenset[int], frozenset[int]]:
-    """The tokens that have a negation child, and those with a hedging auxiliary."""
-    return (frozenset(t.head.i for t in doc if t.dep_ == "neg"),
-            frozenset(t.head.i for t in doc if t.dep_ == "aux" and t.lower_ in lexicon.hedges))
+def _marks(doc: Doc, lexicon: _Lexicon) -> tuple[tuple[frozenset[int], frozenset[int]], list[str | None]]:
+    """In one pass over the tokens: those that have a negation child and those with a hedging
+    auxiliary, and each token's cue polarity in the rule lexicon."""
+    neg: set[int] = set()
+    hedge: set[int] = set()
+    pols: list[str | None] = []
+    table = lexicon.polarity
+    for t in doc:
+        dep = t.dep_
+        low = t.lower_
+        if dep == "neg":
+            neg.add(t.head.i)
+        elif dep == "aux" and low in lexicon.hedges:
+            hedge.add(t.head.i)
+        pols.append(table.get(t.lemma_.lower()) or table.get(low))
+    return (frozenset(neg), frozenset(hedge)), pols
 
 
 def _verdicts(doc: Doc, found: list[Stance]) -> dict[tuple[str | None, str | None], str]:
