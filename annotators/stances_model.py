@@ -212,7 +212,7 @@ def _holders(doc: Doc, ctx: _Context, rules: StanceAnnotator, sents: list[Span],
         if k - back < 0:
             break
         prev = sents[k - back]
-        for a, b, src in quote_sources:
+        for _, _, src in quote_sources:
             if prev.start <= src["token_start"] < prev.end:
                 add(src, _span_name(doc, src), None, f"SOURCE-{back}")
     add(None, None, None, "AUTHOR")

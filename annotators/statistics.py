@@ -11,7 +11,6 @@ covers the approximator, currency, number, scale and unit ("nearly 32,000", "Abo
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -24,7 +23,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
 from .base import Layer, LayerWriter, WordListComponent, require, shared, write_layer
-from .statistics_units import PERCENT, Unit, UnitTables, units
+from .statistics_units import PERCENT, Unit, UnitTables, load_data, surface_key, units
 
 __all__ = ["Lexicon", "StatisticsAnnotator", "load_lexicon", "extract"]
 
@@ -43,17 +42,6 @@ WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "s
 MAX_PHRASE = 5
 ORDINAL_SUFFIXES = frozenset({"st", "nd", "rd", "th"})
 TIME_UNITS = frozenset({"second", "minute", "hour", "day", "week", "month", "year"})
-
-
-def _load(name: str, folder: Path = DATA) -> dict[str, Any]:
-    with open(folder / f"statistics_{name}.json", encoding="utf-8") as f:
-        data: dict[str, Any] = json.load(f)
-    return data
-
-
-def _key(text: str) -> tuple[str, ...]:
-    """Lower-cased tokens of a surface form, split the way spaCy splits hyphens and slashes."""
-    return tuple(re.sub(r"([-/–])", r" \1 ", text.lower()).split())
 
 
 @dataclass(frozen=True)
@@ -99,14 +87,14 @@ class Lexicon:
 @lru_cache(maxsize=4)
 def load_lexicon(folder: Path = DATA) -> Lexicon:
     """The statistics word lists in `folder` (read once per process and folder)."""
-    approx, units, num = _load("approximators", folder), _load("units", folder), _load("numbers", folder)
+    approx, units, num = load_data("approximators", folder), load_data("units", folder), load_data("numbers", folder)
     joiners = approx["range_joiners"]
     return Lexicon(
-        prefix_approx={_key(k): v for k, v in approx["prefix"].items()},
-        suffix_approx={_key(k): v for k, v in approx["suffix"].items()},
+        prefix_approx={surface_key(k): v for k, v in approx["prefix"].items()},
+        suffix_approx={surface_key(k): v for k, v in approx["suffix"].items()},
         between_joiners=frozenset(joiners["between"]),
         range_joiners=frozenset(joiners[""]),
-        age_suffixes=frozenset(_key(s) for s in units["ages"]["suffixes"]),
+        age_suffixes=frozenset(surface_key(s) for s in units["ages"]["suffixes"]),
         age_prefixes=frozenset(units["ages"]["prefixes"]),
         age_short=dict(units["ages"]["short"]),
         per_words=frozenset(units["per"]["words"]),
@@ -500,8 +488,8 @@ class StatisticsAnnotator(WordListComponent):
         if pre and pre[-1].isalpha() and sign in ("-", "−"):
             return None  # "Under-8", "covid-19": a word and a number joined into a name
         if pre:
-            if _key(pre) in lex.prefix_approx:
-                approx = lex.prefix_approx[_key(pre)]
+            if surface_key(pre) in lex.prefix_approx:
+                approx = lex.prefix_approx[surface_key(pre)]
             elif (code := self._currency_symbol(pre)) is not None:
                 currency, written = code, pre
             else:
@@ -540,10 +528,10 @@ class StatisticsAnnotator(WordListComponent):
                 unit, written = glued_unit, suf
             elif (code := self._currency_symbol(suf)) is not None:
                 currency, written = code, suf
-            elif _key(suf) in self.units.minor and not sign:
-                currency, written, value = self.units.minor[_key(suf)], suf, value / 100  # "45p", "50¢"
-            elif _key(suf) in lex.suffix_approx:
-                approx = lex.suffix_approx[_key(suf)]
+            elif surface_key(suf) in self.units.minor and not sign:
+                currency, written, value = self.units.minor[surface_key(suf)], suf, value / 100  # "45p", "50¢"
+            elif surface_key(suf) in lex.suffix_approx:
+                approx = lex.suffix_approx[surface_key(suf)]
             elif suf.lower() in lex.age_short:
                 unit, written = lex.age_short[suf.lower()], suf
             else:

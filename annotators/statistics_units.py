@@ -55,13 +55,13 @@ def _micro(text: str) -> str:
     return text.replace("μ", "µ")
 
 
-def _load(name: str, folder: Path = DATA) -> dict[str, Any]:
+def load_data(name: str, folder: Path = DATA) -> dict[str, Any]:
     with open(folder / f"statistics_{name}.json", encoding="utf-8") as f:
         data: dict[str, Any] = json.load(f)
     return data
 
 
-def _words(text: str) -> tuple[str, ...]:
+def surface_key(text: str) -> tuple[str, ...]:
     """Lower-cased words of a surface form, split the way spaCy splits hyphens and slashes."""
     return tuple(re.sub(r"([-/–])", r" \1 ", text.lower()).split())
 
@@ -72,16 +72,16 @@ class UnitTables:
     def __init__(self, folder: Path = DATA) -> None:
         import pint
 
-        spec = _load("units", folder)
+        spec = load_data("units", folder)
         # pint's own definitions cache would save a second but writes into the user's cache folder;
         # the registry is built once per process instead (see `units()`).
         self.registry: Any = pint.UnitRegistry()
         for definition in spec["definitions"]:
             self.registry.define(definition)
-        self.percent = frozenset(_words(s) for s in spec["percent"])
+        self.percent = frozenset(surface_key(s) for s in spec["percent"])
         self.aliases: dict[str, str] = dict(spec["aliases"])
-        self.aliases_lower = {_words(k): v for k, v in spec["aliases"].items() if k == k.lower()}
-        self.news_units = {_words(s): Unit(name, u["dimension"]) for name, u in spec["news_units"].items() for s in u["surfaces"]}
+        self.aliases_lower = {surface_key(k): v for k, v in spec["aliases"].items() if k == k.lower()}
+        self.news_units = {surface_key(s): Unit(name, u["dimension"]) for name, u in spec["news_units"].items() for s in u["surfaces"]}
         self.rate_nouns = frozenset(spec["rate_nouns"])
         self.not_units = frozenset(spec["not_units"])
         # every word of a written form we list ("parts" of "parts per billion", "fahrenheit")
@@ -91,7 +91,7 @@ class UnitTables:
         self.short_symbols = frozenset(spec["short_symbols"])
         self.dimensions = {tuple(sorted(d.items())): name for name, d in spec["dimensions"].items()}
         self.dimensionless: dict[str, str] = dict(spec["dimensionless"])
-        self._currencies(_load("currencies", folder))
+        self._currencies(load_data("currencies", folder))
         # Parsing with pint is slow next to a dict lookup; news repeats its units, so remember each answer.
         self._unit = lru_cache(maxsize=16384)(self._unit_uncached)
         self._unit_word = lru_cache(maxsize=8192)(self._unit_word_uncached)
@@ -105,7 +105,7 @@ class UnitTables:
         names: dict[tuple[str, ...], set[str]] = {}
         for code in codes:
             for count in (None, 1, 2):
-                names.setdefault(_words(get_currency_name(code, count=count, locale="en")), set()).add(code)
+                names.setdefault(surface_key(get_currency_name(code, count=count, locale="en")), set()).add(code)
         # A full name ("swiss francs", "greek drachmas") names one currency; so does its last word
         # when no other currency, current or historic, ends with it ("euros", "yen", "hryvnias").
         heads: dict[tuple[str, ...], set[str]] = {}
@@ -119,10 +119,10 @@ class UnitTables:
             elif len(owners) > 1:
                 self.currency_names.pop(key, None)  # "dollar", "pound": only a news default may say which
         for word, code in spec["defaults"].items():
-            self.currency_names[_words(word)] = code
+            self.currency_names[surface_key(word)] = code
         for code, custom in spec["custom"].items():
             for name in custom["names"]:
-                self.currency_names[_words(name)] = code
+                self.currency_names[surface_key(name)] = code
         # Symbols: English CLDR symbols ("$" USD, "A$", "£" GBP) over our news abbreviations; a country's
         # own symbol ("₺", "zł") is looked up when needed (`_native_symbols`).
         symbols: dict[str, str] = {}
@@ -135,8 +135,8 @@ class UnitTables:
         symbols["$"], symbols["£"], symbols["¥"] = "USD", "GBP", "JPY"  # CLDR's English readings, kept over national ones
         self.currency_symbols = symbols
         self._native: dict[str, str] | None = None
-        self.currency_symbols_lower = {_words(s): c for s, c in spec["symbols"].items() if s == s.lower()}
-        self.minor = {_words(k): v for k, v in spec["minor"].items()}
+        self.currency_symbols_lower = {surface_key(s): c for s, c in spec["symbols"].items() if s == s.lower()}
+        self.minor = {surface_key(k): v for k, v in spec["minor"].items()}
         self.pound_names = frozenset(spec["ambiguous"]["pound_names"])
         self.money_lemmas = frozenset(spec["ambiguous"]["money_lemmas"])
 
@@ -144,7 +144,7 @@ class UnitTables:
         """The ISO code of a currency symbol or code as written ("$", "A$", "€", "USD", "₺"), or None."""
         code = self.currency_symbols.get(text)
         if code is None:
-            code = self.currency_symbols_lower.get(_words(text))
+            code = self.currency_symbols_lower.get(surface_key(text))
         if code is None and len(text) == 4 and text.endswith("$") and text[:3].upper() in self.codes:
             code = text[:3].upper()  # "CAD$", "nzd$": a code written with the dollar sign
         if code is None and text and not text.isascii():
@@ -224,7 +224,7 @@ class UnitTables:
         return False
 
     def _unit_uncached(self, text: str) -> Unit | None:
-        words = _words(text)
+        words = surface_key(text)
         if not words:
             return None
         if words in self.percent:

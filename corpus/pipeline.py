@@ -120,7 +120,7 @@ class Annotator:
             if layer == "stances" and check_stances(stances, stances_model):
                 # the learned layer (a model folder; --stances rules keeps the rule layer)
                 factory = "stances_v2"
-                component = self.nlp.add_pipe(factory, config={"model": stances_model or "default"})
+                component: Any = self.nlp.add_pipe(factory, config={"model": stances_model or "default"})
                 component.initialize()
                 versions[layer] = f"stances.v2+{component.model.meta.get('name') or 'model'}"
                 factories[factory] = factory

@@ -70,7 +70,7 @@ def featurize(records: Iterable[dict[str, Any]], *, model: str | None = None, re
             ex.rules = [(sent, holder, st.polarity, target) for st, sent, holder, target in rule_stances(doc, found)]
             listed = meta.get("gold_stances")
             if isinstance(listed, list):  # score against every gold triplet, placed or not
-                ex.gold = [(t.get("holder"), t.get("polarity"), t.get("target")) for t in listed if isinstance(t, dict)]
+                ex.gold = [(t.get("holder"), str(t.get("polarity")), t.get("target")) for t in listed if isinstance(t, dict)]
             yield ex
 
 
