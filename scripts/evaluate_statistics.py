@@ -42,11 +42,11 @@ def part_of(record: dict[str, Any]) -> str:
 def _canonical(cqe_unit: str) -> str | None:
     """CQE's unit name in the layer's canonical names, read by the same libraries (pint for units,
     babel for currency names), for the names the importer's table does not list ("square foot")."""
-    from annotators.statistics_units import _words, units
+    from annotators.statistics_units import surface_key, units
 
     tables = units()
-    if _words(cqe_unit) in tables.currency_names:
-        return tables.currency_names[_words(cqe_unit)]
+    if surface_key(cqe_unit) in tables.currency_names:
+        return tables.currency_names[surface_key(cqe_unit)]
     base, sep, per = cqe_unit.partition(" per ")
     found, below = tables.unit(base), tables.unit(per) if sep else None
     if found is None or (sep and below is None):
