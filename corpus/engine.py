@@ -1,7 +1,7 @@
 """Running annotation over a corpus: the local engine (all cores, one shared model, resumable).
 
 The parent loads the pipeline once and then forks its workers, which share the loaded model
-copy-on-write: a worker starts in milliseconds and costs little memory of its own. Plain records go
+copy-on-write: a worker starts in milliseconds and its own memory is only what parsing needs. Plain records go
 out in small batches and come back annotated (no `Doc` is pickled); at most four batches per worker
 are in flight, so memory does not grow with the corpus, and results come back in input order, so the
 output is the same bytes whatever the worker count. Workers die with their parent, even by kill -9.
