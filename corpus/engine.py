@@ -1,7 +1,7 @@
 """Running annotation over a corpus: the local engine (all cores, one shared model, resumable).
 
 The parent loads the pipeline once and then forks its workers, which share the loaded model
-copy-on-write: a worker starts in milliseconds and costs little memory of its own. Plain records go
+copy-on-write: a worker starts in milliseconds and its own memory is only what parsing needs. Plain records go
 out in small batches and come back annotated (no `Doc` is pickled); at most four batches per worker
 are in flight, so memory does not grow with the corpus, and results come back in input order, so the
 output is the same bytes whatever the worker count. Workers die with their parent, even by kill -9.
@@ -47,6 +47,8 @@ Item = dict[str, Any] | Reject
 BATCH = 8
 _annotator: Any = None  # the parent's loaded Annotator, inherited by the forked workers
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+_WARM_UP = ('The mayor of Oslo, Anne Berg, said on Monday that "about 3,000 workers will build 12 km of road for $5 million," '
+            "and the council said it opposed the plan.")
 
 
 def default_workers() -> int:
@@ -139,6 +141,9 @@ class LocalEngine:
             ctx.set_forkserver_preload(["corpus.pipeline"])
             return ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_worker_load, initargs=(self.annotator.layers, self.model, self.options))
         _annotator = self.annotator
+        # one record through every layer first: what the layers build on first use (unit registry,
+        # caches) is then built once, here, and shared, not once per worker
+        self.annotator([{"text": _WARM_UP, "meta": {"id": "warm-up"}}])
         # frozen objects are never scanned by the collector, so the model's pages stay shared
         gc.collect()
         gc.freeze()
