@@ -131,6 +131,8 @@ def build(
     output: Path = typer.Option(..., "-o", "--output", help="Build folder: records, annotations, rejects, and one sibling folder per format (OUTPUT/hf, OUTPUT/spacy, ...)."),
     layers: str = typer.Option("all", "--layers"),
     model: str | None = typer.Option(None, "--model", help="spaCy pipeline to parse with: an installed package name or a saved folder (default: the pinned en_core_web_sm)."),
+    stances: str = typer.Option("model", "--stances", help="model (stances_v2, learned; the shipped model is CC BY-NC-SA 4.0) or rules (stances_v1)."),
+    stances_model: Optional[str] = typer.Option(None, "--stances-model", help="A stance model folder from `corpus train stances` (default: the shipped one)."),
     workers: int = typer.Option(0, "--workers", help="Annotation worker processes (default: every core)."),
     formats: str = typer.Option("hf", "--format", help=FORMAT_HELP),
     test_size: float = typer.Option(0.1, "--test-size"),
@@ -157,10 +159,12 @@ def build(
     from ..engine import default_workers, run_local
     from ..export import claim
     from ..jsonl import read_jsonl, write_jsonl
-    from ..pipeline import check_model, parse_layers
+    from ..pipeline import check_model, check_stances, parse_layers
     from ..validate import Validator
 
     check_model(model, layers)
+    if "stances" in parse_layers(layers):
+        check_stances(stances, stances_model)  # an unknown choice or a bad model folder, before any work
     if preset is not None and preset not in PRESETS:
         err_console.print(f"unknown preset {preset!r}; known presets: {', '.join(PRESETS)}", markup=False, highlight=False)
         raise typer.Exit(2)
@@ -193,7 +197,8 @@ def build(
         validating = [0.0]
 
         def annotated() -> Iterator[dict[str, Any]]:
-            stream = run_local(read_jsonl(records_path), selected, workers=workers or default_workers(), model=model)
+            stream = run_local(read_jsonl(records_path), selected, workers=workers or default_workers(), model=model,
+                               options={"stances": stances, "stances_model": stances_model})
             for item in track(stream, "annotate + validate", total=counts["converted"]):
                 if isinstance(item, Reject):
                     rej.write({"stage": "annotate", **item.to_json()})

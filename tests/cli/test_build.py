@@ -99,3 +99,19 @@ def test_build_takes_convert_presets_and_field_options(tmp_path: Path) -> None:
     assert records[0]["meta"]["url"] == "https://example.org/0"
     bad = CliRunner().invoke(app, ["build", str(csv), "-o", str(tmp_path / "b2"), "--preset", "nosuch"])
     assert bad.exit_code == 2 and "unknown preset" in bad.output
+
+
+def test_build_stances_rules_keeps_the_permissive_rule_layer(tmp_path: Path) -> None:
+    """The shipped stance model is CC BY-NC-SA; `--stances rules` builds with the rule layer only,
+    and a bad model folder is refused before any work."""
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    for i in range(10):
+        _story(articles, i)
+    out = tmp_path / "build"
+    result = CliRunner().invoke(app, ["build", str(articles), "-o", str(out), "--workers", "1", "--stances", "rules"])
+    assert result.exit_code == 0, result.output
+    annotated = [json.loads(line) for line in (out / "annotated.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert annotated and all(r["meta"]["annotators"]["stances"].startswith("stances.v1/") for r in annotated)
+    bad = CliRunner().invoke(app, ["build", str(articles), "-o", str(tmp_path / "other"), "--stances-model", str(tmp_path / "nowhere")])
+    assert bad.exit_code == 1 and "E150" in bad.output and not (tmp_path / "other").exists()
