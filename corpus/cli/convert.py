@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -11,33 +11,49 @@ from .common import RejectsWriter, check_paths, default_rejects, say, say_reject
 
 PRESETS_HELP = "Field layout of JSON/CSV inputs: news-please, cc-news or wikinews."
 
+# How articles are read, shared by `convert` and `build` (one declaration, the same flags on both).
+Preset = Annotated[Optional[str], typer.Option("--preset", help=PRESETS_HELP)]
+TextField = Annotated[Optional[str], typer.Option("--text-field", help="Field holding the article text.")]
+TitleField = Annotated[Optional[str], typer.Option("--title-field")]
+UrlField = Annotated[Optional[str], typer.Option("--url-field")]
+DateField = Annotated[Optional[str], typer.Option("--date-field")]
+IdField = Annotated[Optional[str], typer.Option("--id-field", help="Field whose value becomes meta.id (else a hash of source and text).")]
+AuthorField = Annotated[Optional[str], typer.Option("--author-field")]
+MinChars = Annotated[int, typer.Option("--min-chars", min=0, help="HTML pages (also in WARC) with less main text than this are rejected (E051): navigation and index pages are not articles.")]
+
+
+def convert_options(preset: str | None, min_chars: int, **fields: str | None) -> Any:
+    """The `ConvertOptions` of the reading flags; an unknown preset is a usage error (exit 2)."""
+    from ..converters import ConvertOptions
+    from ..converters.tabular import PRESETS
+
+    if preset is not None and preset not in PRESETS:
+        say(f"unknown preset {preset!r}; known presets: {', '.join(PRESETS)}", err=True)
+        raise typer.Exit(2)
+    return ConvertOptions(preset=preset, fields={k: v for k, v in fields.items() if v}, min_chars=min_chars)
+
 
 def convert(
     inputs: list[Path] = typer.Argument(..., help="Files or directories (.txt .html .jsonl .json .csv .warc[.gz]); directories are walked recursively."),
     output: str = typer.Option(..., "-o", "--output", help="Records JSONL to write (.gz to compress, - for stdout)."),
     rejects: Optional[str] = typer.Option(None, "--rejects", help="Where to write rejected inputs with their reasons (default: OUTPUT.rejects.jsonl)."),
-    preset: Optional[str] = typer.Option(None, "--preset", help=PRESETS_HELP),
-    text_field: Optional[str] = typer.Option(None, "--text-field", help="Field holding the article text."),
-    title_field: Optional[str] = typer.Option(None, "--title-field"),
-    url_field: Optional[str] = typer.Option(None, "--url-field"),
-    date_field: Optional[str] = typer.Option(None, "--date-field"),
-    id_field: Optional[str] = typer.Option(None, "--id-field", help="Field whose value becomes meta.id (else a hash of source and text)."),
-    author_field: Optional[str] = typer.Option(None, "--author-field"),
-    min_chars: int = typer.Option(200, "--min-chars", min=0, help="HTML pages (also in WARC) with less main text than this are rejected (E051): navigation and index pages are not articles."),
+    preset: Preset = None,
+    text_field: TextField = None,
+    title_field: TitleField = None,
+    url_field: UrlField = None,
+    date_field: DateField = None,
+    id_field: IdField = None,
+    author_field: AuthorField = None,
+    min_chars: MinChars = 200,
 ) -> None:
     """Convert articles into records (text, meta, tokens), one JSON object per line.
 
     Every input ends up in the output or in the rejects file with its reason: files it cannot read,
     paths it passes over (hidden, FIFOs), and second copies of an article (the same meta.id)."""
-    from ..converters import ConvertOptions, Reject, convert_paths
-    from ..converters.tabular import PRESETS
+    from ..converters import Reject, convert_paths
     from ..jsonl import write_jsonl
 
-    if preset is not None and preset not in PRESETS:
-        say(f"unknown preset {preset!r}; known presets: {', '.join(PRESETS)}", err=True)
-        raise typer.Exit(2)
-    fields = {k: v for k, v in {"text": text_field, "title": title_field, "url": url_field, "date": date_field, "id": id_field, "author": author_field}.items() if v}
-    options = ConvertOptions(preset=preset, fields=fields, min_chars=min_chars)
+    options = convert_options(preset, min_chars, text=text_field, title=title_field, url=url_field, date=date_field, id=id_field, author=author_field)
     rejects_path = rejects or default_rejects(output)
     check_paths([str(p) for p in inputs], [output, rejects_path])
     duplicates = 0

@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.markup import escape
 
 from .common import RejectsWriter, check_paths, console, err_console, track
-from .convert import PRESETS_HELP
+from .convert import AuthorField, DateField, IdField, MinChars, Preset, TextField, TitleField, UrlField, convert_options
 
 FORMAT_HELP = "Comma-separated: hf (Hugging Face Parquet + card), spacy (DocBin), conll, prodigy."
 
@@ -144,18 +144,18 @@ def build(
     license: Optional[str] = typer.Option(None, "--license", help=LICENSE_HELP),
     splits_from: Optional[Path] = typer.Option(None, "--splits-from", help=SPLITS_FROM_HELP),
     resplit: bool = typer.Option(False, "--resplit", help="Ignore the build folder's earlier splits.json and split afresh."),
-    preset: Optional[str] = typer.Option(None, "--preset", help=PRESETS_HELP),
-    text_field: Optional[str] = typer.Option(None, "--text-field", help="Field holding the article text."),
-    title_field: Optional[str] = typer.Option(None, "--title-field"),
-    url_field: Optional[str] = typer.Option(None, "--url-field"),
-    date_field: Optional[str] = typer.Option(None, "--date-field"),
-    id_field: Optional[str] = typer.Option(None, "--id-field", help="Field whose value becomes meta.id (else a hash of source and text)."),
-    author_field: Optional[str] = typer.Option(None, "--author-field"),
+    preset: Preset = None,
+    text_field: TextField = None,
+    title_field: TitleField = None,
+    url_field: UrlField = None,
+    date_field: DateField = None,
+    id_field: IdField = None,
+    author_field: AuthorField = None,
+    min_chars: MinChars = 200,
 ) -> None:
     """Convert, annotate, validate and export in one command. A rebuild into the same folder keeps
     every earlier article in its split."""
-    from ..converters import ConvertOptions, Reject, convert_paths
-    from ..converters.tabular import PRESETS
+    from ..converters import Reject, convert_paths
     from ..engine import default_workers, run_local
     from ..export import claim
     from ..jsonl import read_jsonl, write_jsonl
@@ -165,11 +165,8 @@ def build(
     check_model(model, layers)
     if "stances" in parse_layers(layers):
         check_stances(stances, stances_model)  # an unknown choice or a bad model folder, before any work
-    if preset is not None and preset not in PRESETS:
-        err_console.print(f"unknown preset {preset!r}; known presets: {', '.join(PRESETS)}", markup=False, highlight=False)
-        raise typer.Exit(2)
+    reading = convert_options(preset, min_chars, text=text_field, title=title_field, url=url_field, date=date_field, id=id_field, author=author_field)
     check_paths([str(p) for p in inputs], [output])
-    fields = {k: v for k, v in {"text": text_field, "title": title_field, "url": url_field, "date": date_field, "id": id_field, "author": author_field}.items() if v}
     options = _options(formats, test_size, validation_size, seed, group_by, near_duplicates, stratify, license, splits_from, resplit)
     claim(output, ["records.jsonl", "annotated.jsonl", "rejects.jsonl"])
     timings: dict[str, float] = {}
@@ -180,7 +177,7 @@ def build(
         # every stage streams from file to file, so memory does not grow with the corpus
 
         def converted() -> Iterator[dict[str, Any]]:
-            for item in track(convert_paths(inputs, ConvertOptions(preset=preset, fields=fields)), "convert", unit="items"):
+            for item in track(convert_paths(inputs, reading), "convert", unit="items"):
                 if isinstance(item, Reject):
                     rej.write({"stage": "convert", **item.to_json()})
                     counts["convert rejected"] += 1
