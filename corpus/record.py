@@ -94,9 +94,15 @@ def tokenize(text: str, cuts: Iterable[int] = ()) -> list[dict[str, Any]]:
 
 def tokens_from_doc(doc: "Doc") -> list[dict[str, Any]]:
     """Tokens as Prodigy writes them: text, start, end, id, ws."""
+    if not len(doc):
+        return []
+    from spacy.attrs import IDX, LENGTH, ORTH, SPACY
+
+    # token attributes read as one array: making a Token object per token is the slow part
+    strings = doc.vocab.strings
     return [
-        {"text": t.text, "start": t.idx, "end": t.idx + len(t.text), "id": t.i, "ws": bool(t.whitespace_)}
-        for t in doc
+        {"text": strings[orth], "start": idx, "end": idx + length, "id": i, "ws": bool(ws)}
+        for i, (orth, idx, length, ws) in enumerate(doc.to_array([ORTH, IDX, LENGTH, SPACY]).tolist())
     ]
 
 

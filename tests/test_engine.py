@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from corpus.cli import app
 from corpus.converters import Reject
-from corpus.engine import LocalEngine, ResumableWriter, run_local, run_manifest
+from corpus.engine import LocalEngine, ResumableWriter, batched, run_local, run_manifest
 from corpus.jsonl import write_jsonl
 from corpus.record import new_record
 
@@ -63,6 +63,15 @@ def test_engine_two_workers_write_the_same_bytes_as_one(tmp_path: Path) -> None:
     assert (tmp_path / "w1.jsonl").read_bytes() == (tmp_path / "w2.jsonl").read_bytes()
     assert (tmp_path / "w1.jsonl.rejects.jsonl").read_bytes() == (tmp_path / "w2.jsonl.rejects.jsonl").read_bytes()
     assert [json.loads(line)["meta"]["id"] for line in _lines(tmp_path / "w2.jsonl")] == [r["meta"]["id"] for r in records if r["text"].strip()]
+
+
+def test_engine_batches_end_at_a_count_or_at_a_size_of_text() -> None:
+    rej = Reject("in.jsonl:3", "E080", "not JSON")
+    items: list[Any] = [{"text": "a" * 40}, {"text": "b" * 10}, rej, {"text": "c" * 70}, {"text": "d"}, {"text": "e"}, {"text": "f"}]
+    assert [len(b) for b in batched(items, 3)] == [3, 3, 1]
+    by_size = list(batched(items, 3, max_chars=50))
+    assert [len(b) for b in by_size] == [2, 2, 3]  # 40+10 ends one; the reject counts no text; 70 alone is over
+    assert [x for b in by_size for x in b] == items  # nothing lost, nothing reordered
 
 
 def test_engine_a_malformed_line_is_rejected_with_file_and_line(tmp_path: Path) -> None:

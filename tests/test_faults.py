@@ -463,14 +463,16 @@ def test_faults_ctrl_c_is_one_coded_line_and_leaves_no_partial_file(tmp_path: Pa
     import signal
     import time
 
-    # 150,000 records: tens of seconds of converting (5,000 a second on a 2-core machine), so the
-    # interrupt comes long before the end even where the machine is fast
-    with (tmp_path / "in.jsonl").open("w", encoding="utf-8") as f:
-        for i in range(150_000):
-            f.write(json.dumps({"text": f"{STORIES[i % 3][:80]} Item {i}."}) + "\n")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(400):  # tens of seconds of work: the interrupt comes long before the end
+        (folder / f"{i:03d}.txt").write_text(STORIES[i % 3] * 20 + f" Item {i}.", encoding="utf-8")
     (tmp_path / "out").mkdir()
     env = {**os.environ, "COLUMNS": "200"}
-    proc = subprocess.Popen([str(CORPUS), "convert", "in.jsonl", "-o", "out/records.jsonl"], cwd=tmp_path, env=env,
+    # a shell without job control starts background jobs with SIGINT ignored, which a child inherits:
+    # give the command the default disposition, as a terminal would
+    proc = subprocess.Popen([str(CORPUS), "convert", "in", "-o", "out/records.jsonl"], cwd=tmp_path, env=env,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     while not list((tmp_path / "out").glob(".records.jsonl.*.tmp")):  # writing has begun: the handler is in place
