@@ -32,12 +32,14 @@ def clause_content(lex: Lexicon, doc: Doc, verb: Token) -> Clause | None:
     the cue is attached to."""
     wh: tuple[int, int] | None = None
     for child in verb.children:
-        if child.dep_ in CONTENT_DEPS:
+        if child.dep_ in CONTENT_DEPS or _bare_clause(verb, child):
             if child.i < verb.i and any(c.dep_ in CONTENT_DEPS and c.i > verb.i for c in verb.children):
                 continue
             if child.i < verb.i and any(t.text in (";", ":") for t in doc[child.right_edge.i:verb.i]):
                 continue  # "Y; they learned ...": a clause the writer ended is not this cue's
             lo = child.left_edge.i
+            if child.dep_ == "advcl":  # the phrase before the bare clause's subject is the cue's
+                lo = min(c.left_edge.i for c in child.children if c.dep_ in SUBJECTS)
             if child.i > verb.i and not any(c.dep_ in SUBJECTS or c.dep_ == "expl" for c in child.children):
                 # "said [a major offensive] ... [is unnecessary]": the parser took the
                 # reported clause's subject for the verb's object
@@ -73,6 +75,19 @@ def clause_content(lex: Lexicon, doc: Doc, verb: Token) -> Clause | None:
             second = trim(doc, right, head.right_edge.i + 1) if closed and right <= head.right_edge.i else None
             return Clause((head.left_edge.i, left), second=second)
     return None
+
+
+_FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
+
+
+def _bare_clause(verb: Token, child: Token) -> bool:
+    """ "said after the convention [he would not accept ...]": a finite clause with its own subject
+    and no conjunction after the cue, which the parser took for an adverbial because a phrase
+    stands between them; "said [that] ..." without the "that"."""
+    return (child.dep_ == "advcl" and child.i > verb.i
+            and not any(c.dep_ == "mark" or c.tag_ in ("WRB", "WDT", "WP") for c in child.children)
+            and any(c.dep_ in SUBJECTS for c in child.children)
+            and (child.tag_ in _FINITE or any(c.dep_ == "aux" and c.tag_ in _FINITE for c in child.children)))
 
 
 def clause_tail(lex: Lexicon, verb: Token, clause: Token, hi: int) -> int:
@@ -135,6 +150,11 @@ def adjacent_quote(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: 
     return before
 
 
+# Prepositions that complete an object the parser hung on the verb ("likened [RT to the BBC]"),
+# unlike those of time, place and circumstance ("during", "in", "after").
+_OBJECT_PREPS = frozenset({"from", "to", "with", "about", "on", "by", "into", "toward", "towards"})
+
+
 def object_content(lex: Lexicon, doc: Doc, verb: Token, lemma: str, quoted: Marks) -> tuple[int, int] | None:
     """What a verb of evaluation or intent is about: its object and complements ("called for [a
     moratorium]", "criticized [the act as a crazy system]", "vowed [to launch an offensive]")."""
@@ -155,6 +175,9 @@ def object_content(lex: Lexicon, doc: Doc, verb: Token, lemma: str, quoted: Mark
             parts.extend(p for p in c.children if p.dep_ in ("pobj", "pcomp"))
         elif c.dep_ == "prep" and c.lower_ in ("as", "for", "of", "over", "against") and parts:
             parts.append(c)
+        elif (c.dep_ == "prep" and c.lower_ in _OBJECT_PREPS and parts and c.left_edge.i == max(p.right_edge.i for p in parts) + 1
+              and not any(x.ent_type_ in ("DATE", "TIME") for x in c.subtree)):
+            parts.append(c)  # "unveiled [a list of endorsements from 95 generals]": the parser hung it on the verb
     if not parts:
         return None
     a, b = min(p.left_edge.i for p in parts), max(p.right_edge.i for p in parts) + 1
