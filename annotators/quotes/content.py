@@ -49,7 +49,7 @@ def clause_content(lex: Lexicon, doc: Doc, verb: Token) -> Clause | None:
             hi = child.right_edge.i + 1
             for c in child.rights:  # "says X would do and how experts say Y": another speaker's report ends it
                 if c.dep_ == "conj" and any(t.pos_ == "VERB" and t.lemma_.lower() in lex.speech and any(x.dep_ in SUBJECTS for x in t.children)
-                                            for t in c.subtree):
+                                            and any(x.dep_ in CONTENT_DEPS for x in t.children) for t in c.subtree):
                     hi = c.left_edge.i
                     while hi > child.i + 1 and (doc[hi - 1].dep_ == "cc" or doc[hi - 1].pos_ == "CCONJ" or doc[hi - 1].is_punct and not is_close_mark(doc[hi - 1])):
                         hi -= 1
@@ -102,7 +102,7 @@ def clause_tail(lex: Lexicon, verb: Token, clause: Token, hi: int) -> int:
         if c.dep_ not in ("advcl", "prep", "npadvmod", "advmod", "conj") or c.left_edge.i != hi and not all(
                 t.is_punct or t.is_space or t.dep_ == "cc" for t in c.doc[hi:c.left_edge.i]):
             break
-        if c.dep_ == "conj" and (c.pos_ not in ("VERB", "AUX") or any(x.dep_ in SUBJECTS for x in c.children)):
+        if c.dep_ == "conj" and (c.pos_ not in ("VERB", "AUX") or any(x.dep_ in SUBJECTS for x in c.children)) and not _that_clause(c):
             break
         if c.lemma_.lower() in lex.cue_lemmas or any(t.lemma_.lower() in lex.speech and t.pos_ == "VERB" and t.head.i == c.i for t in c.subtree):
             break  # ", adding that ...", ", as he told ...": the speaker's next report
@@ -110,6 +110,12 @@ def clause_tail(lex: Lexicon, verb: Token, clause: Token, hi: int) -> int:
             break
         hi = c.right_edge.i + 1
     return hi
+
+
+def _that_clause(tok: Token) -> bool:
+    """ "discovered that A, and [that B]": a clause opened by "that" continues the report."""
+    first = tok.doc[tok.left_edge.i]
+    return first.lower_ == "that" and first.dep_ == "mark" and first.head.i == tok.i
 
 
 def split_conjoined_cue(lex: Lexicon, doc: Doc, verb: Token, content: tuple[int, int], subject: Token | None, borrowed: dict[int, Token]) -> tuple[int, int]:
