@@ -21,7 +21,7 @@ from .marks import Marks, Segments
 from .sources import agentive, is_document, name_between, np_span, subject_of
 from .spans import CONTENT_DEPS, CUE_ADVERBS, CUE_LEFT, GENERIC_SUBJECTS, SUBJECTS, Quote, overlaps, trim, trim_plain
 
-__all__ = ["from_verb", "from_seem", "from_passive", "from_phrase", "from_in", "from_noun", "cue_span"]
+__all__ = ["from_verb", "from_seem", "from_passive", "from_agent", "from_phrase", "from_in", "from_noun", "cue_span"]
 
 
 def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks, borrowed: dict[int, Token]) -> Quote | None:
@@ -34,6 +34,10 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
         passive = from_passive(lex, doc, verb, quoted)
         if passive is not None or lemma not in lex.cue_lemmas:
             return passive
+    if (lemma in lex.object or lemma in lex.speech) and any(c.dep_ == "auxpass" for c in verb.children):
+        by_agent = from_agent(lex, doc, verb, quoted)
+        if by_agent is not None:
+            return by_agent
     subject = borrowed.get(verb.i) or subject_of(verb)
     if subject is None and verb.tag_ == "VB" and verb.dep_ == "ROOT" and not any(c.dep_ == "aux" for c in verb.children):
         return None  # an imperative ("Imagine that ...", "Say Mexico ..."): nobody reports anything
@@ -207,6 +211,25 @@ def from_passive(lex: Lexicon, doc: Doc, verb: Token, quoted: Marks) -> Quote | 
         source = None
     cue_type = "belief" if verb.lemma_.lower() in lex.clause_only | lex.intent else "position"
     return Quote(pieces, (start, max(cue_end, verb.i + 1)), source, verb.i, by.i if source is not None and by is not None else None, cue_type=cue_type)
+
+
+def from_agent(lex: Lexicon, doc: Doc, verb: Token, quoted: Marks) -> Quote | None:
+    """ "Clinton is endorsed [by] most papers", "the plan was criticized by economists": a verb of
+    evaluation in the passive with its agent; the agent holds the position about the subject,
+    which is the content. Cue: the verb group up to "by"."""
+    subject = next((c for c in verb.lefts if c.dep_ == "nsubjpass"), None)
+    agent = next((c for c in verb.rights if c.dep_ == "agent"), None)
+    by = next((x for x in agent.children if x.dep_ == "pobj"), None) if agent is not None else None
+    if subject is None or by is None or subject.lower_ in ("it", "there") or not (agentive(lex, by) or is_document(lex, by)):
+        return None
+    head = (subject.i, subject.i + 1) if subject.tag_ in ("WDT", "WP") else (subject.left_edge.i, subject.right_edge.i + 1)
+    clipped = quoted.clip(head, verb.i)
+    content = trim(doc, *clipped) if clipped is not None else None
+    source = trim_plain(doc, *np_span(doc, by))
+    if content is None or source is None or not content[1] <= verb.i or overlaps(source, content):
+        return None
+    start, _ = cue_span(lex, doc, verb, content)
+    return Quote([content], (start, agent.i + 1), source, verb.i, by.i, cue_type="position")
 
 
 def from_phrase(lex: Lexicon, doc: Doc, start: int, end: int, quoted: Marks) -> Quote | None:

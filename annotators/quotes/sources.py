@@ -16,7 +16,8 @@ from .spans import INHERIT, SUBJECTS, same_paragraph
 __all__ = ["Names", "subject_of", "agentive", "is_document", "np_span", "attribution_gap", "name_between"]
 
 PRONOUNS_PERSON = frozenset({"he", "she", "him", "her", "his"})
-_PARTITIVES = frozenset({"one", "two", "three", "some", "many", "most", "all", "several", "few", "both", "each", "none", "half", "majority", "minority"})
+_PARTITIVES = frozenset({"one", "two", "three", "some", "many", "most", "all", "several", "few", "both", "each", "none", "half", "majority", "minority",
+                         "number", "handful", "dozen", "dozens", "hundreds", "thousands", "millions", "percent", "share", "couple"})
 _NAME_POS = frozenset({"PROPN", "NOUN", "DET", "ADJ", "ADP", "PART", "PUNCT", "SPACE", "NUM", "CCONJ"})
 
 
