@@ -71,10 +71,10 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
         if content is not None:
             cue_type = "question"
             content = quoted.clip(content, verb.i)
-    if content is None and lemma in lex.object_like and agentive(lex, subject):
+    if content is None and (lemma in lex.object_like or lemma in lex.regard and _regards_as(verb)) and agentive(lex, subject):
         content = object_content(lex, doc, verb, lemma, quoted)
         if content is not None:
-            cue_type = "intent" if lemma in lex.intent else "position" if lemma in lex.object else "speech"
+            cue_type = "intent" if lemma in lex.intent else "position" if lemma in lex.object else "belief" if lemma in lex.regard else "speech"
             content = quoted.clip(infinitive_tail(lex, doc, verb, content), verb.i)
     if content is None and lemma in lex.evidence and is_document(lex, subject):
         content = findings_content(doc, verb)  # "a poll shows [Clinton ahead by 3 points]"
@@ -118,6 +118,12 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
     if cue_type == "belief" and is_document(lex, subject):
         cue_type = "evidence"  # "the study found that ...", "records indicate that ..."
     return Quote(pieces, cue, source, verb.i, source_root.i if source_root is not None else None, cue_type=cue_type)
+
+
+def _regards_as(verb: Token) -> bool:
+    """ "see [the program as an easier way]": an object and an "as" complement after the verb."""
+    rights = list(verb.rights)
+    return any(c.dep_ == "dobj" for c in rights) and any(c.dep_ == "prep" and c.lower_ == "as" for c in rights)
 
 
 def _block_after_colon(doc: Doc, verb: Token, quoted: Marks) -> tuple[int, int] | None:

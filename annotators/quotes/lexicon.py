@@ -55,6 +55,7 @@ class Lexicon:
     intent_nouns: frozenset[str]
     prep_nouns: dict[str, frozenset[str]]
     light_verbs: frozenset[str]
+    regard: frozenset[str]
     not_speakers: frozenset[str]
     phrases: tuple[tuple[str, ...], ...]
     verb_hashes: np.ndarray
@@ -102,9 +103,10 @@ class Lexicon:
             intent_nouns=intent_nouns,
             prep_nouns={k: frozenset(v) for k, v in cues["prep_nouns"].items()},
             light_verbs=frozenset(cues["light_verbs"]),
+            regard=frozenset(cues.get("regard", ())),
             not_speakers=frozenset(w.lower() for w in cues["not_speakers"]),
             phrases=tuple(tuple(p) for p in cues["phrases"]),
-            verb_hashes=_hashes(strings, cue_lemmas | passive),
+            verb_hashes=_hashes(strings, cue_lemmas | passive | frozenset(cues.get("regard", ()))),
             noun_hashes=_hashes(strings, nouns | intent_nouns | frozenset(cues["prep_nouns"])),
         )
 
