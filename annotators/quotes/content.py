@@ -31,9 +31,12 @@ def clause_content(lex: Lexicon, doc: Doc, verb: Token) -> Clause | None:
     """The clausal complement of the cue ("said [that] Y"); else, for "Y, he said", the clause
     the cue is attached to."""
     wh: tuple[int, int] | None = None
+    left_piece: tuple[int, int] | None = None
     for child in verb.children:
         if child.dep_ in CONTENT_DEPS or _bare_clause(verb, child):
             if child.i < verb.i and any(c.dep_ in CONTENT_DEPS and c.i > verb.i for c in verb.children):
+                if doc[child.right_edge.i + 1].text in _ASIDE_MARKS and child.left_edge.i == verb.sent.start:
+                    left_piece = trim(doc, child.left_edge.i, child.right_edge.i + 1)  # "[It was,] he said, “a stone ...”"
                 continue
             if child.i < verb.i and any(t.text in (";", ":") for t in doc[child.right_edge.i:verb.i]):
                 continue  # "Y; they learned ...": a clause the writer ended is not this cue's
@@ -61,9 +64,11 @@ def clause_content(lex: Lexicon, doc: Doc, verb: Token) -> Clause | None:
                     # is a piece of its own before the cue
                     wh = (lo, lo + 1)
                     lo = verb.i + 1
-            return Clause((lo, hi), wh=wh)
+            return Clause((lo, hi), wh=wh or left_piece)
     head = verb.head
     subject = subject_of(verb)
+    if head.dep_ == "advcl" and head.head.i > verb.i and head.head.pos_ in ("VERB", "AUX") and verb.dep_ == "parataxis":
+        head = head.head  # "[Though it went well,] he said, [replacing her would be hard]": the whole sentence
     if verb.dep_ in ("parataxis", "ccomp") and head.pos_ in ("VERB", "AUX") and subject is not None:
         # "Y would be a mistake, he said" and "The museum, he said, would make ...": the cue
         # hangs off the reported clause, whose words on either side are the content
