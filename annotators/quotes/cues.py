@@ -39,6 +39,10 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
         if by_agent is not None:
             return by_agent
     subject = borrowed.get(verb.i) or subject_of(verb)
+    if subject is not None and quoted.inside_double(subject.i) and not quoted.inside_double(verb.i):
+        # "“My reaction, that was outrageous,” the strategist said": the parser gave the cue two
+        # subjects; the speaker is the one outside the quotation
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "csubj") and not quoted.inside_double(c.i)), subject)
     if subject is None and verb.tag_ == "VB" and verb.dep_ == "ROOT" and not any(c.dep_ == "aux" for c in verb.children):
         return None  # an imperative ("Imagine that ...", "Say Mexico ..."): nobody reports anything
     if lemma in lex.clause_only and lemma not in lex.speech and (subject is None or subject.lower_ in GENERIC_SUBJECTS):
@@ -53,6 +57,8 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
         if clause is not None:
             wh, second = clause.wh, clause.second
             content = quoted.clip(clause.content, verb.i)
+            if content is not None and content[1] <= verb.i:
+                content = quoted.quote_first(doc, content)
             if content is not None and content[0] > verb.i:
                 cut = cut_asides(lex, doc, content[0], content[1], quoted, relative=False)
                 if cut < content[1] and subject is not None:

@@ -144,6 +144,19 @@ class Marks:
         a, b = max(rng[0], lo), min(rng[1], hi)
         return (a, b) if a < b else None
 
+    def quote_first(self, doc: Doc, content: tuple[int, int]) -> tuple[int, int]:
+        """ "“Y,” [Tulsa police Chief Chuck Jordan] said": a content before its cue that opens with
+        a quotation and goes on past its closing mark with no verb of its own ends at the mark
+        (the parser took the speaker's name into the reported clause)."""
+        a, b = content
+        for sa, sb, seg in self.segs:
+            if not seg.single and sa <= a < sb < b:
+                closed = doc[sb - 2].text in (",", "?", "!", "—") or doc[sb].text == ","  # "“Y,” Name said", not "“Y” of Z"
+                if closed and not any(t.pos_ in ("VERB", "AUX") for t in doc[sb:b]):
+                    return a, sb
+                break
+        return content
+
     def inside_double(self, i: int) -> bool:
         return bool(self.double[i])
 

@@ -74,7 +74,7 @@ def trim_plain(doc: Doc, a: int, b: int) -> tuple[int, int] | None:
         if doc[b - 1].text == ")" and any(t.text == "(" for t in doc[a:b - 1]):
             break
         b -= 1
-    if not any(t.is_alpha and t.tag_ != "POS" for t in doc[a:b]):
+    if not any(t.tag_ != "POS" and any(ch.isalpha() for ch in t.text) for t in doc[a:b]):  # "O'Neill" is a word too
         return None
     return (a, b) if a < b else None
 
