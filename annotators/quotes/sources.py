@@ -40,6 +40,15 @@ def subject_of(verb: Token) -> Token | None:
             return pobj
         if tok.dep_ == "relcl":
             return tok.head
+        if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.head.i != tok.head.i:
+            # "responded by saying ...", "despite admitting ...": the gerund's speaker is the one
+            # who does what the preposition hangs from, or the subject it hangs from
+            host = tok.head.head
+            if host.pos_ in ("VERB", "AUX"):
+                tok = host
+                seen += 1
+                continue
+            return host if host.dep_ in ("nsubj", "nsubjpass") and host.pos_ in ("PROPN", "NOUN", "PRON") else None
         if tok.dep_ in INHERIT and tok.head.i != tok.i and tok.head.pos_ in ("VERB", "AUX"):
             tok = tok.head
             seen += 1
