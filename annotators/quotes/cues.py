@@ -284,7 +284,16 @@ def from_phrase(lex: Lexicon, doc: Doc, start: int, end: int, quoted: Marks) -> 
         return None
     if not any(t.pos_ in ("VERB", "AUX") for t in doc[content[0]:content[1]]):
         return None  # "according to X" must report a statement, not a phrase
-    return Quote([content], (start, end), source, start, pobj.i, cue_type="according")
+    pieces = [content]
+    other = next((p for p in parts if p is not widest), None)
+    if other is not None and (other := quoted.clip(other, start)) is not None and any(
+            t.dep_ == "conj" and t.pos_ in ("VERB", "AUX") and any(c.dep_ in SUBJECTS for c in t.children) for t in doc[other[0]:other[1]]):
+        # "A paid 25 percent, according to the CBO, and B paid 69 percent": a conjoined clause
+        # on the other side is the same report
+        other = trim(doc, other[0] + (doc[other[0]].dep_ == "cc"), other[1])
+        if other is not None and not overlaps(other, content):
+            pieces = sorted([content, other])
+    return Quote(pieces, (start, end), source, start, pobj.i, cue_type="according")
 
 
 def from_in(lex: Lexicon, doc: Doc, prep: Token, quoted: Marks) -> Quote | None:

@@ -39,15 +39,22 @@ def speaker_labels(lex: Lexicon, doc: Doc, quoted: Marks) -> list[Quote]:
             continue
         if not (named or shouted or titled):
             continue
-        if not any(t.pos_ in ("VERB", "AUX") for t in doc[content[0]:content[1]]) and not quoted.segments_in(*content):
-            continue
         speaker = any(t.ent_type_ in ("PERSON", "ORG") for t in prefix) or shouted or prefix.root.lemma_.lower() in lex.agents | lex.documents
+        if not any(t.pos_ in ("VERB", "AUX") for t in doc[content[0]:content[1]]) and not quoted.segments_in(*content) and not (
+                speaker and _title_case(doc, *content)):
+            continue  # "Poll: Wealthy Voters Abandon ...": in a headline the tagger misses the verb
         if not speaker and _wholly_quoted(doc, quoted, *content):
             # "Brexit: “We will leave on time”": a topic, not a speaker, labels the quotation
             out.append(Quote([content], (colon, colon + 1), None, colon, None))
             continue
         out.append(Quote([content], (colon, colon + 1), (p, colon), colon, prefix.root.i))
     return out
+
+
+def _title_case(doc: Doc, a: int, b: int) -> bool:
+    """Whether tokens [a, b) are a headline in title case (most words capitalised)."""
+    words = [t for t in doc[a:b] if t.is_alpha and len(t.text) > 3]
+    return len(words) >= 3 and sum(t.text[0].isupper() for t in words) >= 0.8 * len(words)
 
 
 def signed_quotes(doc: Doc, segs: Segments, quoted: Marks, used: set[int]) -> list[Quote]:
