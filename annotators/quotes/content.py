@@ -67,6 +67,11 @@ def clause_content(lex: Lexicon, doc: Doc, verb: Token) -> Clause | None:
             return Clause((lo, hi), wh=wh or left_piece)
     head = verb.head
     subject = subject_of(verb)
+    as_clause = _as_clause(lex, verb)
+    if as_clause is not None:
+        return as_clause
+    if verb.lemma_.lower() in lex.as_it:
+        return None
     if head.dep_ == "advcl" and head.head.i > verb.i and head.head.pos_ in ("VERB", "AUX") and verb.dep_ == "parataxis":
         head = head.head  # "[Though it went well,] he said, [replacing her would be hard]": the whole sentence
     if verb.dep_ in ("parataxis", "ccomp") and head.pos_ in ("VERB", "AUX") and subject is not None:
@@ -79,6 +84,27 @@ def clause_content(lex: Lexicon, doc: Doc, verb: Token) -> Clause | None:
             closed = doc[right - 1].is_punct or (right < len(doc) and doc[right].is_punct)
             second = trim(doc, right, head.right_edge.i + 1) if closed and right <= head.right_edge.i else None
             return Clause((head.left_edge.i, left), second=second)
+    return None
+
+
+def _as_clause(lex: Lexicon, verb: Token) -> Clause | None:
+    """ "[As the senator noted,] the bill would cost billions", "As X put it, Y": a clause opened
+    by "as" whose verb reports nothing of its own reports the clause it is set in. One after
+    its clause must be set off by a comma ("He smiled as he said goodbye" reports nothing)."""
+    doc, head = verb.doc, verb.head
+    if verb.dep_ != "advcl" or head.pos_ not in ("VERB", "AUX") or not any(
+            c.dep_ == "mark" and c.lower_ == "as" and c.i == verb.left_edge.i for c in verb.children):
+        return None
+    if not any(c.dep_ in SUBJECTS for c in verb.children) or any(
+            c.dep_ in ("ccomp", "xcomp", "dobj", "dative", "attr") and not (c.lower_ == "it" and verb.lemma_.lower() in lex.as_it) for c in verb.children):
+        return None
+    if verb.lemma_.lower() in lex.as_it and not any(c.dep_ == "dobj" and c.lower_ == "it" for c in verb.children):
+        return None
+    left, right = verb.left_edge.i, verb.right_edge.i + 1
+    if verb.i < head.i:
+        return Clause((right, head.right_edge.i + 1))
+    if left > 0 and doc[left - 1].text == ",":
+        return Clause((head.left_edge.i, left))
     return None
 
 

@@ -52,7 +52,7 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
     wh: tuple[int, int] | None = None  # "which [X says] ...": the relative word before the cue
     second: tuple[int, int] | None = None  # "Y1, he said, Y2": the clause's words after the cue
     cue_type = "belief" if lemma in lex.clause_only else "speech"
-    if lemma in lex.speech or lemma in lex.clause_only:
+    if lemma in lex.speech or lemma in lex.clause_only or lemma in lex.as_it:
         clause = clause_content(lex, doc, verb)
         if clause is not None:
             wh, second = clause.wh, clause.second

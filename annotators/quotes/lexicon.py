@@ -56,6 +56,7 @@ class Lexicon:
     prep_nouns: dict[str, frozenset[str]]
     light_verbs: frozenset[str]
     regard: frozenset[str]
+    as_it: frozenset[str]
     not_speakers: frozenset[str]
     phrases: tuple[tuple[str, ...], ...]
     verb_hashes: np.ndarray
@@ -104,9 +105,10 @@ class Lexicon:
             prep_nouns={k: frozenset(v) for k, v in cues["prep_nouns"].items()},
             light_verbs=frozenset(cues["light_verbs"]),
             regard=frozenset(cues.get("regard", ())),
+            as_it=frozenset(cues.get("as_it", ())),
             not_speakers=frozenset(w.lower() for w in cues["not_speakers"]),
             phrases=tuple(tuple(p) for p in cues["phrases"]),
-            verb_hashes=_hashes(strings, cue_lemmas | passive | frozenset(cues.get("regard", ()))),
+            verb_hashes=_hashes(strings, cue_lemmas | passive | frozenset(cues.get("regard", ())) | frozenset(cues.get("as_it", ()))),
             noun_hashes=_hashes(strings, nouns | intent_nouns | frozenset(cues["prep_nouns"])),
         )
 
