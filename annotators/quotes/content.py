@@ -203,6 +203,8 @@ def object_content(lex: Lexicon, doc: Doc, verb: Token, lemma: str, quoted: Mark
         if lemma in lex.intent and lemma not in lex.object:
             if c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
                 parts.append(c)
+            elif c.dep_ == "prep" and c.lower_ in particles and not parts:  # "voted [against] the bill"
+                parts.extend(p for p in c.children if p.dep_ in ("pobj", "pcomp"))
             continue
         if c.dep_ == "dobj" and lemma in lex.light_verbs and c.i + 1 < len(doc) and doc[c.i + 1].head.i == c.i and doc[c.i + 1].lower_ in lex.prep_nouns.get(c.lemma_.lower(), ()):
             return None  # "raised [questions about] Y": the noun is the cue (see `cues.from_noun`)
