@@ -49,6 +49,10 @@ def subject_of(verb: Token) -> Token | None:
                 seen += 1
                 continue
             return host if host.dep_ in ("nsubj", "nsubjpass") and host.pos_ in ("PROPN", "NOUN", "PRON") else None
+        if tok.dep_ == "xcomp" and tok.head.pos_ == "ADJ" and tok.head.dep_ == "acomp" and tok.head.head.pos_ in ("VERB", "AUX"):
+            tok = tok.head.head  # "was able [to tout] X": the one who is able
+            seen += 1
+            continue
         if tok.dep_ in INHERIT and tok.head.i != tok.i and tok.head.pos_ in ("VERB", "AUX"):
             tok = tok.head
             seen += 1
