@@ -199,7 +199,15 @@ def object_content(lex: Lexicon, doc: Doc, verb: Token, lemma: str, quoted: Mark
     particles = lex.particles.get(lemma, frozenset())
     if any(c.dep_ == "prt" and c.lower_ not in particles for c in verb.children):
         return None  # "called off the search", "backed down": a phrasal verb of another sense
-    for c in verb.rights:
+    if lemma in lex.recipient:
+        # "accused [Holt of] being a Democrat", "warned [voters about] the risks": the one told
+        # belongs to the cue, the preposition's object is what they are told
+        obj = next((c for c in verb.rights if c.dep_ in ("dobj", "dative")), None)
+        prep = next((c for c in verb.rights if c.dep_ == "prep" and c.lower_ in ("of", "about") and obj is not None and c.i == obj.right_edge.i + 1), None)
+        pobj = next((p for p in prep.children if p.dep_ in ("pobj", "pcomp")), None) if prep is not None else None
+        if pobj is not None:
+            parts.append(pobj)
+    for c in verb.rights if not parts else ():
         if lemma in lex.intent and lemma not in lex.object:
             if c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
                 parts.append(c)

@@ -419,6 +419,8 @@ def cue_span(lex: Lexicon, doc: Doc, verb: Token, content: tuple[int, int]) -> t
             end = c.i
         elif lemma in lex.recipient and c.dep_ in ("dobj", "dative", "iobj") and c.right_edge.i < content[0]:
             end = c.right_edge.i
+        elif c.dep_ == "prep" and c.i + 1 == content[0] and end > verb.i:  # "accused Holt [of]"
+            end = c.i
     if end + 1 < len(doc) and doc[end + 1].text == ":" and not (content[0] <= end + 1 < content[1]):
         end += 1
     return start, end + 1
