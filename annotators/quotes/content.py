@@ -204,6 +204,9 @@ def object_content(lex: Lexicon, doc: Doc, verb: Token, lemma: str, quoted: Mark
         # belongs to the cue, the preposition's object is what they are told
         obj = next((c for c in verb.rights if c.dep_ in ("dobj", "dative")), None)
         prep = next((c for c in verb.rights if c.dep_ == "prep" and c.lower_ in ("of", "about") and obj is not None and c.i == obj.right_edge.i + 1), None)
+        if prep is None and obj is not None and lemma in lex.object:  # the parser hung "of Y" on the accused
+            prep = next((c for c in obj.rights if c.dep_ == "prep" and c.lower_ in ("of", "about") and c.right_edge.i == obj.right_edge.i
+                         and any(p.dep_ == "pcomp" for p in c.children)), None)
         pobj = next((p for p in prep.children if p.dep_ in ("pobj", "pcomp")), None) if prep is not None else None
         if pobj is not None:
             parts.append(pobj)

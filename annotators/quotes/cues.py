@@ -287,12 +287,18 @@ def from_phrase(lex: Lexicon, doc: Doc, start: int, end: int, quoted: Marks) -> 
     pieces = [content]
     other = next((p for p in parts if p is not widest), None)
     if other is not None and (other := quoted.clip(other, start)) is not None and any(
-            t.dep_ == "conj" and t.pos_ in ("VERB", "AUX") and any(c.dep_ in SUBJECTS for c in t.children) for t in doc[other[0]:other[1]]):
-        # "A paid 25 percent, according to the CBO, and B paid 69 percent": a conjoined clause
-        # on the other side is the same report
-        other = trim(doc, other[0] + (doc[other[0]].dep_ == "cc"), other[1])
-        if other is not None and not overlaps(other, content):
-            pieces = sorted([content, other])
+            t.dep_ == "conj" and t.pos_ in ("VERB", "AUX") and any(c.dep_ in SUBJECTS for c in t.children)
+            and (other[0] <= t.i < other[1] and content[0] <= t.head.i < content[1] or content[0] <= t.i < content[1] and other[0] <= t.head.i < other[1])
+            for t in doc[lo:hi]):
+        # "A paid 25 percent, according to the CBO, and B paid 69 percent": the clauses on both
+        # sides, conjoined, are the same report
+        pieces = []
+        for a, b in sorted([content, other]):
+            piece = trim(doc, a + (doc[a].dep_ == "cc"), b)
+            if piece is not None:
+                pieces.append(piece)
+        if len(pieces) != 2 or overlaps(*pieces):
+            pieces = [content]
     return Quote(pieces, (start, end), source, start, pobj.i, cue_type="according")
 
 
@@ -413,6 +419,9 @@ def cue_span(lex: Lexicon, doc: Doc, verb: Token, content: tuple[int, int]) -> t
             start = c.i
     lemma = verb.lemma_.lower()
     for c in verb.rights:
+        if lemma in lex.recipient and c.dep_ in ("dobj", "dative") and c.left_edge.i == end + 1 and c.i < content[0] <= c.right_edge.i and doc[content[0] - 1].dep_ == "prep":
+            end = content[0] - 1  # "accused [the mayor of] lying": the parser hung the content on the accused
+            continue
         if c.i != end + 1 or c.i >= content[0] and c.i < content[1]:
             continue
         if c.dep_ in ("prt", "prep") and c.lower_ in lex.particles.get(lemma, ()):
