@@ -307,7 +307,7 @@ def gap_ok(doc: Doc, a: int, b: int, verb: Token, before: bool, sentence_end: bo
     """Whether tokens [a, b) between a quotation and its cue are only the cue's own words (its
     subject, auxiliaries, addressee, time) and light punctuation; a sentence end or a blank line
     between them breaks the link, except a colon that ends the cue's paragraph ("X said:")."""
-    if b - a > 14:
+    if b - a > 24:
         return False
     after_colon = False
     for t in doc[a:b]:
