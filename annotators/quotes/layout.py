@@ -92,10 +92,16 @@ def continuations(doc: Doc, quotes: list[Quote], segs: Segments, quoted: Marks, 
     for k, (a, b, seg) in enumerate(segs):
         if k in used or seg.single:
             continue
-        prev = owner.get(k - 1)
+        prev, j = owner.get(k - 1), k - 1
+        if prev is None and k >= 2 and k - 1 not in used and (k - 2) in owner and owner[k - 2].cue_token is not None:
+            # "“A,” X said on “Fox and Friends.” “B”": a title quoted in the cue's sentence
+            # stands between the two halves
+            cue_sent = doc[owner[k - 2].cue_token].sent
+            if cue_sent.start <= segs[k - 1][0] and segs[k - 1][1] <= cue_sent.end + 1:
+                prev, j = owner[k - 2], k - 2
         if prev is None:
             continue
-        pa, pb, pseg = segs[k - 1]
+        pa, pb, pseg = segs[j]
         if seg.continues and pseg.open_end:
             follows = True  # the paragraph before left the quotation open
         elif not same_paragraph(doc, pb, a):
