@@ -11,7 +11,7 @@ from typing import NamedTuple
 from spacy.tokens import Doc, Token
 
 from .lexicon import Lexicon
-from .marks import Marks, Segments, is_close_mark, is_open_mark
+from .marks import Marks, Segments, is_close_mark, is_open_mark, named_by
 from .sources import attribution_gap, subject_of
 from .spans import CONTENT_DEPS, SUBJECTS, trim
 
@@ -175,7 +175,7 @@ def adjacent_quote(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: 
     for a, b, seg in segs:
         if seg.single or a <= verb.i < b:
             continue
-        if doc[a:b].root.dep_ in ("pobj", "appos", "compound", "nmod"):
+        if doc[a:b].root.dep_ in ("pobj", "appos", "compound", "nmod") or named_by(doc, a):
             continue  # "said on “The Steve Harvey Morning Show”": a name, not what was said
         if b <= verb.i:
             if gap_ok(doc, b, verb.i, verb, before=True) or (lemma_speech and attribution_gap(doc, b, verb.i)):

@@ -10,7 +10,7 @@ from spacy.tokens import Doc
 
 from .content import gap_ok
 from .lexicon import Lexicon
-from .marks import Marks, Segments, is_open_mark
+from .marks import Marks, Segments, is_open_mark, named_by
 from .spans import DASHES, Quote, same_paragraph, trim
 
 __all__ = ["speaker_labels", "signed_quotes", "continuations"]
@@ -90,7 +90,7 @@ def continuations(doc: Doc, quotes: list[Quote], segs: Segments, quoted: Marks, 
             for k in quoted.segments_in(a, b):
                 owner[k] = q
     for k, (a, b, seg) in enumerate(segs):
-        if k in used or seg.single:
+        if k in used or seg.single or named_by(doc, a):
             continue
         prev, j = owner.get(k - 1), k - 1
         if prev is None and k >= 2 and k - 1 not in used and (k - 2) in owner and owner[k - 2].cue_token is not None:

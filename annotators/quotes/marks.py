@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 
 from .spans import PARA, is_close_mark, is_open_mark, trim
 
-__all__ = ["QuoteSegment", "Marks", "find_quote_segments", "token_segments", "is_open_mark", "is_close_mark", "kind_of"]
+__all__ = ["QuoteSegment", "Marks", "find_quote_segments", "token_segments", "is_open_mark", "is_close_mark", "kind_of", "named_by"]
 
 _DOUBLE_OPEN = "“„«"
 _DOUBLE_CLOSE = "”»"
@@ -173,6 +173,15 @@ class Marks:
                 if sb > b and not (b <= cue < sb):
                     b = sb
         return a, b
+
+
+def named_by(doc: Doc, a: int) -> bool:
+    """Whether the quotation opening at token `a` is a name, not words said: right after a
+    possessive or a preposition ("on Fox News's “Fox and Friends”", "in “The Post”")."""
+    prev = a - 1
+    while prev >= 0 and doc[prev].is_space:
+        prev -= 1
+    return prev >= 0 and (doc[prev].tag_ == "POS" or doc[prev].lower_ in ("’s", "'s") or doc[prev].pos_ == "ADP")
 
 
 def kind_of(doc: Doc, a: int, b: int, quoted: Marks) -> str:
