@@ -13,7 +13,7 @@ from .lexicon import Lexicon
 from .marks import Marks, Segments, is_open_mark, named_by
 from .spans import DASHES, Quote, same_paragraph, trim
 
-__all__ = ["speaker_labels", "signed_quotes", "continuations"]
+__all__ = ["speaker_labels", "signed_quotes", "continuations", "inverted_cues", "speaker_lines"]
 
 
 def speaker_labels(lex: Lexicon, doc: Doc, quoted: Marks) -> list[Quote]:
@@ -48,6 +48,31 @@ def speaker_labels(lex: Lexicon, doc: Doc, quoted: Marks) -> list[Quote]:
             out.append(Quote([content], (colon, colon + 1), None, colon, None))
             continue
         out.append(Quote([content], (colon, colon + 1), (p, colon), colon, prefix.root.i))
+    return out
+
+
+def inverted_cues(lex: Lexicon, doc: Doc, segs: Segments, quoted: Marks) -> list[Quote]:
+    """ "Said Ellis: “...”": a sentence that opens with a verb of saying, then the speaker's
+    name and a colon, reports the quotation after it."""
+    out = []
+    for sent in doc.sents:
+        v = sent.start
+        while v < sent.end and doc[v].is_space:
+            v += 1
+        if v + 2 >= len(doc) or doc[v].tag_ not in ("VBD", "VBZ") or not doc[v].text[:1].isupper():
+            continue
+        lemma = doc[v].lemma_.lower()
+        if lemma not in lex.speech and lemma not in lex.quote_only:
+            continue
+        colon = v + 1
+        while colon < len(doc) and colon - v <= 5 and doc[colon].pos_ == "PROPN":
+            colon += 1
+        if colon == v + 1 or colon >= len(doc) or doc[colon].text != ":":
+            continue
+        seg = next(((a, b) for a, b, sg in segs if not sg.single and a > colon and all(t.is_space for t in doc[colon + 1:a])), None)
+        if seg is None or quoted.para_id[seg[0]] != quoted.para_id[v]:
+            continue
+        out.append(Quote([seg], (v, v + 1), (v + 1, colon), v, colon - 1))
     return out
 
 

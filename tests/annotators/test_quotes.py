@@ -342,6 +342,12 @@ CASES = [
     ("Unemployment fell to 4 percent, according to the ministry, and wages rose by 3 percent.",
      [("Unemployment fell to 4 percent", "indirect", "according to", "the ministry", None),
       ("wages rose by 3 percent", "indirect", "according to", "the ministry", None)]),
+    # an inverted cue that opens the sentence, the speaker and a colon before the quotation
+    ("The plan is complex. Said Ellis: “I don’t get the sense she’s interested in reform.”",
+     [("“I don’t get the sense she’s interested in reform.”", "direct", "Said", "Ellis", "Said Ellis")]),
+    # a quotation after a possessive names a show: it is not the next piece of the quote
+    ("“We are ready,” Maria Lopez said on Channel Four’s “Morning Show.”",
+     [("“We are ready,”", "direct", "said", "Maria Lopez", "Maria Lopez")]),
     # a headline label over a title-case line, where the tagger misses the verb
     ("Poll: Voters Favor Longer School Days",
      [("Voters Favor Longer School Days", "indirect", ":", "Poll", None)]),
@@ -413,6 +419,7 @@ NOTHING = [
     "The plan was criticized.",  # a passive with no complement and no agent
     "He smiled as he said goodbye.",  # an as-clause after its clause, not set off: a time, not a report
     "The students saw the film in May.",  # a verb of regard without an "as" complement
+    "Said the mayor: nothing.",  # an inverted cue with no quotation after it
     "I wonder if it will rain.",  # a speaker's own question, not an attribution
     "There were concerns about it.",  # a noun whose object is a bare pronoun
     "The company made no comment on Friday.",  # a date is no content
