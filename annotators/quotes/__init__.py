@@ -64,8 +64,8 @@ class QuoteAnnotator(WordListComponent):
         """The quotes layer of `doc` as plain data; `doc` is left as it is."""
         require(doc, self.name, needs=("parse", "tags", "lemmas", "ents"))
         writer = LayerWriter(doc, "quotes")
-        if len(doc):
-            quotes = self.extract(doc)
+        quotes = self.extract(doc) if len(doc) else []
+        if quotes:  # names are resolved only for an article that quotes someone
             names = Names(doc)
             for q in quotes:
                 _write(doc, writer, q, names)

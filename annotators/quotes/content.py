@@ -167,14 +167,19 @@ def split_conjoined_cue(lex: Lexicon, doc: Doc, verb: Token, content: tuple[int,
     return content
 
 
+_MAX_GAP = 24  # tokens between a quotation and its cue, at most (a speaker's name and title)
+
+
 def adjacent_quote(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks) -> tuple[int, int] | None:
     """A double quotation right before the cue's clause ("“Y,” X said") or right after it
     ("X said: “Y”"), with only the cue's own words (source, time, addressee) between."""
     before: tuple[int, int] | None = None
     lemma_speech = verb.lemma_.lower() in lex.speech
     for a, b, seg in segs:
-        if seg.single or a <= verb.i < b:
-            continue
+        if seg.single or a <= verb.i < b or b <= verb.i - _MAX_GAP:
+            continue  # too far before the cue for `gap_ok` (checked first: it is cheap)
+        if a > verb.i + _MAX_GAP + 1:
+            break
         if doc[a:b].root.dep_ in ("pobj", "appos", "compound", "nmod") or named_by(doc, a):
             continue  # "said on “The Steve Harvey Morning Show”": a name, not what was said
         if b <= verb.i:
@@ -307,7 +312,7 @@ def gap_ok(doc: Doc, a: int, b: int, verb: Token, before: bool, sentence_end: bo
     """Whether tokens [a, b) between a quotation and its cue are only the cue's own words (its
     subject, auxiliaries, addressee, time) and light punctuation; a sentence end or a blank line
     between them breaks the link, except a colon that ends the cue's paragraph ("X said:")."""
-    if b - a > 24:
+    if b - a > _MAX_GAP:
         return False
     after_colon = False
     for t in doc[a:b]:

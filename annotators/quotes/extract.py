@@ -62,7 +62,7 @@ def extract_quotes(doc: Doc, lex: Lexicon) -> list[Quote]:
             if q is not None:
                 quotes.append(q)
     quotes.extend(speaker_labels(lex, doc, quoted))
-    quotes.extend(inverted_cues(lex, doc, segs, quoted))
+    quotes.extend(inverted_cues(lex, doc, verbs, segs, quoted))
     quotes = outermost(quotes)
     used_segments: set[int] = set()
     for q in quotes:

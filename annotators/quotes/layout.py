@@ -51,15 +51,12 @@ def speaker_labels(lex: Lexicon, doc: Doc, quoted: Marks) -> list[Quote]:
     return out
 
 
-def inverted_cues(lex: Lexicon, doc: Doc, segs: Segments, quoted: Marks) -> list[Quote]:
-    """ "Said Ellis: “...”": a sentence that opens with a verb of saying, then the speaker's
-    name and a colon, reports the quotation after it."""
+def inverted_cues(lex: Lexicon, doc: Doc, verbs: list[int], segs: Segments, quoted: Marks) -> list[Quote]:
+    """ "Said Ellis: “...”": a sentence that opens with a verb of saying (one of the cue
+    candidates `verbs`), then the speaker's name and a colon, reports the quotation after it."""
     out = []
-    for sent in doc.sents:
-        v = sent.start
-        while v < sent.end and doc[v].is_space:
-            v += 1
-        if v + 2 >= len(doc) or doc[v].tag_ not in ("VBD", "VBZ") or not doc[v].text[:1].isupper():
+    for v in verbs:
+        if v + 2 >= len(doc) or not doc[v].text[:1].isupper() or doc[v].tag_ not in ("VBD", "VBZ") or not doc[v].is_sent_start:
             continue
         lemma = doc[v].lemma_.lower()
         if lemma not in lex.speech and lemma not in lex.quote_only:

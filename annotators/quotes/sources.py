@@ -151,21 +151,21 @@ class Names:
                 name = (s.get("attrs") or {}).get("name")
                 if s["label"] == "PERSON" and name:
                     given[(s["token_start"], s["token_end"] + 1)] = name
-        fulls: list[tuple[str, ...]] = []
-        for ent in doc.ents:
-            if ent.label_ == "PERSON":
-                words = tuple(t.text for t in ent if not t.is_punct and t.tag_ != "POS")
-                if len(words) > 1:
-                    fulls.append(words)
-        for ent in doc.ents:
+        ents = doc.ents  # built on each access: read once
+        words_of = {(ent.start, ent.end): tuple(t.text for t in ent if not t.is_punct and t.tag_ != "POS") for ent in ents if ent.label_ == "PERSON"}
+        fulls = list(dict.fromkeys(w for w in words_of.values() if len(w) > 1))  # each full name once
+        full_of: dict[tuple[str, ...], str | None] = {}
+        for ent in ents:
             if ent.label_ == "PERSON":
                 name = given.get((ent.start, ent.end))
                 if name is None:
-                    words = tuple(t.text for t in ent if not t.is_punct and t.tag_ != "POS")
-                    longer = [f for f in fulls if len(f) > len(words) and _is_part(words, f)]
-                    if len({f for f in longer}) > 1:
-                        longer = [f for f in longer if f[-1] == words[-1]]
-                    name = " ".join(longer[0] if len(set(longer)) == 1 else words) if words else None
+                    words = words_of[(ent.start, ent.end)]
+                    if words not in full_of:
+                        longer = [f for f in fulls if len(f) > len(words) and _is_part(words, f)]
+                        if len(longer) > 1:
+                            longer = [f for f in longer if f[-1] == words[-1]]
+                        full_of[words] = " ".join(longer[0] if len(longer) == 1 else words) if words else None
+                    name = full_of[words]
                 if name:
                     self.persons.append((ent.start, ent.end, name))
             elif ent.label_ in ("ORG", "GPE", "NORP"):
