@@ -227,6 +227,8 @@ def object_content(lex: Lexicon, doc: Doc, verb: Token, lemma: str, quoted: Mark
         if c.dep_ in ("dobj", "oprd", "xcomp", "ccomp", "dative"):
             parts.append(c)
         elif c.dep_ in ("prep", "prt") and c.lower_ in particles and not parts:
+            if c.lower_ == "to" and any(p.dep_ == "pobj" and (p.ent_type_ == "PERSON" or p.lemma_.lower() in lex.agents) for p in c.children):
+                return None  # "responded to a mother": the one answered, not what about
             parts.extend(p for p in c.children if p.dep_ in ("pobj", "pcomp"))
         elif c.dep_ == "prep" and c.lower_ in ("as", "for", "of", "over", "against") and parts:
             parts.append(c)
