@@ -74,6 +74,8 @@ def clause_content(lex: Lexicon, doc: Doc, verb: Token) -> Clause | None:
         return None
     if head.dep_ == "advcl" and head.head.i > verb.i and head.head.pos_ in ("VERB", "AUX") and verb.dep_ == "parataxis":
         head = head.head  # "[Though it went well,] he said, [replacing her would be hard]": the whole sentence
+    elif verb.dep_ == "parataxis" and head.dep_ in SUBJECTS and head.head.pos_ in ("VERB", "AUX") and head.head.i > verb.i:
+        head = head.head  # "[The difference now,] he told me, [is that ...]": the parser hung the cue on the subject
     if verb.dep_ in ("parataxis", "ccomp") and head.pos_ in ("VERB", "AUX") and subject is not None:
         # "Y would be a mistake, he said" and "The museum, he said, would make ...": the cue
         # hangs off the reported clause, whose words on either side are the content
