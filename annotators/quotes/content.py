@@ -86,6 +86,13 @@ def clause_content(lex: Lexicon, doc: Doc, verb: Token) -> Clause | None:
             closed = doc[right - 1].is_punct or (right < len(doc) and doc[right].is_punct)
             second = trim(doc, right, head.right_edge.i + 1) if closed and right <= head.right_edge.i else None
             return Clause((head.left_edge.i, left), second=second)
+    if subject is not None and verb.dep_ == "ROOT" and verb.lemma_.lower() in lex.speech:
+        # "People like Scott, he said.": words the parser could not attach (dep), set off by a
+        # comma before the speaker at the end of the sentence
+        front = next((c for c in verb.lefts if c.dep_ == "dep" and c.i < subject.i), None)
+        if (front is not None and doc[front.right_edge.i + 1].text == "," and front.right_edge.i + 2 == subject.left_edge.i
+                and all(c.is_punct or c.dep_ in ("npadvmod", "advmod") for c in verb.rights)):
+            return Clause((front.left_edge.i, front.right_edge.i + 1))
     return None
 
 
