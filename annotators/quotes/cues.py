@@ -106,6 +106,8 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
     if content is None or content[0] <= verb.i < content[1]:
         return None
     source_root = subject
+    if source_root is not None and quoted.inside_double(source_root.i) and not quoted.inside_double(verb.i):
+        source_root = None  # "“Y,” Flynn said on “Fox and Friends”": the parser's subject is a quoted title
     if source_root is None and lemma in lex.speech and content[1] < verb.i:
         source_root = name_between(doc, content[1], verb.i)
     source = np_span(doc, source_root, relative=True) if source_root is not None else None
