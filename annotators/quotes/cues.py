@@ -39,10 +39,13 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
         if by_agent is not None:
             return by_agent
     subject = borrowed.get(verb.i) or subject_of(verb)
-    if subject is not None and quoted.inside_double(subject.i) and not quoted.inside_double(verb.i):
-        # "“My reaction, that was outrageous,” the strategist said": the parser gave the cue two
-        # subjects; the speaker is the one outside the quotation
-        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "csubj") and not quoted.inside_double(c.i)), subject)
+    if subject is not None and (quoted.inside_double(subject.i) and not quoted.inside_double(verb.i)
+                                or quoted.para_id[subject.i] != quoted.para_id[verb.i]):
+        # "“My reaction, that was outrageous,” the strategist said", "12:15 p.m.¶Trump says": the
+        # parser gave the cue two subjects; the speaker is the one outside the quotation, in the
+        # cue's paragraph
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "csubj") and not quoted.inside_double(c.i)
+                        and quoted.para_id[c.i] == quoted.para_id[verb.i]), subject)
     if subject is None and verb.tag_ == "VB" and verb.dep_ == "ROOT" and not any(c.dep_ == "aux" for c in verb.children):
         return None  # an imperative ("Imagine that ...", "Say Mexico ..."): nobody reports anything
     if lemma in lex.clause_only and lemma not in lex.speech and (subject is None or subject.lower_ in GENERIC_SUBJECTS):
