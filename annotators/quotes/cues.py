@@ -381,6 +381,13 @@ def from_noun(lex: Lexicon, doc: Doc, noun: Token, quoted: Marks) -> Quote | Non
                 cue_end = max(cue_end, noun.i + 1)
                 return Quote([content], (cue_span(lex, doc, verb, content)[0], cue_end), source, noun.i, holder.i, cue_type="nominal")
             source, holder = None, None
+    if holder is None and noun.dep_ == "pobj" and noun.head.lower_ == "with" and noun.head.head.pos_ == "VERB":
+        # "Trump responded [with attacks on] Machado": the one who acts with them holds them
+        subject = subject_of(noun.head.head)
+        if subject is not None and agentive(lex, subject) and not quoted.inside_double(subject.i):
+            found = trim_plain(doc, *np_span(doc, subject))
+            if found is not None and not overlaps(found, content) and quoted.clip(found, noun.i) == found:
+                holder, source = subject, found
     cue = (noun.i, cue_end)
     if noun.lemma_.lower() in lex.intent_nouns and cue_end == noun.i + 1:
         # "signed an agreement to ...", "this political decision to ...": the verb that makes
