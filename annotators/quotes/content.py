@@ -392,6 +392,7 @@ def cut_asides(lex: Lexicon, doc: Doc, a: int, b: int, quoted: Marks, relative: 
         final = all(x.is_punct or x.is_space for x in doc[t.right_edge.i + 1:b])  # an aside in the middle is the content's own
         if final and t.tag_ == "VBG" and t.dep_ == "advcl" and doc[lo].tag_ in ("VBG", "RB") and doc[lo - 1].text == ",":
             return lo - 1  # "Y, [implicitly putting his name on the line]": the writer's comment on the act
-        if relative and final and ((t.dep_ == "relcl" and doc[lo].lower_ in _RELATIVE_WORDS) or (t.dep_ == "appos" and t.head.i < lo)):
-            return lo - 1
+        if final and ((relative and t.dep_ == "relcl" and doc[lo].lower_ in _RELATIVE_WORDS) or (t.dep_ == "appos" and t.head.i < lo and (
+                relative or t.head.pos_ == "PROPN" and doc[lo].lower_ in ("the", "a", "an")))):
+            return lo - 1  # "he did not support Mr. Trump[, the presumed favorite]": the writer's aside
     return b

@@ -59,6 +59,8 @@ def trim(doc: Doc, a: int, b: int) -> tuple[int, int] | None:
         a += 1
     while b > a and (doc[b - 1].is_space or (doc[b - 1].is_punct and not is_close_mark(doc[b - 1]))
                      or (doc[b - 1].pos_ == "CCONJ" and b - 1 > a)):  # a coordinator left dangling by the parse
+        if doc[b - 1].text == ")" and any(t.text == "(" for t in doc[a:b - 1]):
+            break  # "Rep. Don Beyer (D-Va.)": a bracket opened inside is closed
         b -= 1
     if b <= a or all(t.is_punct or t.is_space for t in doc[a:b]):
         return None
