@@ -21,7 +21,7 @@ from .marks import Marks, Segments
 from .sources import agentive, is_document, name_between, np_span, subject_of
 from .spans import CONTENT_DEPS, CUE_ADVERBS, CUE_LEFT, GENERIC_SUBJECTS, SUBJECTS, Quote, overlaps, trim, trim_plain
 
-__all__ = ["from_verb", "from_seem", "from_passive", "from_agent", "from_phrase", "from_in", "from_noun", "cue_span"]
+__all__ = ["from_verb", "from_seem", "from_passive", "from_agent", "from_attitude", "from_phrase", "from_in", "from_noun", "cue_span"]
 
 
 def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks, borrowed: dict[int, Token]) -> Quote | None:
@@ -247,6 +247,41 @@ def from_agent(lex: Lexicon, doc: Doc, verb: Token, quoted: Marks) -> Quote | No
         return None
     start, _ = cue_span(lex, doc, verb, content)
     return Quote([content], (start, agent.i + 1), source, verb.i, by.i, cue_type="position")
+
+
+def from_attitude(lex: Lexicon, doc: Doc, adj: Token, quoted: Marks) -> Quote | None:
+    """ "Voters are convinced [that the race is close]", "she is determined [to win]", "he is
+    worried [about the cost]": a predicative adjective of belief, feeling or intent; its subject
+    holds the content. Cue: the copula and the adjective (and the preposition)."""
+    if adj.dep_ not in ("acomp", "oprd") or adj.head.pos_ not in ("VERB", "AUX"):
+        return None
+    head = adj.head
+    subject = subject_of(head)
+    if subject is None or not agentive(lex, subject) or quoted.inside_double(subject.i):
+        return None
+    content: tuple[int, int] | None = None
+    cue_end = adj.i + 1
+    for c in adj.rights:
+        if c.dep_ == "ccomp" and any(x.dep_ in SUBJECTS for x in c.children):
+            content = (c.left_edge.i, c.right_edge.i + 1)
+        elif c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
+            content = (c.left_edge.i, c.right_edge.i + 1)
+        elif c.dep_ == "prep" and c.lower_ in lex.attitude_preps and c.i == adj.i + 1:
+            obj = next((x for x in c.children if x.dep_ in ("pobj", "pcomp")), None)
+            if obj is not None and not (obj.pos_ == "PRON" and obj.left_edge.i == obj.right_edge.i) and obj.ent_type_ not in ("DATE", "TIME"):
+                content, cue_end = (obj.left_edge.i, obj.right_edge.i + 1), c.i + 1
+        if content is not None:
+            break
+    if content is None or content[0] <= adj.i:
+        return None
+    content = quoted.clip(content, adj.i)
+    content = quoted.trim(doc, *quoted.widen(content, adj.i)) if content is not None else None
+    source = trim_plain(doc, *np_span(doc, subject, relative=True))
+    if content is None or source is None or overlaps(source, content):
+        return None
+    start = head.i if head.i < adj.i and all(t.dep_ in ("advmod", "neg") for t in doc[head.i + 1:adj.i]) else adj.i
+    start = min([start] + [c.i for c in head.lefts if c.dep_ in ("aux", "neg") and c.i == start - 1])
+    return Quote([content], (start, cue_end), source, adj.i, subject.i, cue_type=lex.attitudes[adj.lower_])
 
 
 def from_phrase(lex: Lexicon, doc: Doc, start: int, end: int, quoted: Marks) -> Quote | None:

@@ -13,7 +13,7 @@ from spacy.attrs import LEMMA, LOWER, POS
 from spacy.strings import StringStore
 from spacy.tokens import Doc, Token
 
-from .cues import from_in, from_noun, from_phrase, from_verb
+from .cues import from_attitude, from_in, from_noun, from_phrase, from_verb
 from .layout import continuations, inverted_cues, signed_quotes, speaker_labels, speaker_lines
 from .lexicon import Lexicon
 from .marks import Marks, kind_of, token_segments
@@ -56,6 +56,13 @@ def extract_quotes(doc: Doc, lex: Lexicon) -> list[Quote]:
             q = from_in(lex, doc, doc[start], quoted)
             if q is not None:
                 quotes.append(q)
+    if lex.attitudes:
+        attitude_hashes = np.array(sorted(strings.add(w) for w in lex.attitudes), dtype=np.uint64)
+        for start in np.flatnonzero(np.isin(lower, attitude_hashes)).tolist():
+            if not quoted.inside_double(start):
+                q = from_attitude(lex, doc, doc[start], quoted)
+                if q is not None:
+                    quotes.append(q)
     for start in nouns:
         if not quoted.inside_double(start):
             q = from_noun(lex, doc, doc[start], quoted)

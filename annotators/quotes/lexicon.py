@@ -57,6 +57,8 @@ class Lexicon:
     light_verbs: frozenset[str]
     regard: frozenset[str]
     as_it: frozenset[str]
+    attitudes: dict[str, str]
+    attitude_preps: frozenset[str]
     not_speakers: frozenset[str]
     phrases: tuple[tuple[str, ...], ...]
     verb_hashes: np.ndarray
@@ -106,6 +108,8 @@ class Lexicon:
             light_verbs=frozenset(cues["light_verbs"]),
             regard=frozenset(cues.get("regard", ())),
             as_it=frozenset(cues.get("as_it", ())),
+            attitudes={w: kind for kind, words in cues.get("attitude_adjectives", {}).items() for w in words},
+            attitude_preps=frozenset(cues.get("attitude_preps", ())),
             not_speakers=frozenset(w.lower() for w in cues["not_speakers"]),
             phrases=tuple(tuple(p) for p in cues["phrases"]),
             verb_hashes=_hashes(strings, cue_lemmas | passive | frozenset(cues.get("regard", ())) | frozenset(cues.get("as_it", ()))),

@@ -348,6 +348,13 @@ CASES = [
     # a quotation after a possessive names a show: it is not the next piece of the quote
     ("“We are ready,” Maria Lopez said on Channel Four’s “Morning Show.”",
      [("“We are ready,”", "direct", "said", "Maria Lopez", "Maria Lopez")]),
+    # predicative adjectives of belief, feeling and intent: the subject holds the content
+    ("Voters are convinced that the race is close.",
+     [("that the race is close", "indirect", "are convinced", "Voters", None)]),
+    ("She is determined to win the seat.",
+     [("to win the seat", "indirect", "is determined", "She", None)]),
+    ("The mayor is worried about the cost of the bridge.",
+     [("the cost of the bridge", "indirect", "is worried about", "The mayor", None)]),
     # a headline label over a title-case line, where the tagger misses the verb
     ("Poll: Voters Favor Longer School Days",
      [("Voters Favor Longer School Days", "indirect", ":", "Poll", None)]),
@@ -370,6 +377,8 @@ CUE_TYPES = [
     ("The senator's criticism of the budget was sharp.", ["nominal"]),
     ("Many residents see the new tower as a symbol of revival.", ["belief"]),
     ("The new budget was endorsed by the teachers' union.", ["position"]),
+    ("Voters are convinced that the race is close.", ["belief"]),
+    ("She is determined to win the seat.", ["intent"]),
 ]
 
 
@@ -420,6 +429,8 @@ NOTHING = [
     "He smiled as he said goodbye.",  # an as-clause after its clause, not set off: a time, not a report
     "The students saw the film in May.",  # a verb of regard without an "as" complement
     "Said the mayor: nothing.",  # an inverted cue with no quotation after it
+    "It is sure to rain.",  # an attitude adjective with a dummy subject
+    "The dog was happy about it.",  # no one who holds a position, a bare pronoun
     "I wonder if it will rain.",  # a speaker's own question, not an attribution
     "There were concerns about it.",  # a noun whose object is a bare pronoun
     "The company made no comment on Friday.",  # a date is no content
