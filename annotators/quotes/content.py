@@ -58,6 +58,10 @@ def clause_content(lex: Lexicon, doc: Doc, verb: Token) -> Clause | None:
                         hi -= 1
                     break
             if child.i > verb.i:
+                for c in verb.rights:  # "discovered that [attempts to infiltrate it] [were made by ...]": the parser split one clause in two
+                    if (c.i > child.i and c.dep_ == "ccomp" and c.left_edge.i == hi and not any(x.dep_ == "mark" for x in c.children)
+                            and not any(t.is_sent_start for t in doc[hi:c.right_edge.i + 1])):
+                        hi = c.right_edge.i + 1
                 hi = clause_tail(lex, verb, child, hi)
                 if lo < verb.i and doc[lo].tag_ in ("WDT", "WP"):
                     # "the mine, which Clarke says he is keeping open": the relative word
