@@ -14,7 +14,7 @@ from spacy.strings import StringStore
 from spacy.tokens import Doc, Token
 
 from .cues import from_attitude, from_in, from_noun, from_phrase, from_verb
-from .layout import continuations, inverted_cues, signed_quotes, speaker_labels, speaker_lines
+from .layout import continuations, headline, inverted_cues, signed_quotes, speaker_labels, speaker_lines
 from .lexicon import Lexicon
 from .marks import Marks, kind_of, token_segments
 from .spans import NOT_CUE, Quote, outermost
@@ -70,6 +70,7 @@ def extract_quotes(doc: Doc, lex: Lexicon) -> list[Quote]:
                 quotes.append(q)
     quotes.extend(speaker_labels(lex, doc, quoted))
     quotes.extend(inverted_cues(lex, doc, verbs, segs, quoted))
+    quotes.extend(headline(lex, doc, quoted, quotes))
     quotes = outermost(quotes)
     used_segments: set[int] = set()
     for q in quotes:

@@ -13,7 +13,7 @@ from .lexicon import Lexicon
 from .marks import Marks, Segments, is_open_mark, named_by
 from .spans import DASHES, Quote, same_paragraph, trim
 
-__all__ = ["speaker_labels", "signed_quotes", "continuations", "inverted_cues", "speaker_lines"]
+__all__ = ["speaker_labels", "signed_quotes", "continuations", "inverted_cues", "speaker_lines", "headline"]
 
 
 def speaker_labels(lex: Lexicon, doc: Doc, quoted: Marks) -> list[Quote]:
@@ -71,6 +71,38 @@ def inverted_cues(lex: Lexicon, doc: Doc, verbs: list[int], segs: Segments, quot
             continue
         out.append(Quote([seg], (v, v + 1), (v + 1, colon), v, colon - 1))
     return out
+
+
+def headline(lex: Lexicon, doc: Doc, quoted: Marks, quotes: list[Quote]) -> list[Quote]:
+    """ "Sanders Vows To Eliminate Tax Breaks", "Flynn says Trump 'absolutely right'": a
+    headline (the article's first line, short) in the present tense of news headlines, where the
+    tagger often misreads the verb: the first word that is a cue verb with an -s ending splits it
+    into the source before and the content after. Refused when another attribution covers it."""
+    start = 0
+    while start < len(doc) and doc[start].is_space:
+        start += 1
+    if start >= len(doc):
+        return []
+    lo, hi = quoted.paragraph(start)
+    if hi - lo > 30 or any(q.content and q.content[0][0] < hi and q.content[0][1] > lo for q in quotes) or any(t.text == ":" for t in doc[lo:hi]):
+        return []
+    verbs = lex.speech | lex.object | lex.intent | lex.question | lex.evidence
+    for v in range(start + 1, min(hi, start + 8)):
+        word = doc[v].lower_
+        if not word.endswith("s") or quoted.inside_double(v) or not doc[v - 1].text[:1].isupper():
+            continue
+        if word[:-1] not in verbs and not (word.endswith("es") and word[:-2] in verbs):
+            continue
+        content = trim(doc, v + 1, hi)
+        source = trim(doc, start, v)
+        if content is None or source is None or content[1] - content[0] < 2:
+            return []
+        end = content[1]
+        cut = next((t.i for t in doc[content[0]:end] if t.text == ";"), None)  # "Y; Talk compared to ...": a second headline
+        if cut is not None and cut > content[0]:
+            content = (content[0], cut)
+        return [Quote([content], (v, v + 1), source, v, source[1] - 1, cue_type="speech" if word[:-1] in lex.speech else "position")]
+    return []
 
 
 def _title_case(doc: Doc, a: int, b: int) -> bool:

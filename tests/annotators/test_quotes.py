@@ -355,6 +355,9 @@ CASES = [
      [("to win the seat", "indirect", "is determined", "She", None)]),
     ("The mayor is worried about the cost of the bridge.",
      [("the cost of the bridge", "indirect", "is worried about", "The mayor", None)]),
+    # a headline in the present tense: the cue verb splits it into source and content
+    ("Mayor Vows To Rebuild Flooded Bridge\n\nThe mayor spoke on Monday.",
+     [("To Rebuild Flooded Bridge", "indirect", "Vows", "Mayor", None)]),
     # a headline label over a title-case line, where the tagger misses the verb
     ("Poll: Voters Favor Longer School Days",
      [("Voters Favor Longer School Days", "indirect", ":", "Poll", None)]),
@@ -430,6 +433,8 @@ NOTHING = [
     "The students saw the film in May.",  # a verb of regard without an "as" complement
     "Said the mayor: nothing.",  # an inverted cue with no quotation after it
     "It is sure to rain.",  # an attitude adjective with a dummy subject
+    "City Council Rules Face Key Test In Court\n\nThe council met on Monday.",  # a headline noun in -s, no cue verb
+    "Hospital Workers Rally Downtown\n\nThe rally was peaceful.",
     "The dog was happy about it.",  # no one who holds a position, a bare pronoun
     "I wonder if it will rain.",  # a speaker's own question, not an attribution
     "There were concerns about it.",  # a noun whose object is a bare pronoun
