@@ -21,7 +21,7 @@ from .marks import Marks, Segments
 from .sources import agentive, is_document, name_between, np_span, subject_of
 from .spans import CONTENT_DEPS, CUE_ADVERBS, CUE_LEFT, GENERIC_SUBJECTS, SUBJECTS, Quote, overlaps, trim, trim_plain
 
-__all__ = ["from_verb", "from_seem", "from_passive", "from_agent", "from_attitude", "from_phrase", "from_in", "from_noun", "cue_span"]
+__all__ = ["from_verb", "from_seem", "from_passive", "from_naming", "from_agent", "from_attitude", "from_phrase", "from_in", "from_noun", "cue_span"]
 
 
 def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks, borrowed: dict[int, Token]) -> Quote | None:
@@ -30,6 +30,8 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
     lemma = verb.lemma_.lower()
     if lemma in lex.seem:
         return from_seem(lex, doc, verb, quoted)
+    if verb.dep_ == "acl" and verb.tag_ == "VBN" and lemma in lex.naming:
+        return from_naming(lex, doc, verb, quoted)
     if lemma in lex.passive_cues and any(c.dep_ == "auxpass" for c in verb.children) and not any(c.dep_ in CONTENT_DEPS for c in verb.children):
         passive = from_passive(lex, doc, verb, quoted)
         if passive is not None or lemma not in lex.cue_lemmas:
@@ -228,6 +230,22 @@ def from_passive(lex: Lexicon, doc: Doc, verb: Token, quoted: Marks) -> Quote | 
         source = None
     cue_type = "belief" if verb.lemma_.lower() in lex.clause_only | lex.intent else "position"
     return Quote(pieces, (start, max(cue_end, verb.i + 1)), source, verb.i, by.i if source is not None and by is not None else None, cue_type=cue_type)
+
+
+def from_naming(lex: Lexicon, doc: Doc, verb: Token, quoted: Marks) -> Quote | None:
+    """ "the additional week, [known as] the Golden Week": a name the thing is known by, with no
+    one in the text who gives it; the thing and the name are the content, in two pieces."""
+    prep = next((c for c in verb.rights if c.dep_ == "prep" and c.lower_ == "as" and c.i == verb.i + 1), None)
+    name = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+    head = verb.head
+    if name is None or head.pos_ not in ("NOUN", "PROPN") or head.i > verb.i:
+        return None
+    thing = trim(doc, head.left_edge.i, verb.left_edge.i)
+    called = quoted.trim(doc, *quoted.widen((name.left_edge.i, name.right_edge.i + 1), verb.i))
+    if thing is None or called is None or quoted.clip(thing, verb.i) != thing or quoted.clip(called, verb.i) != called:
+        return None
+    start = verb.left_edge.i if doc[verb.left_edge.i].lower_ == "also" else verb.i
+    return Quote([thing, called], (start, prep.i + 1), None, verb.i, None, cue_type="belief")
 
 
 def from_agent(lex: Lexicon, doc: Doc, verb: Token, quoted: Marks) -> Quote | None:

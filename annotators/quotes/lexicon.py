@@ -59,6 +59,7 @@ class Lexicon:
     as_it: frozenset[str]
     attitudes: dict[str, str]
     attitude_preps: frozenset[str]
+    naming: frozenset[str]
     not_speakers: frozenset[str]
     phrases: tuple[tuple[str, ...], ...]
     verb_hashes: np.ndarray
@@ -110,6 +111,7 @@ class Lexicon:
             as_it=frozenset(cues.get("as_it", ())),
             attitudes={w: kind for kind, words in cues.get("attitude_adjectives", {}).items() for w in words},
             attitude_preps=frozenset(cues.get("attitude_preps", ())),
+            naming=frozenset(cues.get("naming", ())),
             not_speakers=frozenset(w.lower() for w in cues["not_speakers"]),
             phrases=tuple(tuple(p) for p in cues["phrases"]),
             verb_hashes=_hashes(strings, cue_lemmas | passive | frozenset(cues.get("regard", ())) | frozenset(cues.get("as_it", ()))),

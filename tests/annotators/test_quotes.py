@@ -355,6 +355,9 @@ CASES = [
      [("to win the seat", "indirect", "is determined", "She", None)]),
     ("The mayor is worried about the cost of the bridge.",
      [("the cost of the bridge", "indirect", "is worried about", "The mayor", None)]),
+    # a name nobody in the text gives: the thing and the name, no source
+    ("The new law, also known as the Clean Water Act, was passed in May.",
+     [("The new law", "indirect", "also known as", None, None), ("the Clean Water Act", "indirect", "also known as", None, None)]),
     # a headline in the present tense: the cue verb splits it into source and content
     ("Mayor Vows To Rebuild Flooded Bridge\n\nThe mayor spoke on Monday.",
      [("To Rebuild Flooded Bridge", "indirect", "Vows", "Mayor", None)]),
