@@ -240,7 +240,11 @@ def from_naming(lex: Lexicon, doc: Doc, verb: Token, quoted: Marks) -> Quote | N
     head = verb.head
     if name is None or head.pos_ not in ("NOUN", "PROPN") or head.i > verb.i:
         return None
-    thing = trim(doc, head.left_edge.i, verb.left_edge.i)
+    last = verb.left_edge.i - 1
+    while last > head.i and (doc[last].is_punct or doc[last].is_space):
+        last -= 1
+    lo = head.left_edge.i if last == head.i else doc[last].left_edge.i  # "a transition in [Burma], also known as": the nearest name
+    thing = trim(doc, lo, verb.left_edge.i)
     called = quoted.trim(doc, *quoted.widen((name.left_edge.i, name.right_edge.i + 1), verb.i))
     if thing is None or called is None or quoted.clip(thing, verb.i) != thing or quoted.clip(called, verb.i) != called:
         return None
