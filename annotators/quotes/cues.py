@@ -238,7 +238,7 @@ def from_naming(lex: Lexicon, doc: Doc, verb: Token, quoted: Marks) -> Quote | N
     prep = next((c for c in verb.rights if c.dep_ == "prep" and c.lower_ == "as" and c.i == verb.i + 1), None)
     name = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
     head = verb.head
-    if name is None or head.pos_ not in ("NOUN", "PROPN") or head.i > verb.i:
+    if prep is None or name is None or head.pos_ not in ("NOUN", "PROPN") or head.i > verb.i:
         return None
     last = verb.left_edge.i - 1
     while last > head.i and (doc[last].is_punct or doc[last].is_space):
@@ -259,7 +259,7 @@ def from_agent(lex: Lexicon, doc: Doc, verb: Token, quoted: Marks) -> Quote | No
     subject = next((c for c in verb.lefts if c.dep_ == "nsubjpass"), None)
     agent = next((c for c in verb.rights if c.dep_ == "agent"), None)
     by = next((x for x in agent.children if x.dep_ == "pobj"), None) if agent is not None else None
-    if subject is None or by is None or subject.lower_ in ("it", "there") or not (agentive(lex, by) or is_document(lex, by)):
+    if subject is None or agent is None or by is None or subject.lower_ in ("it", "there") or not (agentive(lex, by) or is_document(lex, by)):
         return None
     head = (subject.i, subject.i + 1) if subject.tag_ in ("WDT", "WP") else (subject.left_edge.i, subject.right_edge.i + 1)
     clipped = quoted.clip(head, verb.i)

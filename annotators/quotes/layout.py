@@ -147,10 +147,11 @@ def continuations(doc: Doc, quotes: list[Quote], segs: Segments, quoted: Marks, 
         if k in used or seg.single or named_by(doc, a):
             continue
         prev, j = owner.get(k - 1), k - 1
-        if prev is None and k >= 2 and k - 1 not in used and (k - 2) in owner and owner[k - 2].cue_token is not None:
+        cue_at = owner[k - 2].cue_token if k >= 2 and (k - 2) in owner else None
+        if prev is None and cue_at is not None and k - 1 not in used:
             # "“A,” X said on “Fox and Friends.” “B”": a title quoted in the cue's sentence
             # stands between the two halves
-            cue_sent = doc[owner[k - 2].cue_token].sent
+            cue_sent = doc[cue_at].sent
             if cue_sent.start <= segs[k - 1][0] and segs[k - 1][1] <= cue_sent.end + 1:
                 prev, j = owner[k - 2], k - 2
         if prev is None:
