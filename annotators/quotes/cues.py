@@ -191,8 +191,10 @@ def from_passive(lex: Lexicon, doc: Doc, verb: Token, quoted: Marks) -> Quote | 
     judgement or expectation; PolNeAR takes the subject and the complement as the content, in
     two pieces around the cue, with the agent ("by critics") as the source."""
     subject = next((c for c in verb.lefts if c.dep_ == "nsubjpass"), None)
-    if subject is None or subject.lower_ in ("it", "there") or not any(c.dep_ == "auxpass" for c in verb.children):
+    if subject is None or subject.lower_ == "there" or not any(c.dep_ == "auxpass" for c in verb.children):
         return None
+    if subject.lower_ == "it" and not any(c.dep_ == "oprd" for c in verb.rights):
+        return None  # "It is expected to rain": a dummy subject; "it is considered [a threat]" is not
     cue_end = verb.i + 1
     comp: tuple[int, int] | None = None
     for c in verb.rights:

@@ -355,6 +355,9 @@ CASES = [
      [("to win the seat", "indirect", "is determined", "She", None)]),
     ("The mayor is worried about the cost of the bridge.",
      [("the cost of the bridge", "indirect", "is worried about", "The mayor", None)]),
+    # a passive judgement about "it" with a noun complement: "it" is referential, not a dummy
+    ("The dam is old, and it is considered a threat to the town.",
+     [("it", "indirect", "is considered", None, None), ("a threat to the town", "indirect", "is considered", None, None)]),
     # a name nobody in the text gives: the thing and the name, no source
     ("The new law, also known as the Clean Water Act, was passed in May.",
      [("The new law", "indirect", "also known as", None, None), ("the Clean Water Act", "indirect", "also known as", None, None)]),
