@@ -6,11 +6,11 @@ SOURCE and CUE relations from each QUOTE. The layer is split the way it thinks:
 - `lexicon`: the cue word lists (data in `annotators/data/quotes_cues.json`);
 - `marks`: quotation marks, quoted segments over sentences and paragraphs, direct/mixed/indirect;
 - `cues`: the cue families, one function each (reporting verbs, "according to", polls and
-  studies, nouns, passives, perception, "in his eyes");
+  studies, nouns, passives, perception, attitude adjectives, names, "in his eyes");
 - `content`: what a cue reports (its clause, an adjacent quotation, an object, an infinitive);
 - `sources`: who reports it (the cue's subject) and the full name `attrs.name` it resolves to;
-- `layout`: attributions the article's layout makes (speaker labels, signed quotes, quotations
-  carried on over sentences and paragraphs);
+- `layout`: attributions the article's layout makes (speaker labels, signed quotes, inverted
+  cues, present-tense headlines, quotations carried on over sentences and paragraphs);
 - `extract`: `extract_quotes`, all of the above over one `Doc`.
 
 Nothing is guessed: a quote whose speaker cannot be found has no SOURCE relation, and an

@@ -5,6 +5,10 @@
   X"), orders ("told X to"); the word lists in `Lexicon` decide which content each verb may take;
 - `from_seem` and `from_passive`: perception and judgement with the source left out ("X seems to
   Y", "X was accused of Y");
+- `from_agent`: a passive verb of evaluation or report with its agent ("Y is endorsed by X");
+- `from_naming`: a name nobody in the text gives ("Y, also known as Z");
+- `from_attitude`: predicative adjectives of belief, feeling and intent ("X is convinced that Y",
+  "X is determined to Y", "X is worried about Y");
 - `from_phrase` and `from_in`: "according to X", "in the poll", "in his eyes";
 - `from_noun`: reporting and intention nouns ("Trump's claim that Y", "a plan to Y").
 
