@@ -56,13 +56,11 @@ def extract_quotes(doc: Doc, lex: Lexicon) -> list[Quote]:
             q = from_in(lex, doc, doc[start], quoted)
             if q is not None:
                 quotes.append(q)
-    if lex.attitudes:
-        attitude_hashes = np.array(sorted(strings.add(w) for w in lex.attitudes), dtype=np.uint64)
-        for start in np.flatnonzero(np.isin(lower, attitude_hashes)).tolist():
-            if not quoted.inside_double(start):
-                q = from_attitude(lex, doc, doc[start], quoted)
-                if q is not None:
-                    quotes.append(q)
+    for start in np.flatnonzero(np.isin(lower, lex.attitude_hashes)).tolist():  # "is convinced that", "is determined to"
+        if not quoted.inside_double(start):
+            q = from_attitude(lex, doc, doc[start], quoted)
+            if q is not None:
+                quotes.append(q)
     for start in nouns:
         if not quoted.inside_double(start):
             q = from_noun(lex, doc, doc[start], quoted)

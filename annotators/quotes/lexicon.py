@@ -64,6 +64,7 @@ class Lexicon:
     phrases: tuple[tuple[str, ...], ...]
     verb_hashes: np.ndarray
     noun_hashes: np.ndarray
+    attitude_hashes: np.ndarray
 
     @classmethod
     def from_data(cls, cues: dict[str, Any], strings: StringStore) -> "Lexicon":
@@ -116,6 +117,7 @@ class Lexicon:
             phrases=tuple(tuple(p) for p in cues["phrases"]),
             verb_hashes=_hashes(strings, cue_lemmas | passive | frozenset(cues.get("regard", ())) | frozenset(cues.get("as_it", ()))),
             noun_hashes=_hashes(strings, nouns | intent_nouns | frozenset(cues["prep_nouns"])),
+            attitude_hashes=_hashes(strings, frozenset(w for words in cues.get("attitude_adjectives", {}).values() for w in words)),
         )
 
 
