@@ -6,11 +6,11 @@ SOURCE and CUE relations from each QUOTE. The layer is split the way it thinks:
 - `lexicon`: the cue word lists (data in `annotators/data/quotes_cues.json`);
 - `marks`: quotation marks, quoted segments over sentences and paragraphs, direct/mixed/indirect;
 - `cues`: the cue families, one function each (reporting verbs, "according to", polls and
-  studies, nouns, passives, perception, "in his eyes");
+  studies, nouns, passives, perception, attitude adjectives, names, "in his eyes");
 - `content`: what a cue reports (its clause, an adjacent quotation, an object, an infinitive);
 - `sources`: who reports it (the cue's subject) and the full name `attrs.name` it resolves to;
-- `layout`: attributions the article's layout makes (speaker labels, signed quotes, quotations
-  carried on over sentences and paragraphs);
+- `layout`: attributions the article's layout makes (speaker labels, signed quotes, inverted
+  cues, present-tense headlines, quotations carried on over sentences and paragraphs);
 - `extract`: `extract_quotes`, all of the above over one `Doc`.
 
 Nothing is guessed: a quote whose speaker cannot be found has no SOURCE relation, and an
@@ -64,8 +64,8 @@ class QuoteAnnotator(WordListComponent):
         """The quotes layer of `doc` as plain data; `doc` is left as it is."""
         require(doc, self.name, needs=("parse", "tags", "lemmas", "ents"))
         writer = LayerWriter(doc, "quotes")
-        if len(doc):
-            quotes = self.extract(doc)
+        quotes = self.extract(doc) if len(doc) else []
+        if quotes:  # names are resolved only for an article that quotes someone
             names = Names(doc)
             for q in quotes:
                 _write(doc, writer, q, names)

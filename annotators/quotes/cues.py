@@ -5,6 +5,10 @@
   X"), orders ("told X to"); the word lists in `Lexicon` decide which content each verb may take;
 - `from_seem` and `from_passive`: perception and judgement with the source left out ("X seems to
   Y", "X was accused of Y");
+- `from_agent`: a passive verb of evaluation or report with its agent ("Y is endorsed by X");
+- `from_naming`: a name nobody in the text gives ("Y, also known as Z");
+- `from_attitude`: predicative adjectives of belief, feeling and intent ("X is convinced that Y",
+  "X is determined to Y", "X is worried about Y");
 - `from_phrase` and `from_in`: "according to X", "in the poll", "in his eyes";
 - `from_noun`: reporting and intention nouns ("Trump's claim that Y", "a plan to Y").
 
@@ -21,7 +25,7 @@ from .marks import Marks, Segments
 from .sources import agentive, is_document, name_between, np_span, subject_of
 from .spans import CONTENT_DEPS, CUE_ADVERBS, CUE_LEFT, GENERIC_SUBJECTS, SUBJECTS, Quote, overlaps, trim, trim_plain
 
-__all__ = ["from_verb", "from_seem", "from_passive", "from_phrase", "from_in", "from_noun", "cue_span"]
+__all__ = ["from_verb", "from_seem", "from_passive", "from_naming", "from_agent", "from_attitude", "from_phrase", "from_in", "from_noun", "cue_span"]
 
 
 def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks, borrowed: dict[int, Token]) -> Quote | None:
@@ -30,11 +34,24 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
     lemma = verb.lemma_.lower()
     if lemma in lex.seem:
         return from_seem(lex, doc, verb, quoted)
+    if verb.dep_ == "acl" and verb.tag_ == "VBN" and lemma in lex.naming:
+        return from_naming(lex, doc, verb, quoted)
     if lemma in lex.passive_cues and any(c.dep_ == "auxpass" for c in verb.children) and not any(c.dep_ in CONTENT_DEPS for c in verb.children):
         passive = from_passive(lex, doc, verb, quoted)
         if passive is not None or lemma not in lex.cue_lemmas:
             return passive
+    if (lemma in lex.object or lemma in lex.speech) and any(c.dep_ == "auxpass" for c in verb.children):
+        by_agent = from_agent(lex, doc, verb, quoted)
+        if by_agent is not None:
+            return by_agent
     subject = borrowed.get(verb.i) or subject_of(verb)
+    if subject is not None and (quoted.inside_double(subject.i) and not quoted.inside_double(verb.i)
+                                or quoted.para_id[subject.i] != quoted.para_id[verb.i]):
+        # "“My reaction, that was outrageous,” the strategist said", "12:15 p.m.¶Trump says": the
+        # parser gave the cue two subjects; the speaker is the one outside the quotation, in the
+        # cue's paragraph
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "csubj") and not quoted.inside_double(c.i)
+                        and quoted.para_id[c.i] == quoted.para_id[verb.i]), subject)
     if subject is None and verb.tag_ == "VB" and verb.dep_ == "ROOT" and not any(c.dep_ == "aux" for c in verb.children):
         return None  # an imperative ("Imagine that ...", "Say Mexico ..."): nobody reports anything
     if lemma in lex.clause_only and lemma not in lex.speech and (subject is None or subject.lower_ in GENERIC_SUBJECTS):
@@ -44,11 +61,13 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
     wh: tuple[int, int] | None = None  # "which [X says] ...": the relative word before the cue
     second: tuple[int, int] | None = None  # "Y1, he said, Y2": the clause's words after the cue
     cue_type = "belief" if lemma in lex.clause_only else "speech"
-    if lemma in lex.speech or lemma in lex.clause_only:
+    if lemma in lex.speech or lemma in lex.clause_only or lemma in lex.as_it:
         clause = clause_content(lex, doc, verb)
         if clause is not None:
             wh, second = clause.wh, clause.second
             content = quoted.clip(clause.content, verb.i)
+            if content is not None and content[1] <= verb.i:
+                content = quoted.quote_first(doc, content)
             if content is not None and content[0] > verb.i:
                 cut = cut_asides(lex, doc, content[0], content[1], quoted, relative=False)
                 if cut < content[1] and subject is not None:
@@ -67,10 +86,10 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
         if content is not None:
             cue_type = "question"
             content = quoted.clip(content, verb.i)
-    if content is None and lemma in lex.object_like and agentive(lex, subject):
+    if content is None and (lemma in lex.object_like or lemma in lex.regard and _regards_as(verb)) and agentive(lex, subject) and verb.dep_ != "pcomp":
         content = object_content(lex, doc, verb, lemma, quoted)
         if content is not None:
-            cue_type = "intent" if lemma in lex.intent else "position" if lemma in lex.object else "speech"
+            cue_type = "intent" if lemma in lex.intent else "position" if lemma in lex.object else "belief" if lemma in lex.regard else "speech"
             content = quoted.clip(infinitive_tail(lex, doc, verb, content), verb.i)
     if content is None and lemma in lex.evidence and is_document(lex, subject):
         content = findings_content(doc, verb)  # "a poll shows [Clinton ahead by 3 points]"
@@ -96,6 +115,8 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
     if content is None or content[0] <= verb.i < content[1]:
         return None
     source_root = subject
+    if source_root is not None and quoted.inside_double(source_root.i) and not quoted.inside_double(verb.i):
+        source_root = None  # "“Y,” Flynn said on “Fox and Friends”": the parser's subject is a quoted title
     if source_root is None and lemma in lex.speech and content[1] < verb.i:
         source_root = name_between(doc, content[1], verb.i)
     source = np_span(doc, source_root, relative=True) if source_root is not None else None
@@ -114,6 +135,12 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
     if cue_type == "belief" and is_document(lex, subject):
         cue_type = "evidence"  # "the study found that ...", "records indicate that ..."
     return Quote(pieces, cue, source, verb.i, source_root.i if source_root is not None else None, cue_type=cue_type)
+
+
+def _regards_as(verb: Token) -> bool:
+    """ "see [the program as an easier way]": an object and an "as" complement after the verb."""
+    rights = list(verb.rights)
+    return any(c.dep_ == "dobj" for c in rights) and any(c.dep_ == "prep" and c.lower_ == "as" for c in rights)
 
 
 def _block_after_colon(doc: Doc, verb: Token, quoted: Marks) -> tuple[int, int] | None:
@@ -168,8 +195,10 @@ def from_passive(lex: Lexicon, doc: Doc, verb: Token, quoted: Marks) -> Quote | 
     judgement or expectation; PolNeAR takes the subject and the complement as the content, in
     two pieces around the cue, with the agent ("by critics") as the source."""
     subject = next((c for c in verb.lefts if c.dep_ == "nsubjpass"), None)
-    if subject is None or subject.lower_ in ("it", "there") or not any(c.dep_ == "auxpass" for c in verb.children):
+    if subject is None or subject.lower_ == "there" or not any(c.dep_ == "auxpass" for c in verb.children):
         return None
+    if subject.lower_ == "it" and not any(c.dep_ == "oprd" for c in verb.rights):
+        return None  # "It is expected to rain": a dummy subject; "it is considered [a threat]" is not
     cue_end = verb.i + 1
     comp: tuple[int, int] | None = None
     for c in verb.rights:
@@ -207,6 +236,80 @@ def from_passive(lex: Lexicon, doc: Doc, verb: Token, quoted: Marks) -> Quote | 
         source = None
     cue_type = "belief" if verb.lemma_.lower() in lex.clause_only | lex.intent else "position"
     return Quote(pieces, (start, max(cue_end, verb.i + 1)), source, verb.i, by.i if source is not None and by is not None else None, cue_type=cue_type)
+
+
+def from_naming(lex: Lexicon, doc: Doc, verb: Token, quoted: Marks) -> Quote | None:
+    """ "the additional week, [known as] the Golden Week": a name the thing is known by, with no
+    one in the text who gives it; the thing and the name are the content, in two pieces."""
+    prep = next((c for c in verb.rights if c.dep_ == "prep" and c.lower_ == "as" and c.i == verb.i + 1), None)
+    name = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+    head = verb.head
+    if prep is None or name is None or head.pos_ not in ("NOUN", "PROPN") or head.i > verb.i:
+        return None
+    last = verb.left_edge.i - 1
+    while last > head.i and (doc[last].is_punct or doc[last].is_space):
+        last -= 1
+    lo = head.left_edge.i if last == head.i else doc[last].left_edge.i  # "a transition in [Burma], also known as": the nearest name
+    thing = trim(doc, lo, verb.left_edge.i)
+    called = quoted.trim(doc, *quoted.widen((name.left_edge.i, name.right_edge.i + 1), verb.i))
+    if thing is None or called is None or quoted.clip(thing, verb.i) != thing or quoted.clip(called, verb.i) != called:
+        return None
+    start = verb.left_edge.i if doc[verb.left_edge.i].lower_ == "also" else verb.i
+    return Quote([thing, called], (start, prep.i + 1), None, verb.i, None, cue_type="belief")
+
+
+def from_agent(lex: Lexicon, doc: Doc, verb: Token, quoted: Marks) -> Quote | None:
+    """ "Clinton is endorsed [by] most papers", "the plan was criticized by economists": a verb of
+    evaluation in the passive with its agent; the agent holds the position about the subject,
+    which is the content. Cue: the verb group up to "by"."""
+    subject = next((c for c in verb.lefts if c.dep_ == "nsubjpass"), None)
+    agent = next((c for c in verb.rights if c.dep_ == "agent"), None)
+    by = next((x for x in agent.children if x.dep_ == "pobj"), None) if agent is not None else None
+    if subject is None or agent is None or by is None or subject.lower_ in ("it", "there") or not (agentive(lex, by) or is_document(lex, by)):
+        return None
+    head = (subject.i, subject.i + 1) if subject.tag_ in ("WDT", "WP") else (subject.left_edge.i, subject.right_edge.i + 1)
+    clipped = quoted.clip(head, verb.i)
+    content = trim(doc, *clipped) if clipped is not None else None
+    source = trim_plain(doc, *np_span(doc, by))
+    if content is None or source is None or not content[1] <= verb.i or overlaps(source, content):
+        return None
+    start, _ = cue_span(lex, doc, verb, content)
+    return Quote([content], (start, agent.i + 1), source, verb.i, by.i, cue_type="position")
+
+
+def from_attitude(lex: Lexicon, doc: Doc, adj: Token, quoted: Marks) -> Quote | None:
+    """ "Voters are convinced [that the race is close]", "she is determined [to win]", "he is
+    worried [about the cost]": a predicative adjective of belief, feeling or intent; its subject
+    holds the content. Cue: the copula and the adjective (and the preposition)."""
+    if adj.dep_ not in ("acomp", "oprd") or adj.head.pos_ not in ("VERB", "AUX"):
+        return None
+    head = adj.head
+    subject = subject_of(head)
+    if subject is None or not agentive(lex, subject) or quoted.inside_double(subject.i):
+        return None
+    content: tuple[int, int] | None = None
+    cue_end = adj.i + 1
+    for c in adj.rights:
+        if c.dep_ == "ccomp" and any(x.dep_ in SUBJECTS for x in c.children):
+            content = (c.left_edge.i, c.right_edge.i + 1)
+        elif c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
+            content = (c.left_edge.i, c.right_edge.i + 1)
+        elif c.dep_ == "prep" and c.lower_ in lex.attitude_preps and c.i == adj.i + 1:
+            obj = next((x for x in c.children if x.dep_ in ("pobj", "pcomp")), None)
+            if obj is not None and not (obj.pos_ == "PRON" and obj.left_edge.i == obj.right_edge.i) and obj.ent_type_ not in ("DATE", "TIME"):
+                content, cue_end = (obj.left_edge.i, obj.right_edge.i + 1), c.i + 1
+        if content is not None:
+            break
+    if content is None or content[0] <= adj.i:
+        return None
+    content = quoted.clip(content, adj.i)
+    content = quoted.trim(doc, *quoted.widen(content, adj.i)) if content is not None else None
+    source = trim_plain(doc, *np_span(doc, subject, relative=True))
+    if content is None or source is None or overlaps(source, content):
+        return None
+    start = head.i if head.i < adj.i and all(t.dep_ in ("advmod", "neg") for t in doc[head.i + 1:adj.i]) else adj.i
+    start = min([start] + [c.i for c in head.lefts if c.dep_ in ("aux", "neg") and c.i == start - 1])
+    return Quote([content], (start, cue_end), source, adj.i, subject.i, cue_type=lex.attitudes[adj.lower_])
 
 
 def from_phrase(lex: Lexicon, doc: Doc, start: int, end: int, quoted: Marks) -> Quote | None:
@@ -249,7 +352,22 @@ def from_phrase(lex: Lexicon, doc: Doc, start: int, end: int, quoted: Marks) -> 
         return None
     if not any(t.pos_ in ("VERB", "AUX") for t in doc[content[0]:content[1]]):
         return None  # "according to X" must report a statement, not a phrase
-    return Quote([content], (start, end), source, start, pobj.i, cue_type="according")
+    pieces = [content]
+    other = next((p for p in parts if p is not widest), None)
+    if other is not None and (other := quoted.clip(other, start)) is not None and any(
+            t.dep_ == "conj" and t.pos_ in ("VERB", "AUX") and any(c.dep_ in SUBJECTS for c in t.children)
+            and (other[0] <= t.i < other[1] and content[0] <= t.head.i < content[1] or content[0] <= t.i < content[1] and other[0] <= t.head.i < other[1])
+            for t in doc[lo:hi]):
+        # "A paid 25 percent, according to the CBO, and B paid 69 percent": the clauses on both
+        # sides, conjoined, are the same report
+        pieces = []
+        for a, b in sorted([content, other]):
+            piece = trim(doc, a + (doc[a].dep_ == "cc"), b)
+            if piece is not None:
+                pieces.append(piece)
+        if len(pieces) != 2 or overlaps(*pieces):
+            pieces = [content]
+    return Quote(pieces, (start, end), source, start, pobj.i, cue_type="according")
 
 
 def from_in(lex: Lexicon, doc: Doc, prep: Token, quoted: Marks) -> Quote | None:
@@ -326,6 +444,13 @@ def from_noun(lex: Lexicon, doc: Doc, noun: Token, quoted: Marks) -> Quote | Non
                 cue_end = max(cue_end, noun.i + 1)
                 return Quote([content], (cue_span(lex, doc, verb, content)[0], cue_end), source, noun.i, holder.i, cue_type="nominal")
             source, holder = None, None
+    if holder is None and noun.dep_ == "pobj" and noun.head.lower_ == "with" and noun.head.head.pos_ == "VERB":
+        # "Trump responded [with attacks on] Machado": the one who acts with them holds them
+        subject = subject_of(noun.head.head)
+        if subject is not None and agentive(lex, subject) and not quoted.inside_double(subject.i):
+            found = trim_plain(doc, *np_span(doc, subject))
+            if found is not None and not overlaps(found, content) and quoted.clip(found, noun.i) == found:
+                holder, source = subject, found
     cue = (noun.i, cue_end)
     if noun.lemma_.lower() in lex.intent_nouns and cue_end == noun.i + 1:
         # "signed an agreement to ...", "this political decision to ...": the verb that makes
@@ -369,12 +494,17 @@ def cue_span(lex: Lexicon, doc: Doc, verb: Token, content: tuple[int, int]) -> t
             start = c.i
     lemma = verb.lemma_.lower()
     for c in verb.rights:
+        if lemma in lex.recipient and c.dep_ in ("dobj", "dative") and c.left_edge.i == end + 1 and c.i < content[0] <= c.right_edge.i and doc[content[0] - 1].dep_ == "prep":
+            end = content[0] - 1  # "accused [the mayor of] lying": the parser hung the content on the accused
+            continue
         if c.i != end + 1 or c.i >= content[0] and c.i < content[1]:
             continue
         if c.dep_ in ("prt", "prep") and c.lower_ in lex.particles.get(lemma, ()):
             end = c.i
         elif lemma in lex.recipient and c.dep_ in ("dobj", "dative", "iobj") and c.right_edge.i < content[0]:
             end = c.right_edge.i
+        elif c.dep_ == "prep" and c.i + 1 == content[0] and end > verb.i:  # "accused Holt [of]"
+            end = c.i
     if end + 1 < len(doc) and doc[end + 1].text == ":" and not (content[0] <= end + 1 < content[1]):
         end += 1
     return start, end + 1

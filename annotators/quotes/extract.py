@@ -13,8 +13,8 @@ from spacy.attrs import LEMMA, LOWER, POS
 from spacy.strings import StringStore
 from spacy.tokens import Doc, Token
 
-from .cues import from_in, from_noun, from_phrase, from_verb
-from .layout import continuations, signed_quotes, speaker_labels, speaker_lines
+from .cues import from_attitude, from_in, from_noun, from_phrase, from_verb
+from .layout import continuations, headline, inverted_cues, signed_quotes, speaker_labels, speaker_lines
 from .lexicon import Lexicon
 from .marks import Marks, kind_of, token_segments
 from .spans import NOT_CUE, Quote, outermost
@@ -56,12 +56,19 @@ def extract_quotes(doc: Doc, lex: Lexicon) -> list[Quote]:
             q = from_in(lex, doc, doc[start], quoted)
             if q is not None:
                 quotes.append(q)
+    for start in np.flatnonzero(np.isin(lower, lex.attitude_hashes)).tolist():  # "is convinced that", "is determined to"
+        if not quoted.inside_double(start):
+            q = from_attitude(lex, doc, doc[start], quoted)
+            if q is not None:
+                quotes.append(q)
     for start in nouns:
         if not quoted.inside_double(start):
             q = from_noun(lex, doc, doc[start], quoted)
             if q is not None:
                 quotes.append(q)
     quotes.extend(speaker_labels(lex, doc, quoted))
+    quotes.extend(inverted_cues(lex, doc, verbs, segs, quoted))
+    quotes.extend(headline(lex, doc, quoted, quotes))
     quotes = outermost(quotes)
     used_segments: set[int] = set()
     for q in quotes:

@@ -10,10 +10,10 @@ from spacy.tokens import Doc
 
 from .content import gap_ok
 from .lexicon import Lexicon
-from .marks import Marks, Segments, is_open_mark
+from .marks import Marks, Segments, is_open_mark, named_by
 from .spans import DASHES, Quote, same_paragraph, trim
 
-__all__ = ["speaker_labels", "signed_quotes", "continuations"]
+__all__ = ["speaker_labels", "signed_quotes", "continuations", "inverted_cues", "speaker_lines", "headline"]
 
 
 def speaker_labels(lex: Lexicon, doc: Doc, quoted: Marks) -> list[Quote]:
@@ -39,15 +39,76 @@ def speaker_labels(lex: Lexicon, doc: Doc, quoted: Marks) -> list[Quote]:
             continue
         if not (named or shouted or titled):
             continue
-        if not any(t.pos_ in ("VERB", "AUX") for t in doc[content[0]:content[1]]) and not quoted.segments_in(*content):
-            continue
         speaker = any(t.ent_type_ in ("PERSON", "ORG") for t in prefix) or shouted or prefix.root.lemma_.lower() in lex.agents | lex.documents
+        if not any(t.pos_ in ("VERB", "AUX") for t in doc[content[0]:content[1]]) and not quoted.segments_in(*content) and not (
+                speaker and _title_case(doc, *content)):
+            continue  # "Poll: Wealthy Voters Abandon ...": in a headline the tagger misses the verb
         if not speaker and _wholly_quoted(doc, quoted, *content):
             # "Brexit: “We will leave on time”": a topic, not a speaker, labels the quotation
             out.append(Quote([content], (colon, colon + 1), None, colon, None))
             continue
         out.append(Quote([content], (colon, colon + 1), (p, colon), colon, prefix.root.i))
     return out
+
+
+def inverted_cues(lex: Lexicon, doc: Doc, verbs: list[int], segs: Segments, quoted: Marks) -> list[Quote]:
+    """ "Said Ellis: “...”": a sentence that opens with a verb of saying (one of the cue
+    candidates `verbs`), then the speaker's name and a colon, reports the quotation after it."""
+    out = []
+    for v in verbs:
+        if v + 2 >= len(doc) or not doc[v].text[:1].isupper() or doc[v].tag_ not in ("VBD", "VBZ") or not doc[v].is_sent_start:
+            continue
+        lemma = doc[v].lemma_.lower()
+        if lemma not in lex.speech and lemma not in lex.quote_only:
+            continue
+        colon = v + 1
+        while colon < len(doc) and colon - v <= 5 and doc[colon].pos_ == "PROPN":
+            colon += 1
+        if colon == v + 1 or colon >= len(doc) or doc[colon].text != ":":
+            continue
+        seg = next(((a, b) for a, b, sg in segs if not sg.single and a > colon and all(t.is_space for t in doc[colon + 1:a])), None)
+        if seg is None or quoted.para_id[seg[0]] != quoted.para_id[v]:
+            continue
+        out.append(Quote([seg], (v, v + 1), (v + 1, colon), v, colon - 1))
+    return out
+
+
+def headline(lex: Lexicon, doc: Doc, quoted: Marks, quotes: list[Quote]) -> list[Quote]:
+    """ "Sanders Vows To Eliminate Tax Breaks", "Flynn says Trump 'absolutely right'": a
+    headline (the article's first line, short) in the present tense of news headlines, where the
+    tagger often misreads the verb: the first word that is a cue verb with an -s ending splits it
+    into the source before and the content after. Refused when another attribution covers it."""
+    start = 0
+    while start < len(doc) and doc[start].is_space:
+        start += 1
+    if start >= len(doc):
+        return []
+    lo, hi = quoted.paragraph(start)
+    if hi - lo > 30 or any(q.content and q.content[0][0] < hi and q.content[0][1] > lo for q in quotes) or any(t.text == ":" for t in doc[lo:hi]):
+        return []
+    verbs = lex.speech | lex.object | lex.intent | lex.question | lex.evidence
+    for v in range(start + 1, min(hi, start + 8)):
+        word = doc[v].lower_
+        if not word.endswith("s") or quoted.inside_double(v) or not doc[v - 1].text[:1].isupper():
+            continue
+        if word[:-1] not in verbs and not (word.endswith("es") and word[:-2] in verbs):
+            continue
+        content = trim(doc, v + 1, hi)
+        source = trim(doc, start, v)
+        if content is None or source is None or content[1] - content[0] < 2:
+            return []
+        end = content[1]
+        cut = next((t.i for t in doc[content[0]:end] if t.text == ";"), None)  # "Y; Talk compared to ...": a second headline
+        if cut is not None and cut > content[0]:
+            content = (content[0], cut)
+        return [Quote([content], (v, v + 1), source, v, source[1] - 1, cue_type="speech" if word[:-1] in lex.speech else "position")]
+    return []
+
+
+def _title_case(doc: Doc, a: int, b: int) -> bool:
+    """Whether tokens [a, b) are a headline in title case (most words capitalised)."""
+    words = [t for t in doc[a:b] if t.is_alpha and len(t.text) > 3]
+    return len(words) >= 3 and sum(t.text[0].isupper() for t in words) >= 0.8 * len(words)
 
 
 def signed_quotes(doc: Doc, segs: Segments, quoted: Marks, used: set[int]) -> list[Quote]:
@@ -83,12 +144,19 @@ def continuations(doc: Doc, quotes: list[Quote], segs: Segments, quoted: Marks, 
             for k in quoted.segments_in(a, b):
                 owner[k] = q
     for k, (a, b, seg) in enumerate(segs):
-        if k in used or seg.single:
+        if k in used or seg.single or named_by(doc, a):
             continue
-        prev = owner.get(k - 1)
+        prev, j = owner.get(k - 1), k - 1
+        cue_at = owner[k - 2].cue_token if k >= 2 and (k - 2) in owner else None
+        if prev is None and cue_at is not None and k - 1 not in used:
+            # "“A,” X said on “Fox and Friends.” “B”": a title quoted in the cue's sentence
+            # stands between the two halves
+            cue_sent = doc[cue_at].sent
+            if cue_sent.start <= segs[k - 1][0] and segs[k - 1][1] <= cue_sent.end + 1:
+                prev, j = owner[k - 2], k - 2
         if prev is None:
             continue
-        pa, pb, pseg = segs[k - 1]
+        pa, pb, pseg = segs[j]
         if seg.continues and pseg.open_end:
             follows = True  # the paragraph before left the quotation open
         elif not same_paragraph(doc, pb, a):

@@ -55,10 +55,16 @@ class Lexicon:
     intent_nouns: frozenset[str]
     prep_nouns: dict[str, frozenset[str]]
     light_verbs: frozenset[str]
+    regard: frozenset[str]
+    as_it: frozenset[str]
+    attitudes: dict[str, str]
+    attitude_preps: frozenset[str]
+    naming: frozenset[str]
     not_speakers: frozenset[str]
     phrases: tuple[tuple[str, ...], ...]
     verb_hashes: np.ndarray
     noun_hashes: np.ndarray
+    attitude_hashes: np.ndarray
 
     @classmethod
     def from_data(cls, cues: dict[str, Any], strings: StringStore) -> "Lexicon":
@@ -102,10 +108,16 @@ class Lexicon:
             intent_nouns=intent_nouns,
             prep_nouns={k: frozenset(v) for k, v in cues["prep_nouns"].items()},
             light_verbs=frozenset(cues["light_verbs"]),
+            regard=frozenset(cues.get("regard", ())),
+            as_it=frozenset(cues.get("as_it", ())),
+            attitudes={w: kind for kind, words in cues.get("attitude_adjectives", {}).items() for w in words},
+            attitude_preps=frozenset(cues.get("attitude_preps", ())),
+            naming=frozenset(cues.get("naming", ())),
             not_speakers=frozenset(w.lower() for w in cues["not_speakers"]),
             phrases=tuple(tuple(p) for p in cues["phrases"]),
-            verb_hashes=_hashes(strings, cue_lemmas | passive),
+            verb_hashes=_hashes(strings, cue_lemmas | passive | frozenset(cues.get("regard", ())) | frozenset(cues.get("as_it", ()))),
             noun_hashes=_hashes(strings, nouns | intent_nouns | frozenset(cues["prep_nouns"])),
+            attitude_hashes=_hashes(strings, frozenset(w for words in cues.get("attitude_adjectives", {}).values() for w in words)),
         )
 
 

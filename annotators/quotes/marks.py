@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 
 from .spans import PARA, is_close_mark, is_open_mark, trim
 
-__all__ = ["QuoteSegment", "Marks", "find_quote_segments", "token_segments", "is_open_mark", "is_close_mark", "kind_of"]
+__all__ = ["QuoteSegment", "Marks", "find_quote_segments", "token_segments", "is_open_mark", "is_close_mark", "kind_of", "named_by"]
 
 _DOUBLE_OPEN = "“„«"
 _DOUBLE_CLOSE = "”»"
@@ -144,6 +144,19 @@ class Marks:
         a, b = max(rng[0], lo), min(rng[1], hi)
         return (a, b) if a < b else None
 
+    def quote_first(self, doc: Doc, content: tuple[int, int]) -> tuple[int, int]:
+        """ "“Y,” [Tulsa police Chief Chuck Jordan] said": a content before its cue that opens with
+        a quotation and goes on past its closing mark with no verb of its own ends at the mark
+        (the parser took the speaker's name into the reported clause)."""
+        a, b = content
+        for sa, sb, seg in self.segs:
+            if not seg.single and sa <= a < sb < b:
+                closed = doc[sb - 2].text in (",", "?", "!", "—") or doc[sb].text == ","  # "“Y,” Name said", not "“Y” of Z"
+                if closed and not any(t.pos_ in ("VERB", "AUX") for t in doc[sb:b]):
+                    return a, sb
+                break
+        return content
+
     def inside_double(self, i: int) -> bool:
         return bool(self.double[i])
 
@@ -160,6 +173,15 @@ class Marks:
                 if sb > b and not (b <= cue < sb):
                     b = sb
         return a, b
+
+
+def named_by(doc: Doc, a: int) -> bool:
+    """Whether the quotation opening at token `a` is a name, not words said: right after a
+    possessive or a preposition ("on Fox News's “Fox and Friends”", "in “The Post”")."""
+    prev = a - 1
+    while prev >= 0 and doc[prev].is_space:
+        prev -= 1
+    return prev >= 0 and (doc[prev].tag_ == "POS" or doc[prev].lower_ in ("’s", "'s") or doc[prev].pos_ == "ADP")
 
 
 def kind_of(doc: Doc, a: int, b: int, quoted: Marks) -> str:

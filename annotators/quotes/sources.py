@@ -16,7 +16,8 @@ from .spans import INHERIT, SUBJECTS, same_paragraph
 __all__ = ["Names", "subject_of", "agentive", "is_document", "np_span", "attribution_gap", "name_between"]
 
 PRONOUNS_PERSON = frozenset({"he", "she", "him", "her", "his"})
-_PARTITIVES = frozenset({"one", "two", "three", "some", "many", "most", "all", "several", "few", "both", "each", "none", "half", "majority", "minority"})
+_PARTITIVES = frozenset({"one", "two", "three", "some", "many", "most", "all", "several", "few", "both", "each", "none", "half", "majority", "minority",
+                         "number", "handful", "dozen", "dozens", "hundreds", "thousands", "millions", "percent", "share", "couple"})
 _NAME_POS = frozenset({"PROPN", "NOUN", "DET", "ADJ", "ADP", "PART", "PUNCT", "SPACE", "NUM", "CCONJ"})
 
 
@@ -39,6 +40,19 @@ def subject_of(verb: Token) -> Token | None:
             return pobj
         if tok.dep_ == "relcl":
             return tok.head
+        if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.head.i != tok.head.i:
+            # "responded by saying ...", "despite admitting ...": the gerund's speaker is the one
+            # who does what the preposition hangs from, or the subject it hangs from
+            host = tok.head.head
+            if host.pos_ in ("VERB", "AUX"):
+                tok = host
+                seen += 1
+                continue
+            return host if host.dep_ in ("nsubj", "nsubjpass") and host.pos_ in ("PROPN", "NOUN", "PRON") else None
+        if tok.dep_ == "xcomp" and tok.head.pos_ == "ADJ" and tok.head.dep_ == "acomp" and tok.head.head.pos_ in ("VERB", "AUX"):
+            tok = tok.head.head  # "was able [to tout] X": the one who is able
+            seen += 1
+            continue
         if tok.dep_ in INHERIT and tok.head.i != tok.i and tok.head.pos_ in ("VERB", "AUX"):
             tok = tok.head
             seen += 1
@@ -137,21 +151,21 @@ class Names:
                 name = (s.get("attrs") or {}).get("name")
                 if s["label"] == "PERSON" and name:
                     given[(s["token_start"], s["token_end"] + 1)] = name
-        fulls: list[tuple[str, ...]] = []
-        for ent in doc.ents:
-            if ent.label_ == "PERSON":
-                words = tuple(t.text for t in ent if not t.is_punct and t.tag_ != "POS")
-                if len(words) > 1:
-                    fulls.append(words)
-        for ent in doc.ents:
+        ents = doc.ents  # built on each access: read once
+        words_of = {(ent.start, ent.end): tuple(t.text for t in ent if not t.is_punct and t.tag_ != "POS") for ent in ents if ent.label_ == "PERSON"}
+        fulls = list(dict.fromkeys(w for w in words_of.values() if len(w) > 1))  # each full name once
+        full_of: dict[tuple[str, ...], str | None] = {}
+        for ent in ents:
             if ent.label_ == "PERSON":
                 name = given.get((ent.start, ent.end))
                 if name is None:
-                    words = tuple(t.text for t in ent if not t.is_punct and t.tag_ != "POS")
-                    longer = [f for f in fulls if len(f) > len(words) and _is_part(words, f)]
-                    if len({f for f in longer}) > 1:
-                        longer = [f for f in longer if f[-1] == words[-1]]
-                    name = " ".join(longer[0] if len(set(longer)) == 1 else words) if words else None
+                    words = words_of[(ent.start, ent.end)]
+                    if words not in full_of:
+                        longer = [f for f in fulls if len(f) > len(words) and _is_part(words, f)]
+                        if len(longer) > 1:
+                            longer = [f for f in longer if f[-1] == words[-1]]
+                        full_of[words] = " ".join(longer[0] if len(longer) == 1 else words) if words else None
+                    name = full_of[words]
                 if name:
                     self.persons.append((ent.start, ent.end, name))
             elif ent.label_ in ("ORG", "GPE", "NORP"):

@@ -59,6 +59,8 @@ def trim(doc: Doc, a: int, b: int) -> tuple[int, int] | None:
         a += 1
     while b > a and (doc[b - 1].is_space or (doc[b - 1].is_punct and not is_close_mark(doc[b - 1]))
                      or (doc[b - 1].pos_ == "CCONJ" and b - 1 > a)):  # a coordinator left dangling by the parse
+        if doc[b - 1].text == ")" and any(t.text == "(" for t in doc[a:b - 1]):
+            break  # "Rep. Don Beyer (D-Va.)": a bracket opened inside is closed
         b -= 1
     if b <= a or all(t.is_punct or t.is_space for t in doc[a:b]):
         return None
@@ -74,7 +76,7 @@ def trim_plain(doc: Doc, a: int, b: int) -> tuple[int, int] | None:
         if doc[b - 1].text == ")" and any(t.text == "(" for t in doc[a:b - 1]):
             break
         b -= 1
-    if not any(t.is_alpha and t.tag_ != "POS" for t in doc[a:b]):
+    if not any(t.tag_ != "POS" and any(ch.isalpha() for ch in t.text) for t in doc[a:b]):  # "O'Neill" is a word too
         return None
     return (a, b) if a < b else None
 

@@ -258,9 +258,9 @@ CASES = [
      [("that jobs will be lost", "indirect", "fears", "The union", None)]),
     ("Most voters expect the senator to win.",
      [("the senator to win", "indirect", "expect", "Most voters", None)]),
-    # accusations: the one accused and what of
+    # accusations: what one is accused of; the one accused belongs to the cue (as PolNeAR marks it)
     ("She accused the mayor of lying about the budget.",
-     [("the mayor of lying about the budget", "indirect", "accused", "She", None)]),
+     [("lying about the budget", "indirect", "accused the mayor of", "She", None)]),
     # a participle cue after a comma is a second report by the same speaker
     ("Tom Hale, who heads the group, said the plan would fail, citing its cost.",
      [("the plan would fail", "indirect", "said", "Tom Hale, who heads the group", "Tom Hale"),
@@ -294,6 +294,79 @@ CASES = [
     # an interview layout: the speaker's name on the line before a quotation
     ("MARIA LOPEZ\n\n“We have trained for years and we are ready.”",
      [("“We have trained for years and we are ready.”", "direct", None, "MARIA LOPEZ", None)]),
+    # a reported clause without "that" after a phrase the parser hung on the cue
+    ("The governor said after the meeting he would veto the bill.",
+     [("he would veto the bill", "indirect", "said", "The governor", None)]),
+    # a second clause opened by its own "that" carries the report on
+    ("Analysts agreed that the plan would raise taxes but that it would also cut the deficit.",
+     [("that the plan would raise taxes but that it would also cut the deficit", "indirect", "agreed", "Analysts", None)]),
+    # a passive verb of evaluation with its agent: the agent holds the position on the subject
+    ("The new budget was endorsed by the teachers' union.",
+     [("The new budget", "indirect", "was endorsed by", "the teachers' union", None)]),
+    # a preposition that takes the content of a verb of saying
+    ("The mayor has commented on the closure of the bridge.",
+     [("the closure of the bridge", "indirect", "has commented on", "The mayor", None)]),
+    # a verb of regard with an "as" complement
+    ("Many residents see the new tower as a symbol of the city's revival.",
+     [("the new tower as a symbol of the city's revival", "indirect", "see", "Many residents", None)]),
+    # a fronted subordinate clause before a parenthetical cue: the sentence on both sides
+    ("Though the first vote went smoothly, she said, the second would be much harder.",
+     [("Though the first vote went smoothly", "indirect", "said", "she", None),
+      ("the second would be much harder", "indirect", "said", "she", None)]),
+    # a quotation closed on a comma, then the speaker's name and title: the quotation ends at its mark
+    ("“We will rebuild,” Fire Chief Anna Marsh said on Monday.",
+     [("“We will rebuild,”", "direct", "said", "Fire Chief Anna Marsh", "Anna Marsh")]),
+    # a name with an apostrophe is a source
+    ("O'Brien said the factory would close in May.",
+     [("the factory would close in May", "indirect", "said", "O'Brien", "O'Brien")]),
+    # a gerund after a preposition speaks for the subject of the verb it hangs on
+    ("He responded by saying the report was wrong.",
+     [("the report was wrong", "indirect", "saying", "He", None)]),
+    # an as-clause cue reports the clause it is set in
+    ("As the senator noted, the bill would cost billions.",
+     [("the bill would cost billions", "indirect", "noted", "the senator", None)]),
+    ("As one economist put it, the plan is “a tax cut for the rich.”",
+     [("the plan is “a tax cut for the rich.”", "mixed", "put", "one economist", None)]),
+    # a document that reads a quotation
+    ("“We stand with the workers,” reads the letter.",
+     [("“We stand with the workers,”", "direct", "reads", "the letter", None)]),
+    # a vote for or against something is a position on it; so is what one is able to tout
+    ("The council voted against the new stadium.",
+     [("the new stadium", "indirect", "voted against", "The council", None)]),
+    ("The senator was able to tout his record on jobs.",
+     [("his record on jobs", "indirect", "to tout", "The senator", None)]),
+    # "accuse X of Y": what X is accused of is the content
+    ("The minister accused the opposition of spreading lies.",
+     [("spreading lies", "indirect", "accused the opposition of", "The minister", None)]),
+    # "according to" between two conjoined clauses: both are the report
+    ("Unemployment fell to 4 percent, according to the ministry, and wages rose by 3 percent.",
+     [("Unemployment fell to 4 percent", "indirect", "according to", "the ministry", None),
+      ("wages rose by 3 percent", "indirect", "according to", "the ministry", None)]),
+    # an inverted cue that opens the sentence, the speaker and a colon before the quotation
+    ("The plan is complex. Said Ellis: “I don’t get the sense she’s interested in reform.”",
+     [("“I don’t get the sense she’s interested in reform.”", "direct", "Said", "Ellis", "Said Ellis")]),
+    # a quotation after a possessive names a show: it is not the next piece of the quote
+    ("“We are ready,” Maria Lopez said on Channel Four’s “Morning Show.”",
+     [("“We are ready,”", "direct", "said", "Maria Lopez", "Maria Lopez")]),
+    # predicative adjectives of belief, feeling and intent: the subject holds the content
+    ("Voters are convinced that the race is close.",
+     [("that the race is close", "indirect", "are convinced", "Voters", None)]),
+    ("She is determined to win the seat.",
+     [("to win the seat", "indirect", "is determined", "She", None)]),
+    ("The mayor is worried about the cost of the bridge.",
+     [("the cost of the bridge", "indirect", "is worried about", "The mayor", None)]),
+    # a passive judgement about "it" with a noun complement: "it" is referential, not a dummy
+    ("The dam is old, and it is considered a threat to the town.",
+     [("it", "indirect", "is considered", None, None), ("a threat to the town", "indirect", "is considered", None, None)]),
+    # a name nobody in the text gives: the thing and the name, no source
+    ("The new law, also known as the Clean Water Act, was passed in May.",
+     [("The new law", "indirect", "also known as", None, None), ("the Clean Water Act", "indirect", "also known as", None, None)]),
+    # a headline in the present tense: the cue verb splits it into source and content
+    ("Mayor Vows To Rebuild Flooded Bridge\n\nThe mayor spoke on Monday.",
+     [("To Rebuild Flooded Bridge", "indirect", "Vows", "Mayor", None)]),
+    # a headline label over a title-case line, where the tagger misses the verb
+    ("Poll: Voters Favor Longer School Days",
+     [("Voters Favor Longer School Days", "indirect", ":", "Poll", None)]),
 ]
 
 
@@ -311,6 +384,10 @@ CUE_TYPES = [
     ("Residents asked whether the water was safe.", ["question"]),
     ("Trump's claim that the election was rigged drew criticism.", ["nominal"]),
     ("The senator's criticism of the budget was sharp.", ["nominal"]),
+    ("Many residents see the new tower as a symbol of revival.", ["belief"]),
+    ("The new budget was endorsed by the teachers' union.", ["position"]),
+    ("Voters are convinced that the race is close.", ["belief"]),
+    ("She is determined to win the seat.", ["intent"]),
 ]
 
 
@@ -357,7 +434,14 @@ NOTHING = [
     "The survey shows.",
     "It is expected to rain.",  # a passive with a dummy subject
     "Efforts to clean the river began in May.",  # an effort is an action, not a stated intention
-    "The bill was supported by fifty senators.",  # a passive with no complement
+    "The plan was criticized.",  # a passive with no complement and no agent
+    "He smiled as he said goodbye.",  # an as-clause after its clause, not set off: a time, not a report
+    "The students saw the film in May.",  # a verb of regard without an "as" complement
+    "Said the mayor: nothing.",  # an inverted cue with no quotation after it
+    "It is sure to rain.",  # an attitude adjective with a dummy subject
+    "City Council Rules Face Key Test In Court\n\nThe council met on Monday.",  # a headline noun in -s, no cue verb
+    "Hospital Workers Rally Downtown\n\nThe rally was peaceful.",
+    "The dog was happy about it.",  # no one who holds a position, a bare pronoun
     "I wonder if it will rain.",  # a speaker's own question, not an attribution
     "There were concerns about it.",  # a noun whose object is a bare pronoun
     "The company made no comment on Friday.",  # a date is no content
