@@ -36,9 +36,9 @@ def extract_quotes(doc: Doc, lex: Lexicon) -> list[Quote]:
     # precomputed sets): several times cheaper than a Matcher on long docs.
     arr = doc.to_array([LEMMA, POS, LOWER])
     lemmas, pos, lower = arr[:, 0], arr[:, 1], arr[:, 2]
-    verb_pos = np.array([strings.add("VERB"), strings.add("AUX")], dtype=np.uint64)
-    verbs = np.flatnonzero(np.isin(lemmas, lex.verb_hashes) & np.isin(pos, verb_pos)).tolist()
-    nouns = np.flatnonzero(np.isin(lemmas, lex.noun_hashes) & (pos == strings.add("NOUN"))).tolist()
+    verb_pos = np.sort(np.array([strings.add("VERB"), strings.add("AUX")], dtype=np.uint64))
+    verbs = np.flatnonzero(_member(lemmas, lex.verb_hashes) & _member(pos, verb_pos)).tolist()
+    nouns = np.flatnonzero(_member(lemmas, lex.noun_hashes) & (pos == strings.add("NOUN"))).tolist()
     for start in verbs:
         verb = doc[start]
         if quoted.inside_double(verb.i) or verb.dep_ in NOT_CUE:
@@ -56,7 +56,7 @@ def extract_quotes(doc: Doc, lex: Lexicon) -> list[Quote]:
             q = from_in(lex, doc, doc[start], quoted)
             if q is not None:
                 quotes.append(q)
-    for start in np.flatnonzero(np.isin(lower, lex.attitude_hashes)).tolist():  # "is convinced that", "is determined to"
+    for start in np.flatnonzero(_member(lower, lex.attitude_hashes)).tolist():  # "is convinced that", "is determined to"
         if not quoted.inside_double(start):
             q = from_attitude(lex, doc, doc[start], quoted)
             if q is not None:
@@ -80,6 +80,16 @@ def extract_quotes(doc: Doc, lex: Lexicon) -> list[Quote]:
     for q in quotes:
         q.kinds = {rng: kind_of(doc, rng[0], rng[1], quoted) for rng in q.content + q.extra}
     return quotes
+
+
+def _member(values: np.ndarray, sorted_hashes: np.ndarray) -> np.ndarray:
+    """`np.isin(values, sorted_hashes)` for a sorted array, by binary search (several times faster
+    on the few hundred tokens of an article)."""
+    if not len(sorted_hashes):
+        return np.zeros(len(values), dtype=bool)
+    at = np.searchsorted(sorted_hashes, values)
+    at[at == len(sorted_hashes)] = 0
+    return sorted_hashes[at] == values
 
 
 def _phrases(lex: Lexicon, lower: np.ndarray, strings: StringStore) -> list[tuple[int, int]]:
