@@ -749,8 +749,9 @@ class StatisticsAnnotator(WordListComponent):
             return None
         for n in range(min(MAX_PHRASE, len(doc) - k), 0, -1):
             toks = doc[k:k + n]
-            if any(t.is_space for t in toks) or not self.units.is_unit_word(toks[-1].text):
-                continue
+            last_ok = self.units.is_unit_word(toks[-1].text) or (n > 1 and toks[-2].text == "/" and self.units.is_symbol(toks[-1].text))
+            if any(t.is_space for t in toks) or not last_ok:
+                continue  # "m/s": a one-letter symbol ends a unit only after a slash
             name = self._unit(toks.text)
             if name is None:
                 continue

@@ -26,10 +26,14 @@ PERCENT = "%"
 POWER_RE = re.compile(r"^([^\W\d_]+)([23²³])$")
 POWERS = {"2": "2", "3": "3", "²": "2", "³": "3"}
 # Words that join the parts of a compound unit; "a"/"an" as in "kilometres an hour".
-JOINERS = frozenset({"per", "a", "an", "/", "square", "sq", "cubic", "cu"})
+JOINERS = frozenset({"per", "a", "an", "/"})
 # SI prefixes news writes; pint also knows atto-, pico-, ronto-..., which turn English words into units ("am", "pm", "cat").
 PREFIX_NAMES = frozenset({"kilo", "mega", "giga", "tera", "milli", "centi", "micro", "nano", "pico", "deci", "hecto"})
 PREFIX_SYMBOLS = frozenset({"k", "M", "G", "T", "m", "c", "µ", "μ", "n", "d", "h"})
+# "sq ft", "cu m": the abbreviations of the words pint reads before a unit.
+SQUARE_CUBIC = {"square": "square", "sq": "square", "sq.": "square", "cubic": "cubic", "cu": "cubic", "cu.": "cubic"}
+# Words for a degree that name a temperature scale when one follows ("degrees Celsius", "deg F").
+DEGREE_WORDS = frozenset({"degree", "degrees", "deg", "deg.", "°"})
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,7 @@ class UnitTables:
             if len(key) > 1:
                 heads.setdefault(key[-1:], set()).update(owners)
         self.currency_names = {k: next(iter(v)) for k, v in names.items() if len(v) == 1}
+        self.currency_words = frozenset(k[-1] for k in names if k)  # every word that ends a currency's name
         for key, owners in heads.items():
             if len(owners) == 1 and key not in self.currency_names:
                 self.currency_names[key] = next(iter(owners))
@@ -120,6 +125,10 @@ class UnitTables:
                 self.currency_names.pop(key, None)  # "dollar", "pound": only a news default may say which
         for word, code in spec["defaults"].items():
             self.currency_names[surface_key(word)] = code
+            # the country's adjective before a news spelling CLDR does not use: "Russian roubles", "Brazilian reais"
+            country = surface_key(get_currency_name(code, locale="en"))[:-1]
+            if country:
+                self.currency_names.setdefault(country + surface_key(word), code)
         for code, custom in spec["custom"].items():
             for name in custom["names"]:
                 self.currency_names[surface_key(name)] = code
@@ -181,12 +190,37 @@ class UnitTables:
     # ------------------------------------------------------------------ units
     def unit(self, text: str) -> Unit | None:
         """The unit written as `text` ("km", "kilometres per hour", "sq ft", "°C", "%"), or None
-        when it is not one a number in news is measured in."""
-        return self._unit(_plain(text))
+        when it is not one a number in news is measured in. A unit written in capitals that pint does
+        not know as written ("Km", "KM", "Celsius", "Kelvin") is read in lower case."""
+        plain = _plain(text)
+        found = self._unit(plain)
+        if found is None and len(plain) > 1 and plain != plain.lower():
+            found = self._unit(plain.lower())
+        return found
+
+    def canonical(self, text: str) -> str | None:
+        """The canonical name of a unit named in words ("square metre", "kilowatt hour", "turn"): the
+        name `unit` gives, else pint's own name without the news filters (a gold set's unit the layer
+        does not write still gets pint's name, so it can never meet a null); None when pint does not
+        know it (a counted noun: "consultant", "people")."""
+        found = self.unit(text)
+        if found is not None:
+            return found.name
+        words = _plain(text).split()
+        if not words or any(w.lower() in self.not_units or not self._pint_word(w) for w in words):
+            return None
+        import pint
+
+        try:
+            parsed = self.registry.parse_units("_".join(words) if len(words) > 1 else words[0])
+        except (pint.errors.PintError, AttributeError, TypeError, ValueError, AssertionError, KeyError):
+            return None
+        return str(parsed).replace("_per_", " / ")
 
     def is_unit_word(self, word: str) -> bool:
         """Whether `word` may be part of a written unit (a cheap test before parsing a phrase)."""
-        return self._unit_word(_plain(word))
+        plain = _plain(word)
+        return self._unit_word(plain) or (len(plain) > 1 and plain != plain.lower() and self._unit_word(plain.lower()))
 
     def si_value(self, value: float, unit: Unit) -> float | None:
         """`value` in SI base units (km -> m, lb -> kg, °F -> K), or None when the unit does not convert."""
@@ -198,15 +232,24 @@ class UnitTables:
 
     def _unit_word_uncached(self, word: str) -> bool:
         low = word.lower()
-        if low in JOINERS or low in self.alias_words or word in self.aliases:
+        if low in JOINERS or low in self.alias_words or word in self.aliases or low in SQUARE_CUBIC:
             return True
-        if low in self.not_units:
-            return False
+        if low in self.not_units or (low.endswith("s") and low[:-1] in self.not_units):
+            return False  # "in", "ins": an English word pint would read as a unit
+        if "/" in word:  # "km/h", "m/s", "g/cm3": a unit over a unit (a symbol after the slash may be one letter)
+            top, *below = word.split("/")
+            return bool(top and below) and self._unit_word(top) and all(self._unit_word(b) or self.is_symbol(b) for b in below)
         m = POWER_RE.match(word)
         if m:
             word = m.group(1)
         if len(word) == 1 and word not in self.short_symbols:
             return False
+        if self._pint_word(word):
+            return True
+        # a symbol written with a plural s ("cms", "mins" as pint writes "cm", "min"); not "ins" (in is no unit)
+        return len(word) >= 3 and word.endswith("s") and word[:-1].lower() not in self.not_units and self.is_symbol(word[:-1])
+
+    def _pint_word(self, word: str) -> bool:
         try:
             parts = self.registry.parse_unit_name(word)
         except Exception:  # pint raises several types for names it cannot split
@@ -223,6 +266,17 @@ class UnitTables:
                 return True  # a prefixed symbol as pint writes it: "km", "MW", "kB"; not "cats" (centi-at-s)
         return False
 
+    def is_symbol(self, word: str) -> bool:
+        """Whether `word` is a unit's symbol exactly as pint writes it ("cm", "s", "h", "kg")."""
+        word = _plain(word)
+        if not word or word.lower() in self.not_units:
+            return False
+        try:
+            parts = self.registry.parse_unit_name(word)
+        except Exception:  # pint raises several types for names it cannot split
+            return False
+        return any(_micro(self.registry.get_symbol(prefix + name)) == _micro(word) for prefix, name, _ in parts)
+
     def _unit_uncached(self, text: str) -> Unit | None:
         words = surface_key(text)
         if not words:
@@ -234,23 +288,38 @@ class UnitTables:
         expression = self.aliases.get(text) or self.aliases_lower.get(words)
         if expression is not None:
             return self._parse(expression)
-        if any(w in self.not_units for w in words) or not all(self.is_unit_word(w) for w in text.replace("/", " / ").split()):
+        if words[0] in DEGREE_WORDS and len(words) > 1 and " " in text.strip():
+            # "degrees Celsius", "deg. kelvin", "° Fahrenheit": the degree names the temperature scale after it
+            scale = self.unit(text.split(None, 1)[1])
+            return scale if scale is not None and scale.dimension == "temperature" else None
+        tokens = text.replace("/", " / ").split()
+        if any(w in self.not_units for w in words):
             return None
-        if words[0] in JOINERS - {"square", "sq", "cubic", "cu"} or words[-1] in JOINERS:
+        if not all(self.is_unit_word(w) or (i > 0 and tokens[i - 1] == "/" and self.is_symbol(w)) for i, w in enumerate(tokens)):
             return None
-        # "kilometres an hour" -> "kilometres per hour"; "km2" -> "km**2"
+        if words[0] in JOINERS or words[-1] in JOINERS or words[-1] in SQUARE_CUBIC:
+            return None
+        # "kilometres an hour" -> "kilometres per hour"; "km2" -> "km**2"; "sq ft" -> "square ft"; "cms" -> "cm"
         pieces = []
-        for word in text.replace("/", " / ").split():
+        for word in tokens:
             low = word.lower()
             if low in ("a", "an"):
                 pieces.append("per")
+                continue
+            if low in SQUARE_CUBIC:
+                pieces.append(SQUARE_CUBIC[low])
                 continue
             alias = self.aliases.get(word) or self.aliases_lower.get((low,))
             if alias is not None:
                 pieces.append(f"({alias})")  # "barrels a day": an oil barrel per day
                 continue
             m = POWER_RE.match(word)
-            pieces.append(f"{m.group(1)}**{POWERS[m.group(2)]}" if m else word)
+            if m:
+                pieces.append(f"{m.group(1)}**{POWERS[m.group(2)]}")
+            elif word != "/" and not self._pint_word(word) and word.endswith("s") and self.is_symbol(word[:-1]):
+                pieces.append(word[:-1])
+            else:
+                pieces.append(word)
         return self._parse(" ".join(pieces))
 
     def _parse(self, expression: str) -> Unit | None:
@@ -262,10 +331,16 @@ class UnitTables:
             return None
         if any(str(part).endswith(self.not_pint_units) for part in parsed._units):
             return None  # read off an English word ("bars", "cats"), or a unit news does not use
-        if len(parsed._units) > 1 and all(power > 0 for power in parsed._units.values()):
-            return None  # a product of two units ("deg celsius" as degree times Celsius) is a misreading
-        name = str(parsed).replace("_per_", " / ")  # "mile_per_hour" is "mile / hour", as "miles per hour" parses
         dims = tuple(sorted(dict(parsed.dimensionality).items()))
+        if len(parsed._units) > 1 and all(power > 0 for power in parsed._units.values()):
+            # A product of units is one unit when pint names it ("kilowatt hours" is pint's kilowatt_hour)
+            # or it measures a dimension news has ("newton metres"); "deg celsius" read as degree times
+            # Celsius is a misreading.
+            joined = self._joined(parsed)
+            if joined is None and (dims not in self.dimensions or not all(self.registry.parse_units(u).dimensionality for u in parsed._units)):
+                return None
+            parsed = joined or parsed
+        name = str(parsed).replace("_per_", " / ")  # "mile_per_hour" is "mile / hour", as "miles per hour" parses
         if " / " in name:
             dimension = "speed" if self.dimensions.get(dims) == "speed" else "rate"
         elif dims:
@@ -280,6 +355,18 @@ class UnitTables:
                 return None
             dimension = found
         return Unit(name, dimension, name)
+
+    def _joined(self, parsed: Any) -> Any:
+        """pint's own unit for a product of two units written apart ("kilowatt hour" -> kilowatt_hour), or None."""
+        if len(parsed._units) != 2 or any(power != 1 for power in parsed._units.values()):
+            return None
+        import pint
+
+        try:
+            joined = self.registry.parse_units("_".join(parsed._units))
+        except (pint.errors.PintError, AttributeError, TypeError, ValueError, AssertionError, KeyError):
+            return None
+        return joined if joined.dimensionality == parsed.dimensionality and len(joined._units) == 1 else None
 
 
 @lru_cache(maxsize=4)
