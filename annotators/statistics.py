@@ -78,6 +78,12 @@ class Lexicon:
     collective_nouns: frozenset[str]
     not_fraction_before: frozenset[str]
     year_range: tuple[int, int]
+    marks: dict[str, str]
+    primes: frozenset[str]
+    mark_words: dict[str, str]
+    dimension_adjectives: frozenset[str]
+    times: frozenset[str]
+    brackets: dict[str, str]
 
     @cached_property
     def number_words(self) -> frozenset[str]:
@@ -120,6 +126,12 @@ def load_lexicon(folder: Path = DATA) -> Lexicon:
         collective_nouns=frozenset(num["collective_nouns"]),
         not_fraction_before=frozenset(num["ordinal_words"]),
         year_range=(num["year_range"][0], num["year_range"][1]),
+        marks=dict(units["marks"]["marks"]),
+        primes=frozenset(units["marks"]["primes"]),
+        mark_words=dict(units["marks"]["words"]),
+        dimension_adjectives=frozenset(units["marks"]["dimension_adjectives"]),
+        times=frozenset(units["marks"]["times"]),
+        brackets=dict(units["marks"]["brackets"]),
     )
 
 
@@ -276,11 +288,15 @@ class StatisticsAnnotator(WordListComponent):
                 written.append((j, doc[j:k].text))
                 j, value = k, value * factor
             else:
-                found_unit = self._unit_after(doc, j)
+                found_unit = self._unit_after(doc, j) or self._fraction_of_unit(doc, j, core) or self._mark_after(doc, j, core)
                 if found_unit is not None:
                     k, unit = found_unit
                     written.append((j, doc[j:k].text))
                     j = k
+                else:
+                    unit = self._size_side(doc, j, core)  # "2 x 3 metres": the first side is metres too
+            if unit is not None and (self.known[unit].dimension == "temperature" or unit == "degree"):
+                start, j, value = self._below_zero(doc, start, j, value)
         if currency is not None and j < len(doc) and doc[j].lower_ in lex.scales and not core.scaled:
             value *= lex.scales[doc[j].lower_]  # "75 USD million"
             j += 1
@@ -411,6 +427,63 @@ class StatisticsAnnotator(WordListComponent):
         texts = [t.lstrip("-–—") for _, t in sorted(set(written)) if t.lstrip("-–—")]  # "3-mile": the unit is "mile"
         unit_text = " ".join(texts) if texts else None
         return Statistic(start, end, value, name, approx or "=", kind, upper, unit_text, dimension, si_value, self._change(doc, core, start, end))
+
+    def _fraction_of_unit(self, doc: Doc, j: int, core: Core) -> tuple[int, str] | None:
+        """ "half a mile", "a quarter of an hour", "three quarters of a mile": a fraction of one unit."""
+        if not core.fraction or core.digits:
+            return None
+        k = j + 1 if j < len(doc) and doc[j].lower_ == "of" else j
+        if k + 1 < len(doc) and doc[k].lower_ in ("a", "an"):
+            found = self._unit_after(doc, k + 1)
+            if found is not None and found[1] != PERCENT:
+                return found
+        return None
+
+    def _mark_after(self, doc: Doc, j: int, core: Core) -> tuple[int, str] | None:
+        """Feet and inches written as marks or as "in": 10″, 6'2", '10" long', "6 ft 2 in"."""
+        lex = self.lex
+        if j >= len(doc) or not core.digits:
+            return None
+        tok = doc[j]
+        nxt = doc[j + 1] if j + 1 < len(doc) else None
+        measured = nxt is not None and nxt.lower_ in lex.dimension_adjectives
+        if tok.text in lex.marks:
+            glued = not doc[j - 1].whitespace_
+            if tok.text in lex.primes or measured:
+                return j + 1, self._unit(lex.marks[tok.text]) or ""
+            if glued and lex.marks[tok.text] == "foot" and nxt is not None and not tok.whitespace_ and nxt.text[:1].isdigit():
+                return j + 1, self._unit("foot") or ""  # 6'2": the inches follow
+            return None
+        if tok.lower_ in lex.mark_words:
+            at_end = nxt is None or (nxt.is_punct and nxt.text not in ("-", "/")) or nxt.is_sent_start
+            prev = doc[core.start - 1] if core.start > 0 else None
+            after_larger = prev is not None and (self.units.unit(prev.text) or Unit("", "")).dimension == "length"
+            if measured or at_end or after_larger:
+                return j + 1, self._unit(lex.mark_words[tok.lower_]) or ""
+        return None
+
+    def _size_side(self, doc: Doc, j: int, core: Core) -> str | None:
+        """The unit of the second side of a size ("2 x 3 metres", "2 by 3 feet"), for the first side."""
+        if j + 1 >= len(doc) or doc[j].lower_ not in self.lex.times or core.scaled:
+            return None
+        second = self.core(doc, j + 1)
+        if second is None or second.scaled or second.digits != core.digits:
+            return None
+        unit = second.unit
+        if unit is None:
+            found = self._unit_after(doc, second.end)
+            unit = found[1] if found is not None else None
+        return unit if unit is not None and self.known[unit].dimension in ("length",) else None
+
+    def _below_zero(self, doc: Doc, start: int, j: int, value: Decimal) -> tuple[int, int, Decimal]:
+        """A temperature's sign: "5 degrees below zero", "- 20 degrees" (a minus apart from its number)."""
+        if tuple(t.lower_ for t in doc[j:j + 2]) in (("below", "zero"), ("above", "zero")):
+            return start, j + 2, -value if doc[j].lower_ == "below" and value > 0 else value
+        if start > 0 and value > 0 and doc[start - 1].text in HYPHENS | {"−"} and doc[start - 1].whitespace_:
+            before = doc[start - 2] if start > 1 else None
+            if before is None or not (before.like_num or before.is_punct or self.units.is_unit_word(before.text)):
+                return start - 1, j, -value  # "convert - 20 degrees"; not "10 - 20 degrees" nor a list's dash
+        return start, j, value
 
     def _rate(self, unit: str, per: str) -> str:
         """The unit of "metric tons a year", "% per annum", "points per game": one compound unit,
@@ -745,6 +818,13 @@ class StatisticsAnnotator(WordListComponent):
         k = j
         if k < len(doc) and doc[k].text in HYPHENS and not doc[k - 1].whitespace_ and not doc[k].whitespace_:
             k += 1
+        if k + 2 < len(doc) and doc[k].text in self.lex.brackets:  # "20 (kg)": a unit in brackets
+            close = self.lex.brackets[doc[k].text]
+            for n in (1, 2, 3):
+                if k + 1 + n < len(doc) and doc[k + 1 + n].text == close:
+                    name = self._unit(doc[k + 1:k + 1 + n].text)
+                    return (k + 2 + n, name) if name is not None else None
+            return None
         if k >= len(doc) or not self.units.is_unit_word(doc[k].text):
             return None
         for n in range(min(MAX_PHRASE, len(doc) - k), 0, -1):
@@ -755,8 +835,10 @@ class StatisticsAnnotator(WordListComponent):
             name = self._unit(toks.text)
             if name is None:
                 continue
-            if n == 1 and len(toks[0].text) == 1 and toks[0].text.isupper() and doc[k - 1].whitespace_:
-                continue  # "23456 F Block": a capital letter apart from the number is a name (glued, "40C" is a unit)
+            if n == 1 and len(toks[0].text) == 1 and toks[0].text.isupper() and doc[k - 1].whitespace_ and (
+                k + 1 < len(doc) and doc[k + 1].is_title and doc[k + 1].is_alpha
+            ):
+                continue  # "23456 F Block": a capital letter apart from the number, before a name, is part of it
             if n == 1 and not any(c.isalpha() for c in toks[0].text) and toks[0].text not in ("%", "°", "º") and doc[k - 1].whitespace_:
                 continue  # a mark after a space is punctuation, not a unit
             end = k + n
