@@ -59,6 +59,19 @@ def _micro(text: str) -> str:
     return text.replace("μ", "µ")
 
 
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def _one_off(a: str, b: str) -> bool:
+    """Whether `a` and `b` differ by one letter missing, added or changed, or two neighbours swapped."""
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return len(long_) - len(short) == 1 and any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
 def load_data(name: str, folder: Path = DATA) -> dict[str, Any]:
     with open(folder / f"statistics_{name}.json", encoding="utf-8") as f:
         data: dict[str, Any] = json.load(f)
@@ -96,9 +109,29 @@ class UnitTables:
         self.dimensions = {tuple(sorted(d.items())): name for name, d in spec["dimensions"].items()}
         self.dimensionless: dict[str, str] = dict(spec["dimensionless"])
         self._currencies(load_data("currencies", folder))
+        self._misspelt_index(spec["misspelt"])
         # Parsing with pint is slow next to a dict lookup; news repeats its units, so remember each answer.
         self._unit = lru_cache(maxsize=16384)(self._unit_uncached)
         self._unit_word = lru_cache(maxsize=8192)(self._unit_word_uncached)
+
+    def _misspelt_index(self, spec: dict[str, Any]) -> None:
+        """Long unit names by each form one letter shorter, to find a name written one letter off."""
+        names = {prefix + base for prefix in PREFIX_NAMES for base in spec["bases"]} | set(spec["scales"])
+        self.min_misspelt = int(spec["min_length"])
+        self.misspelt: dict[str, set[str]] = {}
+        for name in names | {n + "s" for n in names}:
+            if len(name) >= self.min_misspelt:
+                for short in {name} | _deletes(name):
+                    self.misspelt.setdefault(short, set()).add(name)
+
+    def spelled(self, word: str) -> str | None:
+        """The long unit name `word` misspells by one letter ("celcius" -> "celsius"), or None."""
+        low = word.lower()
+        if len(low) < self.min_misspelt or not low.isalpha() or low in self.misspelt.get(low, ()):
+            return None
+        found = {n for key in {low} | _deletes(low) for n in self.misspelt.get(key, ()) if _one_off(low, n)}
+        meant = {unit.name for n in found if (unit := self._unit(n)) is not None}  # "kilometr": kilometre or kilometer
+        return min(found) if len(meant) == 1 else None
 
     # ------------------------------------------------------------------ currencies
     def _currencies(self, spec: dict[str, Any]) -> None:
@@ -196,6 +229,8 @@ class UnitTables:
         found = self._unit(plain)
         if found is None and len(plain) > 1 and plain != plain.lower():
             found = self._unit(plain.lower())
+        if found is None and " " not in plain and (spelled := self.spelled(plain)) is not None:
+            found = self._unit(spelled)  # "celcius", "kilometr": a long name one letter off
         return found
 
     def canonical(self, text: str) -> str | None:
@@ -220,7 +255,10 @@ class UnitTables:
     def is_unit_word(self, word: str) -> bool:
         """Whether `word` may be part of a written unit (a cheap test before parsing a phrase)."""
         plain = _plain(word)
-        return self._unit_word(plain) or (len(plain) > 1 and plain != plain.lower() and self._unit_word(plain.lower()))
+        return (
+            self._unit_word(plain) or (len(plain) > 1 and plain != plain.lower() and self._unit_word(plain.lower()))
+            or self.spelled(plain) is not None
+        )
 
     def si_value(self, value: float, unit: Unit) -> float | None:
         """`value` in SI base units (km -> m, lb -> kg, °F -> K), or None when the unit does not convert."""
