@@ -207,6 +207,7 @@ class StatisticsAnnotator(WordListComponent):
         self.lex = load_lexicon(Path(folder))
         self.units: UnitTables = units(Path(folder))
         self.known: dict[str, Unit] = {}  # every unit found so far, by canonical name
+        self._floor = 0  # where the statistic being parsed may start at the earliest (after the one before)
         self.matcher = Matcher(self.vocab)
         words = sorted(self.lex.number_words | frozenset(self.lex.vulgar) | frozenset(self.lex.vague_scales))
         self.matcher.add("NUMBER", [[{"TEXT": {"REGEX": r"\d"}}], [{"LOWER": {"IN": words}}]])
@@ -249,6 +250,7 @@ class StatisticsAnnotator(WordListComponent):
         for i in seeds:
             if i < free:
                 continue
+            self._floor = found[-1].end if found else 0  # what the statistic before has taken
             try:
                 stat = self.parse_at(doc, i)
             except Skip as skip:
@@ -591,8 +593,8 @@ class StatisticsAnnotator(WordListComponent):
         if suf:
             if suf in lex.scale_symbols:
                 value, scaled = value * lex.scale_symbols[suf], True
-            elif suf == "m" and (currency is not None or self._currency_before(doc, i) is not None):
-                value, scaled = value * 1_000_000, True
+            elif suf.lower() in ("m", "k", "b") and (currency is not None or self._currency_before(doc, i) is not None):
+                value, scaled = value * lex.scales[suf.lower()] if suf.lower() != "m" else value * 1_000_000, True  # "$5k", "£3m"
             elif suf.lower() in lex.scales and len(suf) > 1:
                 value, scaled = value * lex.scales[suf.lower()], True
             elif suf.lower() in ORDINAL_SUFFIXES:
@@ -633,6 +635,9 @@ class StatisticsAnnotator(WordListComponent):
         # Scale words: "1.4 million", "2.5 bn", "35 lakh", "1.8 M", "$5 m", "two dozen".
         while end < len(doc) and not scaled and unit is None:
             w = doc[end]
+            if w.text in HYPHENS and not w.whitespace_ and not doc[end - 1].whitespace_ and end + 1 < len(doc) and doc[end + 1].lower_ in lex.scales and len(doc[end + 1].text) > 1:
+                end += 1  # "$2.5-billion"
+                w = doc[end]
             if w.lower_ in lex.scales and len(w.text) > 1:
                 value, scaled = value * lex.scales[w.lower_], True
             elif w.text in lex.scale_symbols:
@@ -760,13 +765,15 @@ class StatisticsAnnotator(WordListComponent):
     def _currency_before(self, doc: Doc, i: int) -> tuple[int, str, int] | None:  # noqa: C901
         """(start, code, multiplier) of a currency written right before doc[i]: "$", "US$", "us $", "USD", "MAUD"."""
         for n in (2, 1):
-            if i - n < 0:
-                continue
+            if i - n < self._floor:
+                continue  # "10 rmb 20 usd": "rmb" belongs to the 10
             toks = doc[i - n:i]
             if any(t.is_space for t in toks):
                 continue
             text = " ".join(t.text for t in toks)
             code = self._currency_symbol(text)
+            if code is None and n == 2 and not toks[0].whitespace_:
+                code = self._currency_symbol(toks.text)  # "Rs.": one symbol the tokenizer split
             if code is None and n == 2 and toks[-1].text == "$" and toks[0].text.lower().rstrip(".") in ("us", "u.s", "c", "hk", "nz", "mex", "a", "s"):
                 code = self._currency_symbol(toks[0].text.lower().rstrip(".") + " $")
                 if toks[0].lower_ == "a":
@@ -798,7 +805,8 @@ class StatisticsAnnotator(WordListComponent):
                 return j + n, minor[key], Decimal("0.01")  # "58 cents" is 0.58 USD
             if n == 1:
                 t = toks[0].text
-                code = self._currency_symbol(t) if (not t.isalpha() or t.isupper()) else None
+                lower_code = surface_key(t) in self.units.currency_symbols_lower  # "20 usd", "10 rmb"
+                code = self._currency_symbol(t) if (not t.isalpha() or t.isupper() or lower_code) else None
                 if code is not None:
                     return j + 1, code, 1
                 if len(t) == 4 and t[0] == "M" and t[1:].isupper() and self._currency_symbol(t[1:]):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -57,6 +58,11 @@ def _plain(text: str) -> str:
 def _micro(text: str) -> str:
     """The micro sign and the Greek mu are both written for micro- ("µg", "μg")."""
     return text.replace("μ", "µ")
+
+
+def _fold(key: tuple[str, ...]) -> tuple[str, ...]:
+    """A name's words without accents ("króna" -> "krona")."""
+    return tuple("".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c)) for w in key)
 
 
 def _deletes(word: str) -> set[str]:
@@ -140,9 +146,14 @@ class UnitTables:
         codes = sorted(list_currencies("en"))
         self.codes = frozenset(codes) | frozenset(spec["custom"])
         names: dict[tuple[str, ...], set[str]] = {}
+        translated = {native: english for english, natives in spec["translations"].items() for native in natives}
         for code in codes:
             for count in (None, 1, 2):
-                names.setdefault(surface_key(get_currency_name(code, count=count, locale="en")), set()).add(code)
+                key = surface_key(get_currency_name(code, count=count, locale="en"))
+                for form in {key, _fold(key)}:  # "icelandic krónur" and "icelandic kronur"
+                    names.setdefault(form, set()).add(code)
+                    if len(form) > 1 and form[-1] in translated:  # "czech koruna" is also "czech crowns"
+                        names.setdefault(form[:-1] + (translated[form[-1]],), set()).add(code)
         # A full name ("swiss francs", "greek drachmas") names one currency; so does its last word
         # when no other currency, current or historic, ends with it ("euros", "yen", "hryvnias").
         heads: dict[tuple[str, ...], set[str]] = {}
