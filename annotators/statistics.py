@@ -599,7 +599,7 @@ class StatisticsAnnotator(WordListComponent):
                 value, scaled = value * lex.scales[suf.lower()], True
             elif suf.lower() in ORDINAL_SUFFIXES:
                 return None  # "7th", "21st": an ordinal
-            elif (glued_unit := self._unit(suf)) is not None:
+            elif (glued_unit := self._unit(suf) or (self._unit(suf.lower()) if tok.ent_type_ == "QUANTITY" else None)) is not None:
                 unit, written = glued_unit, suf
             elif (code := self._currency_symbol(suf)) is not None:
                 currency, written = code, suf
@@ -833,14 +833,22 @@ class StatisticsAnnotator(WordListComponent):
                     name = self._unit(doc[k + 1:k + 1 + n].text)
                     return (k + 2 + n, name) if name is not None else None
             return None
-        if k >= len(doc) or not self.units.is_unit_word(doc[k].text):
+        if k >= len(doc):
+            return None
+        # The parse's QUANTITY entity says a capitalised word measures ("5 KM", "20 Kg"), not names ("18 FM").
+        measured = doc[k].ent_type_ == "QUANTITY"
+
+        def unit_word(text: str) -> bool:
+            return self.units.is_unit_word(text) or (measured and self.units.is_unit_word(text.lower()))
+
+        if not unit_word(doc[k].text):
             return None
         for n in range(min(MAX_PHRASE, len(doc) - k), 0, -1):
             toks = doc[k:k + n]
-            last_ok = self.units.is_unit_word(toks[-1].text) or (n > 1 and toks[-2].text == "/" and self.units.is_symbol(toks[-1].text))
+            last_ok = unit_word(toks[-1].text) or (n > 1 and toks[-2].text == "/" and self.units.is_symbol(toks[-1].text))
             if any(t.is_space for t in toks) or not last_ok:
                 continue  # "m/s": a one-letter symbol ends a unit only after a slash
-            name = self._unit(toks.text)
+            name = self._unit(toks.text) or (self._unit(toks.text.lower()) if measured else None)
             if name is None:
                 continue
             if n == 1 and len(toks[0].text) == 1 and toks[0].text.isupper() and doc[k - 1].whitespace_ and (

@@ -60,6 +60,11 @@ def _micro(text: str) -> str:
     return text.replace("μ", "µ")
 
 
+def _shouted(text: str) -> bool:
+    """A unit written in capitals, three letters or more ("MPH", "KM/H"); "FM", "KG" may be names."""
+    return sum(c.isalpha() for c in text) >= 3 and text.isupper()
+
+
 def _fold(key: tuple[str, ...]) -> tuple[str, ...]:
     """A name's words without accents ("króna" -> "krona")."""
     return tuple("".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c)) for w in key)
@@ -235,11 +240,15 @@ class UnitTables:
     def unit(self, text: str) -> Unit | None:
         """The unit written as `text` ("km", "kilometres per hour", "sq ft", "°C", "%"), or None
         when it is not one a number in news is measured in. A unit written in capitals that pint does
-        not know as written ("Km", "KM", "Celsius", "Kelvin") is read in lower case."""
+        not know as written is read in lower case when it has three letters or more ("MPH", "KILOMETRES")
+        or is a temperature scale named after a person ("Celsius", "Kelvin"); not "60 Minutes", "18 FM"."""
         plain = _plain(text)
         found = self._unit(plain)
-        if found is None and len(plain) > 1 and plain != plain.lower():
-            found = self._unit(plain.lower())
+        if found is None and _shouted(plain):
+            found = self._unit(plain.lower())  # "MPH", "KILOMETRES"
+        elif found is None and plain[:1].isupper() and plain[1:].islower() and " " not in plain:
+            lower = self._unit(plain.lower())  # "Celsius", "Kelvin": the scales named after people
+            found = lower if lower is not None and lower.dimension == "temperature" else None
         if found is None and " " not in plain and (spelled := self.spelled(plain)) is not None:
             found = self._unit(spelled)  # "celcius", "kilometr": a long name one letter off
         return found
@@ -267,7 +276,7 @@ class UnitTables:
         """Whether `word` may be part of a written unit (a cheap test before parsing a phrase)."""
         plain = _plain(word)
         return (
-            self._unit_word(plain) or (len(plain) > 1 and plain != plain.lower() and self._unit_word(plain.lower()))
+            self._unit_word(plain) or ((_shouted(plain) or plain.istitle()) and self._unit_word(plain.lower()))
             or self.spelled(plain) is not None
         )
 
