@@ -601,6 +601,8 @@ class StatisticsAnnotator(WordListComponent):
                 return None  # "7th", "21st": an ordinal
             elif (glued_unit := self._unit(suf) or (self._unit(suf.lower()) if tok.ent_type_ == "QUANTITY" else None)) is not None:
                 unit, written = glued_unit, suf
+            elif suf in lex.primes:
+                unit, written = self._unit(lex.marks[suf]), suf  # "9′", "10″"
             elif (code := self._currency_symbol(suf)) is not None:
                 currency, written = code, suf
             elif surface_key(suf) in self.units.minor and not sign:
