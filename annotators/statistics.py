@@ -185,6 +185,11 @@ class Skip(Exception):
         self.end = end
 
 
+def _spaced_hyphen(doc: Doc, k: int) -> bool:
+    """A hyphen with one space on each side, as tokenised text writes the one inside a word ("28 - year - old")."""
+    return k > 0 and doc[k - 1].whitespace_ == " " and doc[k].whitespace_ == " "
+
+
 def _number(value: Decimal) -> int | float:
     """A JSON number: an int when the value is whole, else a float rounded to 6 significant decimals."""
     if value == value.to_integral_value():
@@ -628,6 +633,13 @@ class StatisticsAnnotator(WordListComponent):
                     if longer is not None and longer != unit:
                         unit, written, end = longer, f"{suf} {doc[end].text}", end + 1
         plain = not (pre or sign or suf or den) and num.isdigit()
+        # "80, 000": a thousands group written after a space; a group with a leading zero is no number of its own
+        grouped = len(num) <= 3
+        while (
+            plain and grouped and unit is None and currency is None and end + 1 < len(doc) and doc[end].text == "," and doc[end].whitespace_
+            and re.fullmatch(r"0\d\d", doc[end + 1].text) and not scaled
+        ):
+            value, end = value * 1000 + int(doc[end + 1].text), end + 2
         # A mixed fraction: "10 1/2", "10½".
         if end < len(doc) and not fraction and value == value.to_integral_value() and unit is None:
             nxt = doc[end]
@@ -828,6 +840,8 @@ class StatisticsAnnotator(WordListComponent):
         k = j
         if k < len(doc) and doc[k].text in HYPHENS and not doc[k - 1].whitespace_ and not doc[k].whitespace_:
             k += 1
+        elif k + 2 < len(doc) and doc[k].text in HYPHENS and _spaced_hyphen(doc, k) and doc[k + 2].text in HYPHENS and _spaced_hyphen(doc, k + 2):
+            k += 1  # "28 - year - old", "a 3 - inch - thick wall": text tokenised with hyphens apart
         if k + 2 < len(doc) and doc[k].text in self.lex.brackets:  # "20 (kg)": a unit in brackets
             close = self.lex.brackets[doc[k].text]
             for n in (1, 2, 3):
@@ -899,7 +913,7 @@ class StatisticsAnnotator(WordListComponent):
     def _age_suffix(self, doc: Doc, end: int) -> int:
         """Extend a time unit over "old" / "of age" ("29 years old", "28-year-old", "3 years of age")."""
         k = end
-        if k < len(doc) and doc[k].text in HYPHENS and not doc[k - 1].whitespace_:
+        if k < len(doc) and doc[k].text in HYPHENS and (not doc[k - 1].whitespace_ or _spaced_hyphen(doc, k)):
             k += 1
         for suffix in self.lex.age_suffixes:
             n = len(suffix)

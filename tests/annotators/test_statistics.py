@@ -322,6 +322,8 @@ GENERAL = [
     ("The league signed a $1.2-billion deal.", "$1.2-billion", 1200000000, "USD"),
     ("The ticket was 35 usd at the gate.", "35 usd", 35, "USD"),
     ("The parts cost CDN$40 each.", "CDN$40", 40, "CAD"),
+    ("the hall seats 12, 000 people .", "12, 000", 12000, None),  # tokenised text: a group after a space
+    ("the 31 - year - old driver was unhurt .", "31 - year - old", 31, "year"),
 ]
 
 
