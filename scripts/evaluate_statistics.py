@@ -66,16 +66,16 @@ def _pred(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _figures(report: dict[str, Any]) -> tuple[float, float, float | None, int, float | None, int, int]:
     scores = report["statistics"]
-    empty = {"accuracy": None, "total": 0}
-    stated = scores.get("approximator_accuracy") or empty
-    default = scores.get("approximator_default_agreement") or empty
+    empty: dict[str, Any] = {"accuracy": None, "total": 0}
+    stated: dict[str, Any] = scores.get("approximator_accuracy") or empty
+    default: dict[str, Any] = scores.get("approximator_default_agreement") or empty
     return (
         scores["value"]["f1"],
         scores["value_unit"]["f1"],
         stated["accuracy"],
-        stated["total"],
+        int(stated["total"]),
         default["accuracy"],
-        default["total"],
+        int(default["total"]),
         report["records"]["gold"],
     )
 

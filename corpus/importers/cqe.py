@@ -2,7 +2,10 @@
 
 One record per item. Each gold quantity whose value can be read off the text becomes a STATISTIC
 span (CONCEPT spans for its referred concepts found verbatim); every quantity, located or not, is
-kept in `meta.gold_quantities`. The locator and the tables are described in docs/importers.md#cqe.
+kept in `meta.gold_quantities`. A `change` that gives a direction ("up", "increase", "down",
+"decrease") becomes `attrs.change` ("up"/"down"), one that gives a bound (= ~ < > <= >=) the
+approximator. CQE's unit names are read by the statistics layer's own tables (pint, babel), so
+gold and layer name a unit alike. The locator and the tables are described in docs/importers.md#cqe.
 """
 
 from __future__ import annotations
