@@ -1131,6 +1131,11 @@ class StatisticsAnnotator(WordListComponent):
                 return False
         if prev is not None and prev.text == "(" and nxt is not None and nxt.text == ")" and core.digits and integer and core.value < 100:
             return False  # "(1)", "(2)": a list marker
+        if (
+            nxt is not None and nxt.text == ")" and core.digits and integer and core.value < 100 and approx is None
+            and "(" not in doc[doc[start].sent.start:start].text
+        ):
+            return False  # "1 ) explains ...; 2 ) cautions ...": a list marker with no opening bracket
         # A fraction alone ("in a quarter since 1950") is no statistic; "a third of", "half a million" are.
         if core.fraction:
             return False

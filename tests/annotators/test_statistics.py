@@ -380,3 +380,8 @@ def test_statistics_scoring_keeps_stated_and_unstated_approximators_apart() -> N
     scores = evaluate([gold], [pred], layers=["statistics"])["statistics"]
     assert (scores["approximator_accuracy"]["correct"], scores["approximator_accuracy"]["total"]) == (1, 1)
     assert (scores["approximator_default_agreement"]["correct"], scores["approximator_default_agreement"]["total"]) == (0, 1)
+
+
+def test_statistics_list_markers_without_an_opening_bracket_are_not_counts(nlp: Language) -> None:
+    assert statistics(nlp, "the plan does two things : 1 ) it cuts rents ; 2 ) it builds homes .") == []
+    assert [s["value"] for s in statistics(nlp, "The fee rose to 5 (from 3) last year.")] == [5, 3]
