@@ -213,6 +213,8 @@ class StatisticsAnnotator(WordListComponent):
         self.units: UnitTables = units(Path(folder))
         self.known: dict[str, Unit] = {}  # every unit found so far, by canonical name
         self._floor = 0  # where the statistic being parsed may start at the earliest (after the one before)
+        self._grams_of: Doc | None = None  # the doc whose word sequences `_doc_grams` holds
+        self._doc_grams: frozenset[tuple[str, ...]] = frozenset()
         self.matcher = Matcher(self.vocab)
         words = sorted(self.lex.number_words | frozenset(self.lex.vulgar) | frozenset(self.lex.vague_scales))
         self.matcher.add("NUMBER", [[{"TEXT": {"REGEX": r"\d"}}], [{"LOWER": {"IN": words}}]])
@@ -815,6 +817,10 @@ class StatisticsAnnotator(WordListComponent):
                 if toks[-1].pos_ not in ("NOUN", "PROPN", "NUM", "X"):
                     continue  # "real", "won" as an adjective or a verb
                 return j + n, names[key], 1
+            if n == 1 and key in self.units.shared_heads and toks[0].pos_ in ("NOUN", "PROPN") and self._pounds_are_money(doc, core, j + 1):
+                code = self.units.currency_in_context(key, self._grams(doc))  # "marks" in a text about Germany
+                if code is not None:
+                    return j + 1, code, 1
             if key in minor and len(key[0]) > 1:
                 return j + n, minor[key], Decimal("0.01")  # "58 cents" is 0.58 USD
             if n == 1:
@@ -827,7 +833,17 @@ class StatisticsAnnotator(WordListComponent):
                     return j + 1, self._currency_symbol(t[1:]) or "", 1_000_000
         return None
 
+    def _grams(self, doc: Doc) -> frozenset[tuple[str, ...]]:
+        """The lower-cased word sequences of up to three words in `doc` (built once per doc, when needed)."""
+        if self._grams_of is not doc:
+            words = [t.lower_ for t in doc if not t.is_space]
+            self._grams_of = doc
+            self._doc_grams = frozenset(tuple(words[i:i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1))
+        return self._doc_grams
+
     def _pounds_are_money(self, doc: Doc, core: Core, end: int) -> bool:
+        """Whether a word that is also a thing ("pounds", "marks") is money here: a scale, "sterling",
+        or a money word governing the number."""
         if core.scaled or (end < len(doc) and doc[end].lower_ == "sterling"):
             return True
         # The words that govern the number, and their nouns: "fined 500 pounds", "a profit of 361 pounds".

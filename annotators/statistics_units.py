@@ -181,6 +181,10 @@ class UnitTables:
         for code, custom in spec["custom"].items():
             for name in custom["names"]:
                 self.currency_names[surface_key(name)] = code
+        # "marks", "guilders", "dinars": names several currencies share and no news default settles;
+        # the text's country may (`currency_in_context`).
+        self.shared_heads = {key: frozenset(owners) for key, owners in heads.items() if len(owners) > 1 and key not in self.currency_names}
+        self._places: dict[str, frozenset[tuple[str, ...]]] | None = None
         # Symbols: English CLDR symbols ("$" USD, "A$", "£" GBP) over our news abbreviations; a country's
         # own symbol ("₺", "zł") is looked up when needed (`_native_symbols`).
         symbols: dict[str, str] = {}
@@ -197,6 +201,38 @@ class UnitTables:
         self.minor = {surface_key(k): v for k, v in spec["minor"].items()}
         self.pound_names = frozenset(spec["ambiguous"]["pound_names"])
         self.money_lemmas = frozenset(spec["ambiguous"]["money_lemmas"])
+
+    def currency_in_context(self, key: tuple[str, ...], grams: frozenset[tuple[str, ...]]) -> str | None:
+        """The one currency named `key` ("marks") whose country the text names, by the adjective of its
+        CLDR name ("German Mark") or a territory that used it ("Germany"); `grams` are the text's
+        lower-cased word sequences (up to three words). None when no one currency is named."""
+        owners = self.shared_heads.get(key)
+        if not owners:
+            return None
+        places = self._currency_places()
+        named = {code for code in owners if places.get(code, frozenset()) & grams}
+        return next(iter(named)) if len(named) == 1 else None
+
+    def _currency_places(self) -> dict[str, frozenset[tuple[str, ...]]]:
+        if self._places is not None:
+            return self._places
+        from babel import Locale
+        from babel.core import get_global
+        from babel.numbers import get_currency_name
+
+        territories = Locale("en").territories
+        by_code: dict[str, set[tuple[str, ...]]] = {}
+        for territory, used in get_global("territory_currencies").items():
+            for code, *_ in used:
+                if territory in territories:
+                    by_code.setdefault(code, set()).add(surface_key(territories[territory]))
+        codes = {code for owners in self.shared_heads.values() for code in owners}
+        for code in codes:
+            adjective = surface_key(get_currency_name(code, count=1, locale="en"))[:-1]
+            if adjective and not any("(" in w for w in adjective):
+                by_code.setdefault(code, set()).add(adjective)
+        self._places = {code: frozenset(p for p in by_code.get(code, ()) if 0 < len(p) <= 3) for code in codes}
+        return self._places
 
     def currency_symbol(self, text: str) -> str | None:
         """The ISO code of a currency symbol or code as written ("$", "A$", "€", "USD", "₺"), or None."""

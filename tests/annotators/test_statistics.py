@@ -385,3 +385,17 @@ def test_statistics_scoring_keeps_stated_and_unstated_approximators_apart() -> N
 def test_statistics_list_markers_without_an_opening_bracket_are_not_counts(nlp: Language) -> None:
     assert statistics(nlp, "the plan is simple : 1 ) it cuts rents ; 2 ) it builds homes .") == []
     assert [s["value"] for s in statistics(nlp, "The fee rose to 5 (from 3) last year.")] == [5, 3]
+
+
+@pytest.mark.parametrize(
+    "text,unit",
+    [
+        ("The Dutch insurer paid 300 million guilders for the bank.", "NLG"),  # the text names the country by its adjective
+        ("Kuwait set the fine at 500 dinars.", "KWD"),  # or by the country's name
+        ("He paid 500 dinars for the rug.", None),  # several currencies, none named: no guess
+        ("In Germany, she scored 90 marks in the test.", None),  # a word that is also a thing needs a money context
+    ],
+)
+def test_statistics_a_shared_currency_name_is_read_by_the_texts_country(nlp: Language, text: str, unit: str | None) -> None:
+    (stat,) = statistics(nlp, text)
+    assert stat["unit"] == unit
