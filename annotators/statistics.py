@@ -34,7 +34,7 @@ NAMED = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVE
 # A token that holds a number: optional glued prefix (currency or approximator symbol), sign, digits
 # with thousands separators (Western or Indian grouping), decimals or a fraction, optional glued suffix.
 NUM_RE = re.compile(
-    r"^(?P<pre>\D*?)(?P<sign>[-−+]?)(?P<num>(?:\d{1,3}(?:,\d{2,3})+|\d+)(?:\.\d+)?|\.\d+)(?:/(?P<den>\d+))?(?P<suf>\D.*)?$"
+    r"^(?P<pre>\D*?)(?P<sign>[-−+]?)(?P<num>(?:\d{1,3}(?:,\d{2,3})+|\d+,\d(?!\d)|\d+)(?:\.\d+)?|\.\d+)(?:/(?P<den>\d+))?(?P<suf>\D.*)?$"
 )
 HYPHENS = frozenset({"-", "–", "—"})
 COUNTED_DEPS = frozenset({"nummod", "quantmod", "compound", "amod", "nmod", "npadvmod", "det"})
@@ -576,6 +576,8 @@ class StatisticsAnnotator(WordListComponent):
                 currency, written = code, pre
             else:
                 return None  # "COVID-19", "G7", "F-16": a name or code
+        if re.fullmatch(r"\d+,\d{1,2}", num):
+            num = num.replace(",", ".")  # "1,5 million": a decimal comma (a thousands group has three digits)
         try:
             value = Decimal(num.replace(",", ""))
         except InvalidOperation:
@@ -648,6 +650,10 @@ class StatisticsAnnotator(WordListComponent):
             frac = self._fraction_token(nxt)
             if frac is not None:
                 value, end, plain = value + frac, end + 1, False
+            elif nxt.text == "-" and end + 1 < len(doc) and not doc[end - 1].whitespace_ and not nxt.whitespace_ and "/" in doc[end + 1].text:
+                frac = self._fraction_token(doc[end + 1])  # "3-1/2 miles"
+                if frac is not None:
+                    value, end, plain = value + frac, end + 2, False
         # Scale words: "1.4 million", "2.5 bn", "35 lakh", "1.8 M", "$5 m", "two dozen".
         while end < len(doc) and not scaled and unit is None:
             w = doc[end]

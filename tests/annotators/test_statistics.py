@@ -324,6 +324,8 @@ GENERAL = [
     ("The parts cost CDN$40 each.", "CDN$40", 40, "CAD"),
     ("the hall seats 12, 000 people .", "12, 000", 12000, None),  # tokenised text: a group after a space
     ("the 31 - year - old driver was unhurt .", "31 - year - old", 31, "year"),
+    ("The hikers walked 4-1/2 miles.", "4-1/2 miles", 4.5, "mile"),
+    ("Exports reached 2,5 million tonnes.", "2,5 million tonnes", 2500000, "metric_ton"),  # a decimal comma
 ]
 
 
