@@ -576,8 +576,8 @@ class StatisticsAnnotator(WordListComponent):
                 currency, written = code, pre
             else:
                 return None  # "COVID-19", "G7", "F-16": a name or code
-        if re.fullmatch(r"\d+,\d{1,2}", num):
-            num = num.replace(",", ".")  # "1,5 million": a decimal comma (a thousands group has three digits)
+        if re.fullmatch(r"\d+,\d", num):
+            num = num.replace(",", ".")  # "1,5 million": a decimal comma (a group of thousands or lakhs has two digits or more)
         try:
             value = Decimal(num.replace(",", ""))
         except InvalidOperation:
@@ -1159,7 +1159,7 @@ class StatisticsAnnotator(WordListComponent):
         ):
             return False  # "1 ) explains ...; 2 ) cautions ...": a list marker with no opening bracket
         # A fraction alone ("in a quarter since 1950") is no statistic; "a third of", "half a million" are.
-        if core.fraction:
+        if core.fraction and not core.digits:  # "1/2 teaspoon", "rose 3/8" are; "in a quarter" is not
             return False
         # Identifiers: "Article 5", "page 12", "No. 1", "PA 23456", "123 Main Street", "Category Two".
         if integer and approx is None and prev is not None and "," not in first.text and (core.digits or first.is_title):
