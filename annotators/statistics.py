@@ -879,11 +879,14 @@ class StatisticsAnnotator(WordListComponent):
         def unit_word(text: str) -> bool:
             return self.units.is_unit_word(text) or (measured and self.units.is_unit_word(text.lower()))
 
-        if not unit_word(doc[k].text):
+        if not (unit_word(doc[k].text) or doc[k].lower_ in self.units.compound_firsts):
             return None
         for n in range(min(MAX_PHRASE, len(doc) - k), 0, -1):
             toks = doc[k:k + n]
-            last_ok = unit_word(toks[-1].text) or (n > 1 and toks[-2].text == "/" and self.units.is_symbol(toks[-1].text))
+            last_ok = (
+                unit_word(toks[-1].text) or (n > 1 and toks[-2].text == "/" and self.units.is_symbol(toks[-1].text))
+                or (n == 2 and toks[0].lower_ in self.units.compound_firsts and toks[1].is_alpha)  # "astronomical units"
+            )
             if any(t.is_space for t in toks) or not last_ok:
                 continue  # "m/s": a one-letter symbol ends a unit only after a slash
             name = self._unit(toks.text) or (self._unit(toks.text.lower()) if measured else None)

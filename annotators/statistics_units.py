@@ -119,6 +119,12 @@ class UnitTables:
         self.short_symbols = frozenset(spec["short_symbols"])
         self.dimensions = {tuple(sorted(d.items())): name for name, d in spec["dimensions"].items()}
         self.dimensionless: dict[str, str] = dict(spec["dimensionless"])
+        # First words of pint's two-word unit names ("astronomical_unit", "troy_ounce", "long_ton"),
+        # which news writes apart ("30 astronomical units").
+        firsts = (name.split("_")[0] for name in self.registry._units if name.count("_") == 1)
+        self.compound_firsts = frozenset(
+            w for w in firsts if w.isalpha() and w.islower() and len(w) >= 4 and w not in self.not_units and w not in SQUARE_CUBIC
+        )  # "square feet" stays "foot ** 2", as "sq ft" reads
         self._currencies(load_data("currencies", folder))
         self._misspelt_index(spec["misspelt"])
         # Parsing with pint is slow next to a dict lookup; news repeats its units, so remember each answer.
@@ -387,6 +393,10 @@ class UnitTables:
             scale = self.unit(text.split(None, 1)[1])
             return scale if scale is not None and scale.dimension == "temperature" else None
         tokens = text.replace("/", " / ").split()
+        if len(tokens) == 2 and tokens[0].lower() in self.compound_firsts and tokens[1].isalpha():
+            joined = self._parse(f"{tokens[0].lower()}_{tokens[1].lower()}", named=True)  # "astronomical units"
+            if joined is not None:
+                return joined
         if any(w in self.not_units for w in words):
             return None
         if not all(self.is_unit_word(w) or (i > 0 and tokens[i - 1] == "/" and self.is_symbol(w)) for i, w in enumerate(tokens)):
@@ -416,14 +426,16 @@ class UnitTables:
                 pieces.append(word)
         return self._parse(" ".join(pieces))
 
-    def _parse(self, expression: str) -> Unit | None:
+    def _parse(self, expression: str, named: bool = False) -> Unit | None:
+        """The unit pint reads in `expression`, when news measures in it; `named` when the expression is
+        one of pint's own two-word names, which no English word is misread as."""
         import pint
 
         try:
             parsed = self.registry.parse_units(expression)
         except (pint.errors.PintError, AttributeError, TypeError, ValueError, AssertionError, KeyError):
             return None
-        if any(str(part).endswith(self.not_pint_units) for part in parsed._units):
+        if not named and any(str(part).endswith(self.not_pint_units) for part in parsed._units):
             return None  # read off an English word ("bars", "cats"), or a unit news does not use
         dims = tuple(sorted(dict(parsed.dimensionality).items()))
         if len(parsed._units) > 1 and all(power > 0 for power in parsed._units.values()):

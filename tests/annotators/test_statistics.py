@@ -325,6 +325,8 @@ GENERAL = [
     ("the hall seats 12, 000 people .", "12, 000", 12000, None),  # tokenised text: a group after a space
     ("the 31 - year - old driver was unhurt .", "31 - year - old", 31, "year"),
     ("The hikers walked 4-1/2 miles.", "4-1/2 miles", 4.5, "mile"),
+    ("The comet passed 40 astronomical units out.", "40 astronomical units", 40, "astronomical_unit"),  # pint's two-word names
+    ("The mint cast 12 troy ounces of silver.", "12 troy ounces", 12, "troy_ounce"),
     ("Exports reached 2,5 million tonnes.", "2,5 million tonnes", 2500000, "metric_ton"),  # a decimal comma
 ]
 
