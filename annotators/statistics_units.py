@@ -23,8 +23,8 @@ __all__ = ["Unit", "UnitTables", "units"]
 
 DATA = Path(__file__).parent / "data"
 PERCENT = "%"
-# Written with a power after the unit ("km2", "m³"): pint reads "km**2".
-POWER_RE = re.compile(r"^([^\W\d_]+)([23²³])$")
+# Written with a power after the unit ("km2", "m³", "m^2"): pint reads "km**2".
+POWER_RE = re.compile(r"^([^\W\d_]+)\^?([23²³])$")
 POWERS = {"2": "2", "3": "3", "²": "2", "³": "3"}
 # Words that join the parts of a compound unit; "a"/"an" as in "kilometres an hour".
 JOINERS = frozenset({"per", "a", "an", "/"})
@@ -50,8 +50,10 @@ class Unit:
 
 def _plain(text: str) -> str:
     """A written unit with the look-alike characters news uses for the degree sign ("40ºC", "40˚F")
-    replaced, hyphens between words as spaces ("square-foot"), and no abbreviation's full stop."""
+    replaced, hyphens between words as spaces ("square-foot"), "sq." and "cu." apart from their unit
+    ("sq.m"), and no abbreviation's full stop."""
     text = re.sub(r"(?<=[^\W\d_])-(?=[^\W\d_])", " ", text.replace("º", "°").replace("˚", "°"))
+    text = re.sub(r"^(sq|cu)\.(?=[^\W\d_])", r"\1. ", text, flags=re.IGNORECASE)
     return text[:-1] if len(text) > 1 and text.endswith(".") and text[-2].isalpha() else text  # "5 ft.", "1.5 m."
 
 
@@ -317,6 +319,8 @@ class UnitTables:
     def is_unit_word(self, word: str) -> bool:
         """Whether `word` may be part of a written unit (a cheap test before parsing a phrase)."""
         plain = _plain(word)
+        if " " in plain.strip():  # "cu.m", "square-foot": each part is one
+            return all(self.is_unit_word(part) for part in plain.split())
         return (
             self._unit_word(plain) or ((_shouted(plain) or plain.istitle()) and self._unit_word(plain.lower()))
             or self.spelled(plain) is not None

@@ -327,6 +327,8 @@ GENERAL = [
     ("The hikers walked 4-1/2 miles.", "4-1/2 miles", 4.5, "mile"),
     ("The comet passed 40 astronomical units out.", "40 astronomical units", 40, "astronomical_unit"),  # pint's two-word names
     ("The mint cast 12 troy ounces of silver.", "12 troy ounces", 12, "troy_ounce"),
+    ("The studio is 28 m^2 in all.", "28 m^2", 28, "meter ** 2"),
+    ("The studio is 28 sq.m in all.", "28 sq.m", 28, "meter ** 2"),
     ("Exports reached 2,5 million tonnes.", "2,5 million tonnes", 2500000, "metric_ton"),  # a decimal comma
 ]
 
