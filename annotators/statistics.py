@@ -297,12 +297,18 @@ class StatisticsAnnotator(WordListComponent):
                 written.append((j, doc[j:k].text))
                 j, value = k, value * factor
             else:
-                found_unit = self._unit_after(doc, j) or self._fraction_of_unit(doc, j, core) or self._mark_after(doc, j, core)
+                found_unit = self._unit_after(doc, j)
+                after = doc[j] if found_unit is None and j < len(doc) else None
+                nxt_text, nxt_lower = (after.text, after.lower_) if after is not None else ("", "")
+                if found_unit is None and core.fraction:
+                    found_unit = self._fraction_of_unit(doc, j, core)
+                if found_unit is None and (nxt_text in lex.marks or nxt_lower in lex.mark_words):
+                    found_unit = self._mark_after(doc, j, core)
                 if found_unit is not None:
                     k, unit = found_unit
                     written.append((j, doc[j:k].text))
                     j = k
-                else:
+                elif nxt_lower in lex.times:
                     unit = self._size_side(doc, j, core)  # "2 x 3 metres": the first side is metres too
             if unit is not None and (self.known[unit].dimension == "temperature" or unit == "degree"):
                 start, j, value = self._below_zero(doc, start, j, value)
@@ -831,8 +837,8 @@ class StatisticsAnnotator(WordListComponent):
                 return j + n, minor[key], Decimal("0.01")  # "58 cents" is 0.58 USD
             if n == 1:
                 t = toks[0].text
-                lower_code = surface_key(t) in self.units.currency_symbols_lower  # "20 usd", "10 rmb"
-                code = self._currency_symbol(t) if (not t.isalpha() or t.isupper() or lower_code) else None
+                known = not t.isalpha() or t.isupper() or surface_key(t) in self.units.currency_symbols_lower  # "20 usd", "10 rmb"
+                code = self._currency_symbol(t) if known else None
                 if code is not None:
                     return j + 1, code, 1
                 if len(t) == 4 and t[0] == "M" and t[1:].isupper() and self._currency_symbol(t[1:]):
@@ -873,13 +879,14 @@ class StatisticsAnnotator(WordListComponent):
             return None
         if k >= len(doc):
             return None
+        first = doc[k]
         # The parse's QUANTITY entity says a capitalised word measures ("5 KM", "20 Kg"), not names ("18 FM").
-        measured = doc[k].ent_type_ == "QUANTITY"
+        measured = first.ent_type_ == "QUANTITY"
 
         def unit_word(text: str) -> bool:
             return self.units.is_unit_word(text) or (measured and self.units.is_unit_word(text.lower()))
 
-        if not (unit_word(doc[k].text) or doc[k].lower_ in self.units.compound_firsts):
+        if not (unit_word(first.text) or first.lower_ in self.units.compound_firsts):
             return None
         for n in range(min(MAX_PHRASE, len(doc) - k), 0, -1):
             toks = doc[k:k + n]

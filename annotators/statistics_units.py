@@ -64,7 +64,7 @@ def _micro(text: str) -> str:
 
 def _shouted(text: str) -> bool:
     """A unit written in capitals, three letters or more ("MPH", "KM/H"); "FM", "KG" may be names."""
-    return sum(c.isalpha() for c in text) >= 3 and text.isupper()
+    return text.isupper() and sum(c.isalpha() for c in text) >= 3
 
 
 def _fold(key: tuple[str, ...]) -> tuple[str, ...]:
@@ -132,6 +132,10 @@ class UnitTables:
         # Parsing with pint is slow next to a dict lookup; news repeats its units, so remember each answer.
         self._unit = lru_cache(maxsize=16384)(self._unit_uncached)
         self._unit_word = lru_cache(maxsize=8192)(self._unit_word_uncached)
+        self.spelled = lru_cache(maxsize=8192)(self._spelled)  # type: ignore[method-assign]
+        # and the readings of a written form, before `_plain` and the case and spelling fallbacks run again
+        self.unit = lru_cache(maxsize=16384)(self._read_unit)  # type: ignore[method-assign]
+        self.is_unit_word = lru_cache(maxsize=16384)(self._is_unit_word)  # type: ignore[method-assign]
 
     def _misspelt_index(self, spec: dict[str, Any]) -> None:
         """Long unit names by each form one letter shorter, to find a name written one letter off."""
@@ -145,6 +149,9 @@ class UnitTables:
 
     def spelled(self, word: str) -> str | None:
         """The long unit name `word` misspells by one letter ("celcius" -> "celsius"), or None."""
+        return self._spelled(word)
+
+    def _spelled(self, word: str) -> str | None:
         low = word.lower()
         if len(low) < self.min_misspelt or not low.isalpha() or low in self.misspelt.get(low, ()):
             return None
@@ -282,6 +289,10 @@ class UnitTables:
 
     # ------------------------------------------------------------------ units
     def unit(self, text: str) -> Unit | None:
+        """The unit written as `text` (see `_read_unit`)."""
+        return self._read_unit(text)
+
+    def _read_unit(self, text: str) -> Unit | None:
         """The unit written as `text` ("km", "kilometres per hour", "sq ft", "°C", "%"), or None
         when it is not one a number in news is measured in. A unit written in capitals that pint does
         not know as written is read in lower case when it has three letters or more ("MPH", "KILOMETRES")
@@ -318,6 +329,9 @@ class UnitTables:
 
     def is_unit_word(self, word: str) -> bool:
         """Whether `word` may be part of a written unit (a cheap test before parsing a phrase)."""
+        return self._is_unit_word(word)
+
+    def _is_unit_word(self, word: str) -> bool:
         plain = _plain(word)
         if " " in plain.strip():  # "cu.m", "square-foot": each part is one
             return all(self.is_unit_word(part) for part in plain.split())
