@@ -826,8 +826,11 @@ class StatisticsAnnotator(WordListComponent):
             if key in names:
                 if key[-1] in self.units.pound_names and not self._pounds_are_money(doc, core, j + n):
                     return None
-                if toks[-1].pos_ not in ("NOUN", "PROPN", "NUM", "X"):
-                    continue  # "real", "won" as an adjective or a verb
+                if toks[-1].pos_ not in ("NOUN", "PROPN", "NUM", "X") and not (n == 1 and self._pounds_are_money(doc, core, j + n)):
+                    continue  # "real", "won" as an adjective or a verb, unless money is spoken of ("cost 40,000 won")
+                number = doc[core.end - 1]
+                if number.dep_ in ("nsubj", "nsubjpass") and number.head.i == toks[-1].i:
+                    continue  # "Of the 12 candidates, 3 won.": the number is the subject of a verb
                 return j + n, names[key], 1
             if n == 1 and key in self.units.shared_heads and toks[0].pos_ in ("NOUN", "PROPN") and self._pounds_are_money(doc, core, j + 1):
                 code = self.units.currency_in_context(key, self._grams(doc))  # "marks" in a text about Germany

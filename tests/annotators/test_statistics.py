@@ -322,6 +322,7 @@ GENERAL = [
     ("The league signed a $1.2-billion deal.", "$1.2-billion", 1200000000, "USD"),
     ("The ticket was 35 usd at the gate.", "35 usd", 35, "USD"),
     ("The parts cost CDN$40 each.", "CDN$40", 40, "CAD"),
+    ("A bowl of noodles costs 9,000 won in Seoul.", "9,000 won", 9000, "KRW"),
     ("the hall seats 12, 000 people .", "12, 000", 12000, None),  # tokenised text: a group after a space
     ("the 31 - year - old driver was unhurt .", "31 - year - old", 31, "year"),
     ("The hikers walked 4-1/2 miles.", "4-1/2 miles", 4.5, "mile"),
@@ -354,6 +355,7 @@ def test_statistics_a_symbol_is_taken_once(nlp: Language) -> None:
         "She finished 2 in the race.",  # "in" is an inch only where it measures
         "He built 5 gallows for the play.",  # one letter from "gallons", but a word
         "The sign said \"12\" and nothing else.",
+        "Of the 12 candidates, 3 won.",  # "won" as a verb where no money is spoken of
     ],
 )
 def test_statistics_words_like_units_stay_words(nlp: Language, text: str) -> None:
