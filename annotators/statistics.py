@@ -34,7 +34,7 @@ NAMED = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVE
 # A token that holds a number: optional glued prefix (currency or approximator symbol), sign, digits
 # with thousands separators (Western or Indian grouping), decimals or a fraction, optional glued suffix.
 NUM_RE = re.compile(
-    r"^(?P<pre>\D*?)(?P<sign>[-−+]?)(?P<num>(?:\d{1,3}(?:,\d{2,3})+|\d+)(?:\.\d+)?|\.\d+)(?:/(?P<den>\d+))?(?P<suf>\D.*)?$"
+    r"^(?P<pre>\D*?)(?P<sign>[-−+]?)(?P<num>(?:\d{1,3}(?:,\d{2,3})+|\d+,\d(?!\d)|\d+)(?:\.\d+)?|\.\d+)(?:/(?P<den>\d+))?(?P<suf>\D.*)?$"
 )
 HYPHENS = frozenset({"-", "–", "—"})
 COUNTED_DEPS = frozenset({"nummod", "quantmod", "compound", "amod", "nmod", "npadvmod", "det"})
@@ -78,6 +78,12 @@ class Lexicon:
     collective_nouns: frozenset[str]
     not_fraction_before: frozenset[str]
     year_range: tuple[int, int]
+    marks: dict[str, str]
+    primes: frozenset[str]
+    mark_words: dict[str, str]
+    dimension_adjectives: frozenset[str]
+    times: frozenset[str]
+    brackets: dict[str, str]
 
     @cached_property
     def number_words(self) -> frozenset[str]:
@@ -120,6 +126,12 @@ def load_lexicon(folder: Path = DATA) -> Lexicon:
         collective_nouns=frozenset(num["collective_nouns"]),
         not_fraction_before=frozenset(num["ordinal_words"]),
         year_range=(num["year_range"][0], num["year_range"][1]),
+        marks=dict(units["marks"]["marks"]),
+        primes=frozenset(units["marks"]["primes"]),
+        mark_words=dict(units["marks"]["words"]),
+        dimension_adjectives=frozenset(units["marks"]["dimension_adjectives"]),
+        times=frozenset(units["marks"]["times"]),
+        brackets=dict(units["marks"]["brackets"]),
     )
 
 
@@ -173,6 +185,11 @@ class Skip(Exception):
         self.end = end
 
 
+def _spaced_hyphen(doc: Doc, k: int) -> bool:
+    """A hyphen with one space on each side, as tokenised text writes the one inside a word ("28 - year - old")."""
+    return k > 0 and doc[k - 1].whitespace_ == " " and doc[k].whitespace_ == " "
+
+
 def _number(value: Decimal) -> int | float:
     """A JSON number: an int when the value is whole, else a float rounded to 6 significant decimals."""
     if value == value.to_integral_value():
@@ -195,6 +212,9 @@ class StatisticsAnnotator(WordListComponent):
         self.lex = load_lexicon(Path(folder))
         self.units: UnitTables = units(Path(folder))
         self.known: dict[str, Unit] = {}  # every unit found so far, by canonical name
+        self._floor = 0  # where the statistic being parsed may start at the earliest (after the one before)
+        self._grams_of: Doc | None = None  # the doc whose word sequences `_doc_grams` holds
+        self._doc_grams: frozenset[tuple[str, ...]] = frozenset()
         self.matcher = Matcher(self.vocab)
         words = sorted(self.lex.number_words | frozenset(self.lex.vulgar) | frozenset(self.lex.vague_scales))
         self.matcher.add("NUMBER", [[{"TEXT": {"REGEX": r"\d"}}], [{"LOWER": {"IN": words}}]])
@@ -237,6 +257,7 @@ class StatisticsAnnotator(WordListComponent):
         for i in seeds:
             if i < free:
                 continue
+            self._floor = found[-1].end if found else 0  # what the statistic before has taken
             try:
                 stat = self.parse_at(doc, i)
             except Skip as skip:
@@ -277,10 +298,20 @@ class StatisticsAnnotator(WordListComponent):
                 j, value = k, value * factor
             else:
                 found_unit = self._unit_after(doc, j)
+                after = doc[j] if found_unit is None and j < len(doc) else None
+                nxt_text, nxt_lower = (after.text, after.lower_) if after is not None else ("", "")
+                if found_unit is None and core.fraction:
+                    found_unit = self._fraction_of_unit(doc, j, core)
+                if found_unit is None and (nxt_text in lex.marks or nxt_lower in lex.mark_words):
+                    found_unit = self._mark_after(doc, j, core)
                 if found_unit is not None:
                     k, unit = found_unit
                     written.append((j, doc[j:k].text))
                     j = k
+                elif nxt_lower in lex.times:
+                    unit = self._size_side(doc, j, core)  # "2 x 3 metres": the first side is metres too
+            if unit is not None and (self.known[unit].dimension == "temperature" or unit == "degree"):
+                start, j, value = self._below_zero(doc, start, j, value)
         if currency is not None and j < len(doc) and doc[j].lower_ in lex.scales and not core.scaled:
             value *= lex.scales[doc[j].lower_]  # "75 USD million"
             j += 1
@@ -412,6 +443,63 @@ class StatisticsAnnotator(WordListComponent):
         unit_text = " ".join(texts) if texts else None
         return Statistic(start, end, value, name, approx or "=", kind, upper, unit_text, dimension, si_value, self._change(doc, core, start, end))
 
+    def _fraction_of_unit(self, doc: Doc, j: int, core: Core) -> tuple[int, str] | None:
+        """ "half a mile", "a quarter of an hour", "three quarters of a mile": a fraction of one unit."""
+        if not core.fraction or core.digits:
+            return None
+        k = j + 1 if j < len(doc) and doc[j].lower_ == "of" else j
+        if k + 1 < len(doc) and doc[k].lower_ in ("a", "an"):
+            found = self._unit_after(doc, k + 1)
+            if found is not None and found[1] != PERCENT:
+                return found
+        return None
+
+    def _mark_after(self, doc: Doc, j: int, core: Core) -> tuple[int, str] | None:
+        """Feet and inches written as marks or as "in": 10″, 6'2", '10" long', "6 ft 2 in"."""
+        lex = self.lex
+        if j >= len(doc) or not core.digits:
+            return None
+        tok = doc[j]
+        nxt = doc[j + 1] if j + 1 < len(doc) else None
+        measured = nxt is not None and nxt.lower_ in lex.dimension_adjectives
+        if tok.text in lex.marks:
+            glued = not doc[j - 1].whitespace_
+            if tok.text in lex.primes or measured:
+                return j + 1, self._unit(lex.marks[tok.text]) or ""
+            if glued and lex.marks[tok.text] == "foot" and nxt is not None and not tok.whitespace_ and nxt.text[:1].isdigit():
+                return j + 1, self._unit("foot") or ""  # 6'2": the inches follow
+            return None
+        if tok.lower_ in lex.mark_words:
+            at_end = nxt is None or (nxt.is_punct and nxt.text not in ("-", "/")) or nxt.is_sent_start
+            prev = doc[core.start - 1] if core.start > 0 else None
+            after_larger = prev is not None and (self.units.unit(prev.text) or Unit("", "")).dimension == "length"
+            if measured or at_end or after_larger:
+                return j + 1, self._unit(lex.mark_words[tok.lower_]) or ""
+        return None
+
+    def _size_side(self, doc: Doc, j: int, core: Core) -> str | None:
+        """The unit of the second side of a size ("2 x 3 metres", "2 by 3 feet"), for the first side."""
+        if j + 1 >= len(doc) or doc[j].lower_ not in self.lex.times or core.scaled:
+            return None
+        second = self.core(doc, j + 1)
+        if second is None or second.scaled or second.digits != core.digits:
+            return None
+        unit = second.unit
+        if unit is None:
+            found = self._unit_after(doc, second.end)
+            unit = found[1] if found is not None else None
+        return unit if unit is not None and self.known[unit].dimension in ("length",) else None
+
+    def _below_zero(self, doc: Doc, start: int, j: int, value: Decimal) -> tuple[int, int, Decimal]:
+        """A temperature's sign: "5 degrees below zero", "- 20 degrees" (a minus apart from its number)."""
+        if tuple(t.lower_ for t in doc[j:j + 2]) in (("below", "zero"), ("above", "zero")):
+            return start, j + 2, -value if doc[j].lower_ == "below" and value > 0 else value
+        if start > 0 and value > 0 and doc[start - 1].text in HYPHENS | {"−"} and doc[start - 1].whitespace_:
+            before = doc[start - 2] if start > 1 else None
+            if before is None or not (before.like_num or before.is_punct or self.units.is_unit_word(before.text)):
+                return start - 1, j, -value  # "convert - 20 degrees"; not "10 - 20 degrees" nor a list's dash
+        return start, j, value
+
     def _rate(self, unit: str, per: str) -> str:
         """The unit of "metric tons a year", "% per annum", "points per game": one compound unit,
         converted to SI when both parts are pint units."""
@@ -494,6 +582,8 @@ class StatisticsAnnotator(WordListComponent):
                 currency, written = code, pre
             else:
                 return None  # "COVID-19", "G7", "F-16": a name or code
+        if re.fullmatch(r"\d+,\d", num):
+            num = num.replace(",", ".")  # "1,5 million": a decimal comma (a group of thousands or lakhs has two digits or more)
         try:
             value = Decimal(num.replace(",", ""))
         except InvalidOperation:
@@ -518,14 +608,16 @@ class StatisticsAnnotator(WordListComponent):
         if suf:
             if suf in lex.scale_symbols:
                 value, scaled = value * lex.scale_symbols[suf], True
-            elif suf == "m" and (currency is not None or self._currency_before(doc, i) is not None):
-                value, scaled = value * 1_000_000, True
+            elif suf.lower() in ("m", "k", "b") and (currency is not None or self._currency_before(doc, i) is not None):
+                value, scaled = value * lex.scales[suf.lower()] if suf.lower() != "m" else value * 1_000_000, True  # "$5k", "£3m"
             elif suf.lower() in lex.scales and len(suf) > 1:
                 value, scaled = value * lex.scales[suf.lower()], True
             elif suf.lower() in ORDINAL_SUFFIXES:
                 return None  # "7th", "21st": an ordinal
-            elif (glued_unit := self._unit(suf)) is not None:
+            elif (glued_unit := self._unit(suf) or (self._unit(suf.lower()) if tok.ent_type_ == "QUANTITY" else None)) is not None:
                 unit, written = glued_unit, suf
+            elif suf in lex.primes:
+                unit, written = self._unit(lex.marks[suf]), suf  # "9′", "10″"
             elif (code := self._currency_symbol(suf)) is not None:
                 currency, written = code, suf
             elif surface_key(suf) in self.units.minor and not sign:
@@ -551,15 +643,29 @@ class StatisticsAnnotator(WordListComponent):
                     if longer is not None and longer != unit:
                         unit, written, end = longer, f"{suf} {doc[end].text}", end + 1
         plain = not (pre or sign or suf or den) and num.isdigit()
+        # "80, 000": a thousands group written after a space; a group with a leading zero is no number of its own
+        grouped = len(num) <= 3
+        while (
+            plain and grouped and unit is None and currency is None and end + 1 < len(doc) and doc[end].text == "," and doc[end].whitespace_
+            and re.fullmatch(r"0\d\d", doc[end + 1].text) and not scaled
+        ):
+            value, end = value * 1000 + int(doc[end + 1].text), end + 2
         # A mixed fraction: "10 1/2", "10½".
         if end < len(doc) and not fraction and value == value.to_integral_value() and unit is None:
             nxt = doc[end]
             frac = self._fraction_token(nxt)
             if frac is not None:
                 value, end, plain = value + frac, end + 1, False
+            elif nxt.text == "-" and end + 1 < len(doc) and not doc[end - 1].whitespace_ and not nxt.whitespace_ and "/" in doc[end + 1].text:
+                frac = self._fraction_token(doc[end + 1])  # "3-1/2 miles"
+                if frac is not None:
+                    value, end, plain = value + frac, end + 2, False
         # Scale words: "1.4 million", "2.5 bn", "35 lakh", "1.8 M", "$5 m", "two dozen".
         while end < len(doc) and not scaled and unit is None:
             w = doc[end]
+            if w.text in HYPHENS and not w.whitespace_ and not doc[end - 1].whitespace_ and end + 1 < len(doc) and doc[end + 1].lower_ in lex.scales and len(doc[end + 1].text) > 1:
+                end += 1  # "$2.5-billion"
+                w = doc[end]
             if w.lower_ in lex.scales and len(w.text) > 1:
                 value, scaled = value * lex.scales[w.lower_], True
             elif w.text in lex.scale_symbols:
@@ -687,13 +793,15 @@ class StatisticsAnnotator(WordListComponent):
     def _currency_before(self, doc: Doc, i: int) -> tuple[int, str, int] | None:  # noqa: C901
         """(start, code, multiplier) of a currency written right before doc[i]: "$", "US$", "us $", "USD", "MAUD"."""
         for n in (2, 1):
-            if i - n < 0:
-                continue
+            if i - n < self._floor:
+                continue  # "10 rmb 20 usd": "rmb" belongs to the 10
             toks = doc[i - n:i]
             if any(t.is_space for t in toks):
                 continue
             text = " ".join(t.text for t in toks)
             code = self._currency_symbol(text)
+            if code is None and n == 2 and not toks[0].whitespace_:
+                code = self._currency_symbol(toks.text)  # "Rs.": one symbol the tokenizer split
             if code is None and n == 2 and toks[-1].text == "$" and toks[0].text.lower().rstrip(".") in ("us", "u.s", "c", "hk", "nz", "mex", "a", "s"):
                 code = self._currency_symbol(toks[0].text.lower().rstrip(".") + " $")
                 if toks[0].lower_ == "a":
@@ -718,21 +826,39 @@ class StatisticsAnnotator(WordListComponent):
             if key in names:
                 if key[-1] in self.units.pound_names and not self._pounds_are_money(doc, core, j + n):
                     return None
-                if toks[-1].pos_ not in ("NOUN", "PROPN", "NUM", "X"):
-                    continue  # "real", "won" as an adjective or a verb
+                if toks[-1].pos_ not in ("NOUN", "PROPN", "NUM", "X") and not (n == 1 and self._pounds_are_money(doc, core, j + n)):
+                    continue  # "real", "won" as an adjective or a verb, unless money is spoken of ("cost 40,000 won")
+                number = doc[core.end - 1]
+                if number.dep_ in ("nsubj", "nsubjpass") and number.head.i == toks[-1].i:
+                    continue  # "Of the 12 candidates, 3 won.": the number is the subject of a verb
                 return j + n, names[key], 1
+            if n == 1 and key in self.units.shared_heads and toks[0].pos_ in ("NOUN", "PROPN") and self._pounds_are_money(doc, core, j + 1):
+                code = self.units.currency_in_context(key, self._grams(doc))  # "marks" in a text about Germany
+                if code is not None:
+                    return j + 1, code, 1
             if key in minor and len(key[0]) > 1:
                 return j + n, minor[key], Decimal("0.01")  # "58 cents" is 0.58 USD
             if n == 1:
                 t = toks[0].text
-                code = self._currency_symbol(t) if (not t.isalpha() or t.isupper()) else None
+                known = not t.isalpha() or t.isupper() or surface_key(t) in self.units.currency_symbols_lower  # "20 usd", "10 rmb"
+                code = self._currency_symbol(t) if known else None
                 if code is not None:
                     return j + 1, code, 1
                 if len(t) == 4 and t[0] == "M" and t[1:].isupper() and self._currency_symbol(t[1:]):
                     return j + 1, self._currency_symbol(t[1:]) or "", 1_000_000
         return None
 
+    def _grams(self, doc: Doc) -> frozenset[tuple[str, ...]]:
+        """The lower-cased word sequences of up to three words in `doc` (built once per doc, when needed)."""
+        if self._grams_of is not doc:
+            words = [t.lower_ for t in doc if not t.is_space]
+            self._grams_of = doc
+            self._doc_grams = frozenset(tuple(words[i:i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1))
+        return self._doc_grams
+
     def _pounds_are_money(self, doc: Doc, core: Core, end: int) -> bool:
+        """Whether a word that is also a thing ("pounds", "marks") is money here: a scale, "sterling",
+        or a money word governing the number."""
         if core.scaled or (end < len(doc) and doc[end].lower_ == "sterling"):
             return True
         # The words that govern the number, and their nouns: "fined 500 pounds", "a profit of 361 pounds".
@@ -745,17 +871,41 @@ class StatisticsAnnotator(WordListComponent):
         k = j
         if k < len(doc) and doc[k].text in HYPHENS and not doc[k - 1].whitespace_ and not doc[k].whitespace_:
             k += 1
-        if k >= len(doc) or not self.units.is_unit_word(doc[k].text):
+        elif k + 2 < len(doc) and doc[k].text in HYPHENS and _spaced_hyphen(doc, k) and doc[k + 2].text in HYPHENS and _spaced_hyphen(doc, k + 2):
+            k += 1  # "28 - year - old", "a 3 - inch - thick wall": text tokenised with hyphens apart
+        if k + 2 < len(doc) and doc[k].text in self.lex.brackets:  # "20 (kg)": a unit in brackets
+            close = self.lex.brackets[doc[k].text]
+            for n in (1, 2, 3):
+                if k + 1 + n < len(doc) and doc[k + 1 + n].text == close:
+                    name = self._unit(doc[k + 1:k + 1 + n].text)
+                    return (k + 2 + n, name) if name is not None else None
+            return None
+        if k >= len(doc):
+            return None
+        first = doc[k]
+        # The parse's QUANTITY entity says a capitalised word measures ("5 KM", "20 Kg"), not names ("18 FM").
+        measured = first.ent_type_ == "QUANTITY"
+
+        def unit_word(text: str) -> bool:
+            return self.units.is_unit_word(text) or (measured and self.units.is_unit_word(text.lower()))
+
+        if not (unit_word(first.text) or first.lower_ in self.units.compound_firsts):
             return None
         for n in range(min(MAX_PHRASE, len(doc) - k), 0, -1):
             toks = doc[k:k + n]
-            if any(t.is_space for t in toks) or not self.units.is_unit_word(toks[-1].text):
-                continue
-            name = self._unit(toks.text)
+            last_ok = (
+                unit_word(toks[-1].text) or (n > 1 and toks[-2].text == "/" and self.units.is_symbol(toks[-1].text))
+                or (n == 2 and toks[0].lower_ in self.units.compound_firsts and toks[1].is_alpha)  # "astronomical units"
+            )
+            if any(t.is_space for t in toks) or not last_ok:
+                continue  # "m/s": a one-letter symbol ends a unit only after a slash
+            name = self._unit(toks.text) or (self._unit(toks.text.lower()) if measured else None)
             if name is None:
                 continue
-            if n == 1 and len(toks[0].text) == 1 and toks[0].text.isupper() and doc[k - 1].whitespace_:
-                continue  # "23456 F Block": a capital letter apart from the number is a name (glued, "40C" is a unit)
+            if n == 1 and len(toks[0].text) == 1 and toks[0].text.isupper() and doc[k - 1].whitespace_ and (
+                k + 1 < len(doc) and doc[k + 1].is_title and doc[k + 1].is_alpha
+            ):
+                continue  # "23456 F Block": a capital letter apart from the number, before a name, is part of it
             if n == 1 and not any(c.isalpha() for c in toks[0].text) and toks[0].text not in ("%", "°", "º") and doc[k - 1].whitespace_:
                 continue  # a mark after a space is punctuation, not a unit
             end = k + n
@@ -798,7 +948,7 @@ class StatisticsAnnotator(WordListComponent):
     def _age_suffix(self, doc: Doc, end: int) -> int:
         """Extend a time unit over "old" / "of age" ("29 years old", "28-year-old", "3 years of age")."""
         k = end
-        if k < len(doc) and doc[k].text in HYPHENS and not doc[k - 1].whitespace_:
+        if k < len(doc) and doc[k].text in HYPHENS and (not doc[k - 1].whitespace_ or _spaced_hyphen(doc, k)):
             k += 1
         for suffix in self.lex.age_suffixes:
             n = len(suffix)
@@ -1016,8 +1166,13 @@ class StatisticsAnnotator(WordListComponent):
                 return False
         if prev is not None and prev.text == "(" and nxt is not None and nxt.text == ")" and core.digits and integer and core.value < 100:
             return False  # "(1)", "(2)": a list marker
+        if (
+            nxt is not None and nxt.text == ")" and core.digits and integer and core.value < 100 and approx is None
+            and "(" not in doc[doc[start].sent.start:start].text
+        ):
+            return False  # "1 ) explains ...; 2 ) cautions ...": a list marker with no opening bracket
         # A fraction alone ("in a quarter since 1950") is no statistic; "a third of", "half a million" are.
-        if core.fraction:
+        if core.fraction and not core.digits:  # "1/2 teaspoon", "rose 3/8" are; "in a quarter" is not
             return False
         # Identifiers: "Article 5", "page 12", "No. 1", "PA 23456", "123 Main Street", "Category Two".
         if integer and approx is None and prev is not None and "," not in first.text and (core.digits or first.is_title):

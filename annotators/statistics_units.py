@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,14 +23,18 @@ __all__ = ["Unit", "UnitTables", "units"]
 
 DATA = Path(__file__).parent / "data"
 PERCENT = "%"
-# Written with a power after the unit ("km2", "m³"): pint reads "km**2".
-POWER_RE = re.compile(r"^([^\W\d_]+)([23²³])$")
+# Written with a power after the unit ("km2", "m³", "m^2"): pint reads "km**2".
+POWER_RE = re.compile(r"^([^\W\d_]+)\^?([23²³])$")
 POWERS = {"2": "2", "3": "3", "²": "2", "³": "3"}
 # Words that join the parts of a compound unit; "a"/"an" as in "kilometres an hour".
-JOINERS = frozenset({"per", "a", "an", "/", "square", "sq", "cubic", "cu"})
+JOINERS = frozenset({"per", "a", "an", "/"})
 # SI prefixes news writes; pint also knows atto-, pico-, ronto-..., which turn English words into units ("am", "pm", "cat").
 PREFIX_NAMES = frozenset({"kilo", "mega", "giga", "tera", "milli", "centi", "micro", "nano", "pico", "deci", "hecto"})
 PREFIX_SYMBOLS = frozenset({"k", "M", "G", "T", "m", "c", "µ", "μ", "n", "d", "h"})
+# "sq ft", "cu m": the abbreviations of the words pint reads before a unit.
+SQUARE_CUBIC = {"square": "square", "sq": "square", "sq.": "square", "cubic": "cubic", "cu": "cubic", "cu.": "cubic"}
+# Words for a degree that name a temperature scale when one follows ("degrees Celsius", "deg F").
+DEGREE_WORDS = frozenset({"degree", "degrees", "deg", "deg.", "°"})
 
 
 @dataclass(frozen=True)
@@ -45,14 +50,39 @@ class Unit:
 
 def _plain(text: str) -> str:
     """A written unit with the look-alike characters news uses for the degree sign ("40ºC", "40˚F")
-    replaced, hyphens between words as spaces ("square-foot"), and no abbreviation's full stop."""
+    replaced, hyphens between words as spaces ("square-foot"), "sq." and "cu." apart from their unit
+    ("sq.m"), and no abbreviation's full stop."""
     text = re.sub(r"(?<=[^\W\d_])-(?=[^\W\d_])", " ", text.replace("º", "°").replace("˚", "°"))
+    text = re.sub(r"^(sq|cu)\.(?=[^\W\d_])", r"\1. ", text, flags=re.IGNORECASE)
     return text[:-1] if len(text) > 1 and text.endswith(".") and text[-2].isalpha() else text  # "5 ft.", "1.5 m."
 
 
 def _micro(text: str) -> str:
     """The micro sign and the Greek mu are both written for micro- ("µg", "μg")."""
     return text.replace("μ", "µ")
+
+
+def _shouted(text: str) -> bool:
+    """A unit written in capitals, three letters or more ("MPH", "KM/H"); "FM", "KG" may be names."""
+    return text.isupper() and sum(c.isalpha() for c in text) >= 3
+
+
+def _fold(key: tuple[str, ...]) -> tuple[str, ...]:
+    """A name's words without accents ("króna" -> "krona")."""
+    return tuple("".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c)) for w in key)
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def _one_off(a: str, b: str) -> bool:
+    """Whether `a` and `b` differ by one letter missing, added or changed, or two neighbours swapped."""
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return len(long_) - len(short) == 1 and any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
 def load_data(name: str, folder: Path = DATA) -> dict[str, Any]:
@@ -91,10 +121,43 @@ class UnitTables:
         self.short_symbols = frozenset(spec["short_symbols"])
         self.dimensions = {tuple(sorted(d.items())): name for name, d in spec["dimensions"].items()}
         self.dimensionless: dict[str, str] = dict(spec["dimensionless"])
+        # First words of pint's two-word unit names ("astronomical_unit", "troy_ounce", "long_ton"),
+        # which news writes apart ("30 astronomical units").
+        firsts = (name.split("_")[0] for name in self.registry._units if name.count("_") == 1)
+        self.compound_firsts = frozenset(
+            w for w in firsts if w.isalpha() and w.islower() and len(w) >= 4 and w not in self.not_units and w not in SQUARE_CUBIC
+        )  # "square feet" stays "foot ** 2", as "sq ft" reads
         self._currencies(load_data("currencies", folder))
+        self._misspelt_index(spec["misspelt"])
         # Parsing with pint is slow next to a dict lookup; news repeats its units, so remember each answer.
         self._unit = lru_cache(maxsize=16384)(self._unit_uncached)
         self._unit_word = lru_cache(maxsize=8192)(self._unit_word_uncached)
+        self.spelled = lru_cache(maxsize=8192)(self._spelled)  # type: ignore[method-assign]
+        # and the readings of a written form, before `_plain` and the case and spelling fallbacks run again
+        self.unit = lru_cache(maxsize=16384)(self._read_unit)  # type: ignore[method-assign]
+        self.is_unit_word = lru_cache(maxsize=16384)(self._is_unit_word)  # type: ignore[method-assign]
+
+    def _misspelt_index(self, spec: dict[str, Any]) -> None:
+        """Long unit names by each form one letter shorter, to find a name written one letter off."""
+        names = {prefix + base for prefix in PREFIX_NAMES for base in spec["bases"]} | set(spec["scales"])
+        self.min_misspelt = int(spec["min_length"])
+        self.misspelt: dict[str, set[str]] = {}
+        for name in names | {n + "s" for n in names}:
+            if len(name) >= self.min_misspelt:
+                for short in {name} | _deletes(name):
+                    self.misspelt.setdefault(short, set()).add(name)
+
+    def spelled(self, word: str) -> str | None:
+        """The long unit name `word` misspells by one letter ("celcius" -> "celsius"), or None."""
+        return self._spelled(word)
+
+    def _spelled(self, word: str) -> str | None:
+        low = word.lower()
+        if len(low) < self.min_misspelt or not low.isalpha() or low in self.misspelt.get(low, ()):
+            return None
+        found = {n for key in {low} | _deletes(low) for n in self.misspelt.get(key, ()) if _one_off(low, n)}
+        meant = {unit.name for n in found if (unit := self._unit(n)) is not None}  # "kilometr": kilometre or kilometer
+        return min(found) if len(meant) == 1 else None
 
     # ------------------------------------------------------------------ currencies
     def _currencies(self, spec: dict[str, Any]) -> None:
@@ -103,9 +166,14 @@ class UnitTables:
         codes = sorted(list_currencies("en"))
         self.codes = frozenset(codes) | frozenset(spec["custom"])
         names: dict[tuple[str, ...], set[str]] = {}
+        translated = {native: english for english, natives in spec["translations"].items() for native in natives}
         for code in codes:
             for count in (None, 1, 2):
-                names.setdefault(surface_key(get_currency_name(code, count=count, locale="en")), set()).add(code)
+                key = surface_key(get_currency_name(code, count=count, locale="en"))
+                for form in {key, _fold(key)}:  # "icelandic krónur" and "icelandic kronur"
+                    names.setdefault(form, set()).add(code)
+                    if len(form) > 1 and form[-1] in translated:  # "czech koruna" is also "czech crowns"
+                        names.setdefault(form[:-1] + (translated[form[-1]],), set()).add(code)
         # A full name ("swiss francs", "greek drachmas") names one currency; so does its last word
         # when no other currency, current or historic, ends with it ("euros", "yen", "hryvnias").
         heads: dict[tuple[str, ...], set[str]] = {}
@@ -113,6 +181,7 @@ class UnitTables:
             if len(key) > 1:
                 heads.setdefault(key[-1:], set()).update(owners)
         self.currency_names = {k: next(iter(v)) for k, v in names.items() if len(v) == 1}
+        self.currency_words = frozenset(k[-1] for k in names if k)  # every word that ends a currency's name
         for key, owners in heads.items():
             if len(owners) == 1 and key not in self.currency_names:
                 self.currency_names[key] = next(iter(owners))
@@ -120,9 +189,17 @@ class UnitTables:
                 self.currency_names.pop(key, None)  # "dollar", "pound": only a news default may say which
         for word, code in spec["defaults"].items():
             self.currency_names[surface_key(word)] = code
+            # the country's adjective before a news spelling CLDR does not use: "Russian roubles", "Brazilian reais"
+            country = surface_key(get_currency_name(code, locale="en"))[:-1]
+            if country:
+                self.currency_names.setdefault(country + surface_key(word), code)
         for code, custom in spec["custom"].items():
             for name in custom["names"]:
                 self.currency_names[surface_key(name)] = code
+        # "marks", "guilders", "dinars": names several currencies share and no news default settles;
+        # the text's country may (`currency_in_context`).
+        self.shared_heads = {key: frozenset(owners) for key, owners in heads.items() if len(owners) > 1 and key not in self.currency_names}
+        self._places: dict[str, frozenset[tuple[str, ...]]] | None = None
         # Symbols: English CLDR symbols ("$" USD, "A$", "£" GBP) over our news abbreviations; a country's
         # own symbol ("₺", "zł") is looked up when needed (`_native_symbols`).
         symbols: dict[str, str] = {}
@@ -139,6 +216,38 @@ class UnitTables:
         self.minor = {surface_key(k): v for k, v in spec["minor"].items()}
         self.pound_names = frozenset(spec["ambiguous"]["pound_names"])
         self.money_lemmas = frozenset(spec["ambiguous"]["money_lemmas"])
+
+    def currency_in_context(self, key: tuple[str, ...], grams: frozenset[tuple[str, ...]]) -> str | None:
+        """The one currency named `key` ("marks") whose country the text names, by the adjective of its
+        CLDR name ("German Mark") or a territory that used it ("Germany"); `grams` are the text's
+        lower-cased word sequences (up to three words). None when no one currency is named."""
+        owners = self.shared_heads.get(key)
+        if not owners:
+            return None
+        places = self._currency_places()
+        named = {code for code in owners if places.get(code, frozenset()) & grams}
+        return next(iter(named)) if len(named) == 1 else None
+
+    def _currency_places(self) -> dict[str, frozenset[tuple[str, ...]]]:
+        if self._places is not None:
+            return self._places
+        from babel import Locale
+        from babel.core import get_global
+        from babel.numbers import get_currency_name
+
+        territories = Locale("en").territories
+        by_code: dict[str, set[tuple[str, ...]]] = {}
+        for territory, used in get_global("territory_currencies").items():
+            for code, *_ in used:
+                if territory in territories:
+                    by_code.setdefault(code, set()).add(surface_key(territories[territory]))
+        codes = {code for owners in self.shared_heads.values() for code in owners}
+        for code in codes:
+            adjective = surface_key(get_currency_name(code, count=1, locale="en"))[:-1]
+            if adjective and not any("(" in w for w in adjective):
+                by_code.setdefault(code, set()).add(adjective)
+        self._places = {code: frozenset(p for p in by_code.get(code, ()) if 0 < len(p) <= 3) for code in codes}
+        return self._places
 
     def currency_symbol(self, text: str) -> str | None:
         """The ISO code of a currency symbol or code as written ("$", "A$", "€", "USD", "₺"), or None."""
@@ -180,13 +289,56 @@ class UnitTables:
 
     # ------------------------------------------------------------------ units
     def unit(self, text: str) -> Unit | None:
+        """The unit written as `text` (see `_read_unit`)."""
+        return self._read_unit(text)
+
+    def _read_unit(self, text: str) -> Unit | None:
         """The unit written as `text` ("km", "kilometres per hour", "sq ft", "°C", "%"), or None
-        when it is not one a number in news is measured in."""
-        return self._unit(_plain(text))
+        when it is not one a number in news is measured in. A unit written in capitals that pint does
+        not know as written is read in lower case when it has three letters or more ("MPH", "KILOMETRES")
+        or is a temperature scale named after a person ("Celsius", "Kelvin"); not "60 Minutes", "18 FM"."""
+        plain = _plain(text)
+        found = self._unit(plain)
+        if found is None and _shouted(plain):
+            found = self._unit(plain.lower())  # "MPH", "KILOMETRES"
+        elif found is None and plain[:1].isupper() and plain[1:].islower() and " " not in plain:
+            lower = self._unit(plain.lower())  # "Celsius", "Kelvin": the scales named after people
+            found = lower if lower is not None and lower.dimension == "temperature" else None
+        if found is None and " " not in plain and (spelled := self.spelled(plain)) is not None:
+            found = self._unit(spelled)  # "celcius", "kilometr": a long name one letter off
+        return found
+
+    def canonical(self, text: str) -> str | None:
+        """The canonical name of a unit named in words ("square metre", "kilowatt hour", "turn"): the
+        name `unit` gives, else pint's own name without the news filters (a gold set's unit the layer
+        does not write still gets pint's name, so it can never meet a null); None when pint does not
+        know it (a counted noun: "consultant", "people")."""
+        found = self.unit(text)
+        if found is not None:
+            return found.name
+        words = _plain(text).split()
+        if not words or any(w.lower() in self.not_units or not self._pint_word(w) for w in words):
+            return None
+        import pint
+
+        try:
+            parsed = self.registry.parse_units("_".join(words) if len(words) > 1 else words[0])
+        except (pint.errors.PintError, AttributeError, TypeError, ValueError, AssertionError, KeyError):
+            return None
+        return str(parsed).replace("_per_", " / ")
 
     def is_unit_word(self, word: str) -> bool:
         """Whether `word` may be part of a written unit (a cheap test before parsing a phrase)."""
-        return self._unit_word(_plain(word))
+        return self._is_unit_word(word)
+
+    def _is_unit_word(self, word: str) -> bool:
+        plain = _plain(word)
+        if " " in plain.strip():  # "cu.m", "square-foot": each part is one
+            return all(self.is_unit_word(part) for part in plain.split())
+        return (
+            self._unit_word(plain) or ((_shouted(plain) or plain.istitle()) and self._unit_word(plain.lower()))
+            or self.spelled(plain) is not None
+        )
 
     def si_value(self, value: float, unit: Unit) -> float | None:
         """`value` in SI base units (km -> m, lb -> kg, °F -> K), or None when the unit does not convert."""
@@ -198,15 +350,24 @@ class UnitTables:
 
     def _unit_word_uncached(self, word: str) -> bool:
         low = word.lower()
-        if low in JOINERS or low in self.alias_words or word in self.aliases:
+        if low in JOINERS or low in self.alias_words or word in self.aliases or low in SQUARE_CUBIC:
             return True
-        if low in self.not_units:
-            return False
+        if low in self.not_units or (low.endswith("s") and low[:-1] in self.not_units):
+            return False  # "in", "ins": an English word pint would read as a unit
+        if "/" in word:  # "km/h", "m/s", "g/cm3": a unit over a unit (a symbol after the slash may be one letter)
+            top, *below = word.split("/")
+            return bool(top and below) and self._unit_word(top) and all(self._unit_word(b) or self.is_symbol(b) for b in below)
         m = POWER_RE.match(word)
         if m:
             word = m.group(1)
         if len(word) == 1 and word not in self.short_symbols:
             return False
+        if self._pint_word(word):
+            return True
+        # a symbol written with a plural s ("cms", "mins" as pint writes "cm", "min"); not "ins" (in is no unit)
+        return len(word) >= 3 and word.endswith("s") and word[:-1].lower() not in self.not_units and self.is_symbol(word[:-1])
+
+    def _pint_word(self, word: str) -> bool:
         try:
             parts = self.registry.parse_unit_name(word)
         except Exception:  # pint raises several types for names it cannot split
@@ -223,6 +384,17 @@ class UnitTables:
                 return True  # a prefixed symbol as pint writes it: "km", "MW", "kB"; not "cats" (centi-at-s)
         return False
 
+    def is_symbol(self, word: str) -> bool:
+        """Whether `word` is a unit's symbol exactly as pint writes it ("cm", "s", "h", "kg")."""
+        word = _plain(word)
+        if not word or word.lower() in self.not_units:
+            return False
+        try:
+            parts = self.registry.parse_unit_name(word)
+        except Exception:  # pint raises several types for names it cannot split
+            return False
+        return any(_micro(self.registry.get_symbol(prefix + name)) == _micro(word) for prefix, name, _ in parts)
+
     def _unit_uncached(self, text: str) -> Unit | None:
         words = surface_key(text)
         if not words:
@@ -234,38 +406,65 @@ class UnitTables:
         expression = self.aliases.get(text) or self.aliases_lower.get(words)
         if expression is not None:
             return self._parse(expression)
-        if any(w in self.not_units for w in words) or not all(self.is_unit_word(w) for w in text.replace("/", " / ").split()):
+        if words[0] in DEGREE_WORDS and len(words) > 1 and " " in text.strip():
+            # "degrees Celsius", "deg. kelvin", "° Fahrenheit": the degree names the temperature scale after it
+            scale = self.unit(text.split(None, 1)[1])
+            return scale if scale is not None and scale.dimension == "temperature" else None
+        tokens = text.replace("/", " / ").split()
+        if len(tokens) == 2 and tokens[0].lower() in self.compound_firsts and tokens[1].isalpha():
+            joined = self._parse(f"{tokens[0].lower()}_{tokens[1].lower()}", named=True)  # "astronomical units"
+            if joined is not None:
+                return joined
+        if any(w in self.not_units for w in words):
             return None
-        if words[0] in JOINERS - {"square", "sq", "cubic", "cu"} or words[-1] in JOINERS:
+        if not all(self.is_unit_word(w) or (i > 0 and tokens[i - 1] == "/" and self.is_symbol(w)) for i, w in enumerate(tokens)):
             return None
-        # "kilometres an hour" -> "kilometres per hour"; "km2" -> "km**2"
+        if words[0] in JOINERS or words[-1] in JOINERS or words[-1] in SQUARE_CUBIC:
+            return None
+        # "kilometres an hour" -> "kilometres per hour"; "km2" -> "km**2"; "sq ft" -> "square ft"; "cms" -> "cm"
         pieces = []
-        for word in text.replace("/", " / ").split():
+        for word in tokens:
             low = word.lower()
             if low in ("a", "an"):
                 pieces.append("per")
+                continue
+            if low in SQUARE_CUBIC:
+                pieces.append(SQUARE_CUBIC[low])
                 continue
             alias = self.aliases.get(word) or self.aliases_lower.get((low,))
             if alias is not None:
                 pieces.append(f"({alias})")  # "barrels a day": an oil barrel per day
                 continue
             m = POWER_RE.match(word)
-            pieces.append(f"{m.group(1)}**{POWERS[m.group(2)]}" if m else word)
+            if m:
+                pieces.append(f"{m.group(1)}**{POWERS[m.group(2)]}")
+            elif word != "/" and not self._pint_word(word) and word.endswith("s") and self.is_symbol(word[:-1]):
+                pieces.append(word[:-1])
+            else:
+                pieces.append(word)
         return self._parse(" ".join(pieces))
 
-    def _parse(self, expression: str) -> Unit | None:
+    def _parse(self, expression: str, named: bool = False) -> Unit | None:
+        """The unit pint reads in `expression`, when news measures in it; `named` when the expression is
+        one of pint's own two-word names, which no English word is misread as."""
         import pint
 
         try:
             parsed = self.registry.parse_units(expression)
         except (pint.errors.PintError, AttributeError, TypeError, ValueError, AssertionError, KeyError):
             return None
-        if any(str(part).endswith(self.not_pint_units) for part in parsed._units):
+        if not named and any(str(part).endswith(self.not_pint_units) for part in parsed._units):
             return None  # read off an English word ("bars", "cats"), or a unit news does not use
-        if len(parsed._units) > 1 and all(power > 0 for power in parsed._units.values()):
-            return None  # a product of two units ("deg celsius" as degree times Celsius) is a misreading
-        name = str(parsed).replace("_per_", " / ")  # "mile_per_hour" is "mile / hour", as "miles per hour" parses
         dims = tuple(sorted(dict(parsed.dimensionality).items()))
+        if len(parsed._units) > 1 and all(power > 0 for power in parsed._units.values()):
+            # A product of units is one unit when pint names it ("kilowatt hours" is pint's kilowatt_hour)
+            # or it measures a dimension news has ("newton metres"); "deg celsius" read as degree times
+            # Celsius is a misreading.
+            joined = self._joined(parsed)
+            if joined is None and (dims not in self.dimensions or not all(self.registry.parse_units(u).dimensionality for u in parsed._units)):
+                return None
+            parsed = joined or parsed
+        name = str(parsed).replace("_per_", " / ")  # "mile_per_hour" is "mile / hour", as "miles per hour" parses
         if " / " in name:
             dimension = "speed" if self.dimensions.get(dims) == "speed" else "rate"
         elif dims:
@@ -280,6 +479,18 @@ class UnitTables:
                 return None
             dimension = found
         return Unit(name, dimension, name)
+
+    def _joined(self, parsed: Any) -> Any:
+        """pint's own unit for a product of two units written apart ("kilowatt hour" -> kilowatt_hour), or None."""
+        if len(parsed._units) != 2 or any(power != 1 for power in parsed._units.values()):
+            return None
+        import pint
+
+        try:
+            joined = self.registry.parse_units("_".join(parsed._units))
+        except (pint.errors.PintError, AttributeError, TypeError, ValueError, AssertionError, KeyError):
+            return None
+        return joined if joined.dimensionality == parsed.dimensionality and len(joined._units) == 1 else None
 
 
 @lru_cache(maxsize=4)

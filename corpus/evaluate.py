@@ -201,28 +201,35 @@ def _quotes(layer: _Layer, text: str, gold: dict[str, Any], pred: dict[str, Any]
 
 def _quantities(record: dict[str, Any], gold: bool) -> list[dict[str, Any]]:
     """A gold record's quantities are its importer's complete `meta.gold_quantities` when present
-    (spans or not); predictions are scored on their spans only, never on metadata they carry over."""
+    (spans or not); predictions are scored on their spans only, never on metadata they carry over.
+    A gold quantity that states no approximator keeps None (it is scored apart, see `_statistics`);
+    a prediction without one says "="."""
     meta_gold = (record.get("meta") or {}).get("gold_quantities") if gold else None
     if meta_gold is not None:
-        return [{"value": q.get("value"), "unit": q.get("unit"), "approximator": q.get("approximator") or "="} for q in meta_gold]
+        return [{"value": q.get("value"), "unit": q.get("unit"), "approximator": q.get("approximator")} for q in meta_gold]
     out = []
     for s in record.get("spans", []):
         if s["label"] == "STATISTIC":
             a = s.get("attrs") or {}
-            out.append({"value": a.get("value"), "unit": a.get("unit"), "approximator": a.get("approximator") or "="})
+            out.append({"value": a.get("value"), "unit": a.get("unit"), "approximator": a.get("approximator") or (None if gold else "=")})
     return out
 
 
 def _statistics(layer: _Layer, gold: dict[str, Any], pred: dict[str, Any]) -> None:
+    """Value and value+unit F1; on value-matched pairs, `approximator_accuracy` over the gold
+    quantities that state an approximator, and `approximator_default_agreement` (the prediction says
+    "=") over those that state none: a set whose gold never states one ("about 40" annotated as 40)
+    cannot score an approximator, so its agreement with "=" is reported as what it is."""
     g, p = _quantities(gold, True), _quantities(pred, False)
     value_pairs = _pair(g, p, lambda a, b: _same_value(a["value"], b["value"]))
     layer.extra["value"].add(len(value_pairs), len(p), len(g))
     unit_pairs = _pair(g, p, lambda a, b: _same_value(a["value"], b["value"]) and (a["unit"] or None) == (b["unit"] or None))
     layer.extra["value_unit"].add(len(unit_pairs), len(p), len(g))
-    acc = layer.accuracy["approximator_accuracy"]
     for gi, pi in value_pairs:
+        stated = g[gi]["approximator"]
+        acc = layer.accuracy["approximator_accuracy" if stated else "approximator_default_agreement"]
         acc[1] += 1
-        acc[0] += g[gi]["approximator"] == p[pi]["approximator"]
+        acc[0] += (stated or "=") == p[pi]["approximator"]
 
 
 def _triplets(record: dict[str, Any], gold: bool) -> list[tuple[str | None, str, str | None]]:

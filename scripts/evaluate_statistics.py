@@ -11,12 +11,18 @@ Figures come per part: `check` holds every fifth item of each set by position (i
 `--errors` lists the tune part's misses only, so the check part stays unread.
 `--speed` also times the component against bare `nlp.pipe` over the Wikinews articles.
 
+Approximators: `approx acc (n)` is the accuracy over the gold quantities that state an approximator
+(CQE's `change` "=", "~", "<", ">", ...), `= agree (n)` the share of predictions that say "=" where the
+gold states none. These four sets carry no `change` at all, so every "about 40" the layer reads as
+"~" counts against the second figure though it is right; the first has nothing to score ("-").
+
 The predicted records drop the importer's `meta.gold_quantities` (the runner keeps meta, and the
 evaluator would read it as predictions), and the gold side is scored from `meta.gold_quantities`
-alone (the complete list; its located spans would count twice). Gold units are the importer's
-(pint's unit names, ISO 4217 codes, "%"), the same canonical names the layer writes; a CQE unit
-the importer's table does not list, and so keeps as a counted noun, is read by pint and babel here
-("square foot" is "foot ** 2"), and stays a plain count (unit null) when neither knows it.
+alone (the complete list; its located spans would count twice). Gold units are the importer's, read
+from CQE's unit names by the layer's own tables (pint for units, babel for currencies; CQE's own
+names such as "dollar" and "percentage" by a short table), so both sides meet on the same canonical
+names ("square metre" and "sq m" are both "meter ** 2"); a CQE name neither library knows is a
+counted noun (unit null).
 """
 
 from __future__ import annotations
@@ -39,33 +45,13 @@ def part_of(record: dict[str, Any]) -> str:
     return "check" if record["meta"]["index"] % 5 == 4 else "tune"
 
 
-def _canonical(cqe_unit: str) -> str | None:
-    """CQE's unit name in the layer's canonical names, read by the same libraries (pint for units,
-    babel for currency names), for the names the importer's table does not list ("square foot")."""
-    from annotators.statistics_units import surface_key, units
-
-    tables = units()
-    if surface_key(cqe_unit) in tables.currency_names:
-        return tables.currency_names[surface_key(cqe_unit)]
-    base, sep, per = cqe_unit.partition(" per ")
-    found, below = tables.unit(base), tables.unit(per) if sep else None
-    if found is None or (sep and below is None):
-        return None
-    return f"{found.name} / {below.name}" if below is not None else found.name
-
-
 def _value_gold(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Gold records scored from `meta.gold_quantities` alone, CQE unit names the importer left as
-    counted nouns read by pint or babel when they are units."""
+    """Gold records scored from `meta.gold_quantities` alone (their spans dropped)."""
     out = []
     for rec in records:
         rec = copy.deepcopy(rec)
         rec["spans"] = [s for s in rec["spans"] if s["label"] not in ("STATISTIC", "CONCEPT")]
         rec["relations"] = []
-        for q in rec["meta"]["gold_quantities"]:
-            cqe = q.get("cqe_unit")
-            if q.get("kind") == "count" and isinstance(cqe, str) and cqe.strip() not in ("", "-", "count"):
-                q["unit"] = _canonical(cqe.strip())
         out.append(rec)
     return out
 
@@ -78,16 +64,24 @@ def _pred(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _figures(report: dict[str, Any]) -> tuple[float, float, float, int, int]:
+def _figures(report: dict[str, Any]) -> tuple[float, float, float | None, int, float | None, int, int]:
     scores = report["statistics"]
-    approx = scores.get("approximator_accuracy") or {"accuracy": None, "total": 0}
+    empty: dict[str, Any] = {"accuracy": None, "total": 0}
+    stated: dict[str, Any] = scores.get("approximator_accuracy") or empty
+    default: dict[str, Any] = scores.get("approximator_default_agreement") or empty
     return (
         scores["value"]["f1"],
         scores["value_unit"]["f1"],
-        approx["accuracy"] or 0.0,
-        approx["total"],
+        stated["accuracy"],
+        int(stated["total"]),
+        default["accuracy"],
+        int(default["total"]),
         report["records"]["gold"],
     )
+
+
+def _share(x: float | None) -> str:
+    return "-" if x is None else f"{x:.3f}"
 
 
 def _errors(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> None:
@@ -176,14 +170,15 @@ def main(argv: list[str] | None = None) -> int:
                     pred_by.setdefault(key, []).append(p)
     for part in PARTS:
         print(f"\n[{part}]")
-        print(f"{'set':12} {'sentences':>9} {'value F1':>9} {'value+unit F1':>14} {'approx acc':>11} {'(n)':>5}")
+        print(f"{'set':12} {'sentences':>9} {'value F1':>9} {'value+unit F1':>14} {'approx acc':>11} {'(n)':>5} {'= agree':>8} {'(n)':>5}")
         for name in (*SETS, "overall"):
             gold, pred = gold_by.get((name, part), []), pred_by.get((name, part), [])
             if not gold:
                 continue
-            value, value_unit, approx, n, sentences = _figures(evaluate(_value_gold(gold), pred, layers=["statistics"]))
-            print(f"{name:12} {sentences:9d} {value:9.3f} {value_unit:14.3f} {approx:11.3f} {n:5d}")
-    print("approximator accuracy: these four sets carry no CQE `change`, so every gold approximator is '='.")
+            value, value_unit, approx, n, agree, m, sentences = _figures(evaluate(_value_gold(gold), pred, layers=["statistics"]))
+            print(f"{name:12} {sentences:9d} {value:9.3f} {value_unit:14.3f} {_share(approx):>11} {n:5d} {_share(agree):>8} {m:5d}")
+    print("approx acc: accuracy over gold quantities that state an approximator (CQE `change`); "
+          "= agree: predictions saying '=' where the gold states none (these sets state none, so an 'about' read as '~' counts against it).")
     if args.speed:
         wikinews = args.data.parent / "wikinews"
         if not wikinews.is_dir():

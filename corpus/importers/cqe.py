@@ -2,7 +2,10 @@
 
 One record per item. Each gold quantity whose value can be read off the text becomes a STATISTIC
 span (CONCEPT spans for its referred concepts found verbatim); every quantity, located or not, is
-kept in `meta.gold_quantities`. The locator and the tables are described in docs/importers.md#cqe.
+kept in `meta.gold_quantities`. A `change` that gives a direction ("up", "increase", "down",
+"decrease") becomes `attrs.change` ("up"/"down"), one that gives a bound (= ~ < > <= >=) the
+approximator. CQE's unit names are read by the statistics layer's own tables (pint, babel), so
+gold and layer name a unit alike. The locator and the tables are described in docs/importers.md#cqe.
 """
 
 from __future__ import annotations
@@ -21,57 +24,36 @@ from ..jsonl import loads
 from ..record import TokenIndex, make_relation, new_record, set_hashes, stable_id, tokenize
 from . import ImportOptions
 
-__all__ = ["read", "LABELS", "UNITS", "CURRENCIES", "CHANGES", "locate", "Candidate"]
+__all__ = ["read", "LABELS", "UNITS", "CURRENCIES", "CHANGES", "CHANGE_DIRECTIONS", "locate", "Candidate"]
 
 # CQE's quantity becomes a STATISTIC; its referred concepts become CONCEPT spans.
 LABELS: dict[str, str] = {"quantity": "STATISTIC", "referred_concepts": "CONCEPT"}
 
-# CQE normalized_unit -> our attrs.unit. A unit not listed keeps its CQE string; "X per Y" maps each side.
+# CQE's own names for units that no library reads as CQE writes them; every other CQE unit name is
+# read by the statistics layer's tables (pint for units, babel's CLDR data for currencies:
+# "kilometre" -> kilometer, "square metre" -> "meter ** 2", "swiss franc" -> CHF, "lao kip" -> LAK),
+# so gold and layer meet on the same canonical names. "X per Y" reads each side.
 UNITS: dict[str, str | None] = {
     "-": None, "": None, "count": None,
     "percentage": "%",
-    # currencies: ISO 4217 codes (BTC by custom)
-    "dollar": "USD", "euro": "EUR", "pound sterling": "GBP", "japanese yen": "JPY", "chinese yuan": "CNY",
-    "canadian dollar": "CAD", "australian dollar": "AUD", "hong kong dollar": "HKD", "new zealand dollar": "NZD",
-    "swiss franc": "CHF", "mexican peso": "MXN", "turkish lira": "TRY", "indian rupee": "INR",
-    "sri lankan rupee": "LKR", "costa rican colón": "CRC", "georgian lari": "GEL", "lao kip": "LAK",
-    "finnish markka": "FIM", "peseta": "ESP", "netherlands guilde": "NLG", "bitcoin": "BTC",
-    "rupee": "INR", "mark": "DEM", "cent": "USD", "penny": "GBP",  # a cent is 0.01 USD (see MINOR)
-    # units as pint names them (the statistics layer's canonical units)
-    "metre": "meter", "kilometre": "kilometer", "centimetre": "centimeter", "millimetre": "millimeter",
-    "decimetre": "decimeter", "micrometre": "micrometer", "picometre": "picometer", "mile": "mile", "foot": "foot",
-    "inch": "inch", "yard": "yard", "square metre": "meter ** 2", "square kilometre": "kilometer ** 2",
-    "cubic foot": "foot ** 3", "cubic metre": "meter ** 3", "litre": "liter", "millilitre": "milliliter",
-    "gallon": "gallon", "barrel": "oil_barrel", "tablespoon": "tablespoon", "teaspoon": "teaspoon", "cup": "cup",
-    "kilogram": "kilogram", "gram": "gram", "milligram": "milligram", "microgram": "microgram", "pound-mass": "pound",
-    "ounce": "ounce", "metric ton": "metric_ton", "ton": "ton", "dram": "dram",
-    "celsius": "degree_Celsius", "fahrenheit": "degree_Fahrenheit", "degree": "degree", "radian": "radian", "turn": "turn",
-    "hour": "hour", "minute": "minute", "second": "second", "millisecond": "millisecond",
-    "year": "year", "month": "month", "week": "week", "day": "day",
-    "year of age": "year", "month of age": "month", "week of age": "week", "day of age": "day",
-    "mile per hour": "mile / hour", "kilometre per hour": "kilometer / hour",
-    "megabyte": "megabyte", "megabit": "megabit", "gigabyte": "gigabyte", "bit": "bit", "point": "point",
+    "dollar": "USD",  # CQE's name of the US dollar
+    "cent": "USD", "penny": "GBP",  # a hundredth of the currency (see MINOR)
+    "pound-mass": "pound",
+    "netherlands guilde": "NLG",  # CQE's spelling of the Dutch guilder
 }
 # CQE units that are a hundredth of the currency UNITS maps them to: the value is scaled to the major unit.
 MINOR: frozenset[str] = frozenset({"cent", "penny"})
 
-# CQE units that are money though they have no ISO code here (subunits, unnamed rupees, old marks).
-CURRENCIES: frozenset[str] = frozenset(
-    k for k, v in UNITS.items() if v is not None and re.fullmatch(r"[A-Z]{3}", v)
-) | frozenset({"cent", "penny", "rupee", "mark", "satoshi", "sen", "yen", "franc", "pound"})
-
-# Physical units that make kind "quantity"; other unit strings ("consultant", "door version") are counted nouns.
-_MEASURES: frozenset[str] = frozenset(k for k, v in UNITS.items() if v is not None and k not in CURRENCIES and v != "%") | frozenset(
-    {"year", "month", "week", "day", "year of age", "month of age", "week of age", "day of age", "ton", "acre",
-     "cup", "tablespoon", "teaspoon", "dram", "turn", "point", "megabit", "barrel per day"}
-)
+# CQE currency names with no one ISO code (subunits, unnamed marks): money, kept under CQE's name.
+CURRENCIES: frozenset[str] = frozenset({"mark", "satoshi", "sen", "franc", "pound"})
 
 # CQE change -> our attrs.approximator. Directions ("up", "down") say how a value moved, not how
-# exact it is, so they give no approximator; the raw change stays in meta.gold_quantities.
+# exact it is, so they give no approximator: they become attrs.change (CHANGE_DIRECTIONS).
 CHANGES: dict[str, str | None] = {
     "=": "=", "~": "~", "<": "<", ">": ">", "<=": "<=", ">=": ">=",
     "up": None, "down": None, "increase": None, "decrease": None, "-": None, "": None,
 }
+CHANGE_DIRECTIONS: dict[str, str] = {"up": "up", "increase": "up", "down": "down", "decrease": "down"}
 
 _SMALL = {
     w: i for i, w in enumerate(
@@ -129,6 +111,7 @@ class _Gold:
     unit: str | None
     kind: str
     approximator: str | None
+    change: str | None  # "up" or "down" where CQE's change gives a direction
     concepts: tuple[str, ...]
     raw: dict[str, Any]
     written: tuple[float, float | None]  # the value and upper as the text has them ("58 cents": 58)
@@ -168,6 +151,8 @@ def _item_record(item: Any, source: str, set_name: str, index: int) -> dict[str,
             attrs["value_max"] = g.upper
         if g.approximator is not None:
             attrs["approximator"] = g.approximator
+        if g.change is not None:
+            attrs["change"] = g.change
         stat = index_.span(*at, "STATISTIC", attrs)
         spans[(stat["start"], stat["end"], "STATISTIC")] = stat
         concepts_found: list[str] = []
@@ -212,42 +197,62 @@ def _gold(q: Any, where: str) -> _Gold | Reject:
     if change is not None and (not isinstance(change, str) or change.strip() not in CHANGES):
         return Reject(where, "E074", CODES["E074"].format(source=where, value=change, known=", ".join(repr(k) for k in CHANGES)))
     approximator = CHANGES[change.strip()] if isinstance(change, str) else None
+    direction = CHANGE_DIRECTIONS.get(change.strip()) if isinstance(change, str) else None
     cqe_unit = q.get("normalized_unit")
     cqe_unit = cqe_unit.strip() if isinstance(cqe_unit, str) else None
     written = (value, upper)
     if cqe_unit is not None and cqe_unit.partition(" per ")[0] in MINOR:
         value = _number(str(round(value / 100, 8)))
         upper = _number(str(round(upper / 100, 8))) if upper is not None else None
-    unit = _unit(cqe_unit)
-    kind = "range" if upper is not None else _kind(cqe_unit, unit)
+    unit, kind = _unit(cqe_unit)
+    if upper is not None:
+        kind = "range"
     if kind == "count":
         unit = None  # a plain count has no unit (DESIGN.md); the counted noun stays in cqe_unit
     concepts = _concepts(q.get("referred_concepts"))
-    return _Gold(value, upper, unit, kind, approximator, concepts, q, written)
+    return _Gold(value, upper, unit, kind, approximator, direction, concepts, q, written)
 
 
-def _unit(cqe_unit: str | None) -> str | None:
-    if cqe_unit is None:
-        return None
-    if cqe_unit in UNITS:
-        return UNITS[cqe_unit]
-    base, sep, per = cqe_unit.partition(" per ")
-    if sep and base in UNITS and UNITS[base] is not None:
-        return f"{UNITS[base]} / {UNITS.get(per) or per}"
-    return cqe_unit
+def _unit(cqe_unit: str | None) -> tuple[str | None, str]:
+    """CQE's unit name as our (attrs.unit, kind): the names the statistics layer writes, read by its
+    tables (pint, babel) unless CQE names it its own way (UNITS); a name neither reads is a counted noun."""
+    if cqe_unit is None or UNITS.get(cqe_unit, "") is None:
+        return None, "count"
+    name = cqe_unit.removesuffix(" of age")  # "year of age" is an age in years
+    base, sep, per = name.partition(" per ")
+    top, kind = _read(base)
+    if top is None:
+        return None, "count"
+    if not sep:
+        return top, kind
+    below, _ = _read(per)
+    return f"{top} / {below or per}", kind
 
 
-def _kind(cqe_unit: str | None, unit: str | None) -> str:
-    if unit is None or cqe_unit is None:
-        return "count"
-    base = cqe_unit.partition(" per ")[0]
-    if base in CURRENCIES:
-        return "money"
-    if base == "percentage" or base.startswith("%"):
-        return "percent"
-    if base in _MEASURES:
-        return "quantity"
-    return "count"
+def _read(name: str) -> tuple[str | None, str]:
+    """One side of a CQE unit name as (unit, kind). CQE names a currency by its country's adjective and
+    its name ("costa rican colón", "lao kip"), a unit by its English name ("metre", "dram")."""
+    from annotators.statistics_units import PERCENT, surface_key, units
+
+    if name in UNITS:
+        unit = UNITS[name]
+        return unit, "percent" if unit == PERCENT else "money" if unit is not None and unit.isupper() else "quantity"
+    if name in CURRENCIES:
+        return name, "money"
+    tables = units()
+    key = surface_key(name)
+    measure = tables.canonical(name) if len(key) == 1 else None  # "dram" is CQE's mass unit, its currency "armenian dram"
+    if measure is not None:
+        return measure, "percent" if measure == PERCENT else "quantity"
+    code = tables.currency_names.get(key) or (tables.currency_names.get(key[-1:]) if len(key) > 1 else None)
+    if code is not None:
+        return code, "money"
+    if key and key[-1] in tables.currency_words:
+        return name, "money"  # a currency several share ("peseta"): money, under CQE's name
+    found = tables.canonical(name)
+    if found is None:
+        return None, "count"
+    return found, "percent" if found == PERCENT else "quantity"
 
 
 def _concepts(raw: Any) -> tuple[str, ...]:
@@ -267,6 +272,8 @@ def _gold_meta(g: _Gold, at: tuple[int, int] | None) -> dict[str, Any]:
     }
     if g.upper is not None:
         entry["value_max"] = g.upper
+    if g.change is not None:
+        entry["change"] = g.change
     for key in ("unit", "change"):
         if key in g.raw:
             entry[f"cqe_{key}"] = g.raw[key]
