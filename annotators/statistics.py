@@ -1180,6 +1180,17 @@ class StatisticsAnnotator(WordListComponent):
             counted = first.head.i > core.end - 1 and first.head.tag_ == "NNS"
             if (prev.lower_ in lex.id_nouns or prev.text == "#" or prev_is_name) and not counted and prev.lower_ not in lex.age_prefixes:
                 return False
+        if core.digits and approx is None and prev is not None and first.dep_ == "nummod" and first.head.i == prev.i and prev.i == start - 1 \
+                and prev.text[:1].isupper() and prev.i > prev.sent.start:
+            return False  # "Democracy 2.0", "Apollo 11": a number the name before it governs is part of the name
+        if approx is None and upper is None and prev is not None and prev.i == start - 1 and first.dep_ == "nummod" and first.head.i == prev.i \
+                and prev.tag_ == "NN" and prev.is_ascii and not prev.like_num and integer:
+            # "day one", "phase two", "room 101": a whole number after the singular noun it names is a
+            # designation ("magnitude 6.3", a measure on a scale, is written with a decimal)
+            return False
+        if core.digits and integer and approx is None and prev is not None and prev.i == start - 1 and prev.is_alpha and prev.is_upper and not prev.is_stop \
+                and 2 <= len(prev.text) <= 4 and core.value >= 10:
+            return False  # "HR 6819", "NGC 1300", "S&P 500"-like designations: an acronym and a number
         if core.digits and integer and core.plain and first.head.tag_ == "NNP" and first.head.i > core.start and first.dep_ in ("nummod", "compound"):
             return False  # "123 Random Street", "the 1990 Beretta"
         head = first.head

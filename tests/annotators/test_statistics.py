@@ -215,10 +215,23 @@ def test_statistics_change_target_is_two_statistics(nlp: Language) -> None:
         "She finished 7th and he came 21st.",
         "ALL units were closed.",
         "Write to PA 19104 F Block.",
+        "Astronomers pointed the telescope at the star HD 4521 last week.",
+        "The movement calls itself Society 3.0 and meets monthly.",
+        "She has backed the project from day one.",
+        "Phase two of the tunnel begins in spring.",
     ],
 )
 def test_statistics_finds_nothing_in_dates_times_names_and_codes(nlp: Language, text: str) -> None:
     assert statistics(nlp, text) == []
+
+
+@pytest.mark.parametrize(("text", "written"), [
+    ("The party is on the ballot in ALL 40 districts.", "40"),  # a shouted word, not a designation
+    ("The NGO sent 35 nurses to the region.", "35"),  # an acronym that does not govern the number
+    ("A magnitude 6.1 earthquake shook the valley.", "6.1"),  # a measure on a scale, not a designation
+])
+def test_statistics_a_capitalised_word_before_a_count_keeps_it(nlp: Language, text: str, written: str) -> None:
+    assert [s["text"] for s in statistics(nlp, text)] == [written]
 
 
 def test_statistics_reproduces_the_seed_gold(nlp: Language, seed_text: str) -> None:
