@@ -12,8 +12,8 @@ coefficients, intercepts) scored with numpy: no pickle, nothing executable in a 
 
 from __future__ import annotations
 
+import itertools
 import json
-import math
 from collections import Counter
 from functools import lru_cache
 from dataclasses import dataclass, field
@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from spacy.attrs import DEP, HEAD, LEMMA, LOWER, POS
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -99,25 +100,75 @@ class _Lexicon:
             for _, p in preps.items():
                 self.polarity.setdefault(w, p)
         self.hedges = rules.hedges
+        self.names: dict[int, str] = {}  # hashes of labels and forms -> their strings, filled as docs come
+        self.lemma_names: dict[int, str] = {}  # hashes of lemmas -> lower-cased lemma
 
     def of(self, tok: Token) -> str | None:
         return self.polarity.get(tok.lemma_.lower()) or self.polarity.get(tok.lower_)
 
 
-def _path(a: Token, b: Token) -> tuple[list[Token], list[Token], Token | None]:
-    """The dependency path from `a` up to the lowest common ancestor and down to `b`."""
-    up = [a] + list(a.ancestors)
-    seen = {t.i: k for k, t in enumerate(up)}
-    down: list[Token] = []
-    t: Token = b
-    for _ in range(64):
-        if t.i in seen:
-            return up[: seen[t.i] + 1], list(reversed(down)), t
-        down.append(t)
-        if t.head.i == t.i:
-            break
-        t = t.head
-    return up, list(reversed(down)), None
+class _Arrays:
+    """The doc's parse as plain lists, read once: heads, dependency labels, lower-case lemmas and
+    forms, coarse tags, cue polarities, and the tokens with a negation or hedge child."""
+
+    __slots__ = ("heads", "deps", "lemmas", "lowers", "pos", "pols", "neg", "hedge", "ups")
+
+    def __init__(self, doc: Doc, lexicon: _Lexicon) -> None:
+        arr = doc.to_array([DEP, LEMMA, LOWER, POS])
+        strings = doc.vocab.strings
+        self.heads: list[int] = (np.arange(len(doc)) + doc.to_array([HEAD]).astype(np.int64)).tolist()
+        names = lexicon.names
+        cols = []
+        for col in range(4):
+            values = arr[:, col].tolist()
+            if col != 1:
+                for v in set(values) - names.keys():
+                    names[v] = strings[v]
+            cols.append(values)
+        dep_ids, lemma_ids, lower_ids, pos_ids = cols
+        # lemmas map to their lower-cased form, so they have a table of their own
+        self.deps = [names[v] for v in dep_ids]
+        self.lemmas = [lexicon.lemma_names.setdefault(v, strings[v].lower()) for v in lemma_ids]
+        self.lowers = [names[v] for v in lower_ids]
+        self.pos = [names[v] for v in pos_ids]
+        heads, deps = self.heads, self.deps
+        self.neg = frozenset(heads[i] for i, d in enumerate(deps) if d == "neg")
+        self.hedge = frozenset(heads[i] for i, d in enumerate(deps) if d == "aux" and self.lowers[i] in lexicon.hedges)
+        table = lexicon.polarity
+        self.pols: list[str | None] = [table.get(lm) or table.get(lw) for lm, lw in zip(self.lemmas, self.lowers)]
+        self.ups: dict[int, tuple[list[int], dict[int, int]]] = {}
+
+    def up(self, i: int) -> tuple[list[int], dict[int, int]]:
+        """Token `i` and its ancestors up to the root, with each one's place in that list."""
+        got = self.ups.get(i)
+        if got is None:
+            chain = [i]
+            heads = self.heads
+            t = i
+            while heads[t] != t and len(chain) < 64:
+                t = heads[t]
+                chain.append(t)
+            got = (chain, {t: k for k, t in enumerate(chain)})
+            self.ups[i] = got
+        return got
+
+    def path(self, a: int, b: int) -> tuple[list[int], list[int], int | None]:
+        """The dependency path from `a` up to the lowest common ancestor and down to `b`."""
+        up, seen = self.up(a)
+        heads = self.heads
+        down: list[int] = []
+        t = b
+        for _ in range(64):
+            k = seen.get(t)
+            if k is not None:
+                down.reverse()
+                return up[: k + 1], down, t
+            down.append(t)
+            if heads[t] == t:
+                break
+            t = heads[t]
+        down.reverse()
+        return up, down, None
 
 
 def _root(doc: Doc, start: int, end: int) -> Token:
@@ -138,7 +189,8 @@ def candidates(doc: Doc, rules: StanceAnnotator, lexicon: _Lexicon | None = None
     sents = list(doc.sents)
     out: list[Candidate] = []
     quote_sources = [(a, b, src) for a, b, src in ctx.quotes if _usable_source(doc, src)]
-    marks, pols = _marks(doc, lexicon)
+    arrays = _Arrays(doc, lexicon)
+    pols = arrays.pols
     chunks: dict[int, list[Span]] = {}
     for chunk in doc.noun_chunks:  # once per doc, by sentence start
         chunks.setdefault(chunk.sent.start, []).append(chunk)
@@ -151,7 +203,7 @@ def candidates(doc: Doc, rules: StanceAnnotator, lexicon: _Lexicon | None = None
             for (ta, tb), tname, troot, tkind in targets:
                 if _same(h.name, tname) or (h.span is not None and h.span["token_start"] < tb and ta <= h.span["token_end"]):
                     continue
-                feats, anchor = _features(doc, lexicon, ctx, h, (ta, tb), troot, tkind, in_quote, marks, pols)
+                feats, anchor = _features(doc, arrays, ctx, h, troot.i, tkind, in_quote)
                 feats.extend(sent_feats)
                 v = verdicts.get((h.name and _norm(h.name), _norm(tname)))
                 if v:
@@ -288,76 +340,83 @@ def _targets(doc: Doc, ctx: _Context, rules: StanceAnnotator, sent: Span, chunks
     return out
 
 
-def _features(doc: Doc, lexicon: _Lexicon, ctx: _Context, h: _Holder, target: tuple[int, int], troot: Token, tkind: str,
-              in_quote: set[int], marks: tuple[frozenset[int], frozenset[int]], pols: list[str | None]) -> tuple[list[str], int]:
-    """The sparse features of one pair and the token that carries its position."""
-    thead = troot.head
-    f = [f"h={h.kind}", f"t={tkind}", f"h={h.kind}|t={tkind}", f"tdep={troot.dep_}", f"h={h.kind}|tdep={troot.dep_}",
-         f"tlemma={troot.lemma_.lower()}", f"thead={thead.lemma_.lower()}"]
-    hpol = pols[thead.i]
+def _features(doc: Doc, a: _Arrays, ctx: _Context, h: _Holder, ti: int, tkind: str, in_quote: set[int]) -> tuple[list[str], int]:
+    """The sparse features of one pair (its target's head token is `ti`) and the token that carries its position."""
+    heads, deps, lemmas, pos, pols = a.heads, a.deps, a.lemmas, a.pos, a.pols
+    th = heads[ti]
+    tdep = deps[ti]
+    f = [f"h={h.kind}", f"t={tkind}", f"h={h.kind}|t={tkind}", f"tdep={tdep}", f"h={h.kind}|tdep={tdep}",
+         f"tlemma={lemmas[ti]}", f"thead={lemmas[th]}"]
+    hpol = pols[th]
     if hpol:
         f.append(f"thead_cue={hpol}")
-    quoted = troot.i in in_quote
-    src = ctx.quote_source(troot.i)
+    quoted = ti in in_quote
     if quoted:
         f.append("t_quoted")
+        src = ctx.quote_source(ti)
         if src is not None and h.span is not None and _same(_span_name(doc, src), h.name):
             f.append("t_in_holders_quote")
-    anchor = troot.head.i
+    anchor = th
     if h.token is None:
         # the author, or a source of an earlier sentence: what governs the target is all there is
-        pol = pols[troot.head.i]
-        f.append(f"{h.kind}|thead_pos={troot.head.pos_}")
-        if pol:
-            f.append(f"{h.kind}|thead_cue={pol}")
-        neg = any(c.dep_ == "neg" for c in troot.head.children)
-        if neg:
+        f.append(f"{h.kind}|thead_pos={pos[th]}")
+        if hpol:
+            f.append(f"{h.kind}|thead_cue={hpol}")
+        if th in a.neg:
             f.append(f"{h.kind}|neg")
         if quoted:
             f.append(f"{h.kind}|quoted")
         return f, anchor
-    hs = h.token
-    up, down, lca = _path(hs, troot)
-    f.append(f"hdep={hs.dep_}")
-    if hs.dep_ in ("nsubj", "nsubjpass") and hs.head.dep_ == "ROOT":
+    hi = h.token.i
+    hdep = deps[hi]
+    f.append(f"hdep={hdep}")
+    subject = hdep in ("nsubj", "nsubjpass")
+    if subject and deps[heads[hi]] == "ROOT":
         f.append("h_subject_of_root")
-    f.append(f"order={'ht' if hs.i < troot.i else 'th'}")
-    f.append("dist=" + _bucket(abs(hs.i - troot.i), (2, 4, 8, 16)))
+    f.append(f"order={'ht' if hi < ti else 'th'}")
+    f.append("dist=" + _bucket(abs(hi - ti), (2, 4, 8, 16)))
+    up, down, lca = a.path(hi, ti)
     if lca is None:
         f.append("path=none")
         return f, anchor
-    steps = [t.dep_ + "^" for t in up[:-1]] + ["v" + t.dep_ for t in down]
+    steps = [deps[t] + "^" for t in up[:-1]] + ["v" + deps[t] for t in down]
     path = "/".join(steps) if len(steps) <= _MAX_PATH else "far"
     f.append(f"path={path}")
     f.append(f"path={path}|t={tkind}")
     f.append("plen=" + _bucket(len(steps), (1, 2, 3, 4, 6)))
-    f.append(f"lca_pos={lca.pos_}")
-    f.append(f"lca={lca.lemma_.lower()}")
+    f.append(f"lca_pos={pos[lca]}")
+    f.append(f"lca={lemmas[lca]}")
     on_path = up + down
-    on_path_cues = [(t, pols[t.i]) for t in on_path if t.i != hs.i and t.i != troot.i]
-    cue = next((t for t, p in on_path_cues if p), None)
-    negated = any(t.i in marks[0] for t in on_path)
-    hedged = any(t.i in marks[1] for t in on_path)
-    tpol = pols[troot.i]
+    cue = None
+    negated = hedged = False
+    for t in on_path:
+        if t in a.neg:
+            negated = True
+        if t in a.hedge:
+            hedged = True
+    tpol = pols[ti]
     if tpol:
         f.append(f"tcue={tpol}")
-    for t, p in on_path_cues:
-        if p:
+    for t in on_path:
+        p = pols[t]
+        if p and t != hi and t != ti:
+            if cue is None:
+                cue = t
             f.append(f"pcue={p}")
             f.append(f"pcue={p}|neg={negated}")
             f.append(f"pcue={p}|h={h.kind}")
-            f.append(f"pcue_w={t.lemma_.lower()}")
+            f.append(f"pcue_w={lemmas[t]}")
     if cue is not None:
-        anchor = cue.i
+        anchor = cue
         f.append(f"path={path}|cue")
     else:
-        anchor = lca.i
-        f.append(f"lca_pos={lca.pos_}|nocue")
+        anchor = lca
+        f.append(f"lca_pos={pos[lca]}|nocue")
     if negated:
         f.append("neg")
     if hedged:
         f.append("hedge")
-    if hs.dep_ in ("nsubj", "nsubjpass") and lca.i == hs.head.i:
+    if subject and lca == heads[hi]:
         f.append("h_subject_of_lca")
     return f, anchor
 
@@ -375,24 +434,6 @@ def rule_stances(doc: Doc, found: list[Stance]) -> list[tuple[Stance, tuple[int,
         sent = doc[st.cue[0]].sent
         out.append((st, (sent.start, sent.end), _span_name(doc, st.holder), st.name or doc[st.target[0]:st.target[1]].text))
     return out
-
-
-def _marks(doc: Doc, lexicon: _Lexicon) -> tuple[tuple[frozenset[int], frozenset[int]], list[str | None]]:
-    """In one pass over the tokens: those that have a negation child and those with a hedging
-    auxiliary, and each token's cue polarity in the rule lexicon."""
-    neg: set[int] = set()
-    hedge: set[int] = set()
-    pols: list[str | None] = []
-    table = lexicon.polarity
-    for t in doc:
-        dep = t.dep_
-        low = t.lower_
-        if dep == "neg":
-            neg.add(t.head.i)
-        elif dep == "aux" and low in lexicon.hedges:
-            hedge.add(t.head.i)
-        pols.append(table.get(t.lemma_.lower()) or table.get(low))
-    return (frozenset(neg), frozenset(hedge)), pols
 
 
 def _verdicts(doc: Doc, found: list[Stance]) -> dict[tuple[str | None, str | None], str]:
@@ -422,18 +463,17 @@ class StanceModel:
 
     def scores(self, candidates: list[Candidate]) -> np.ndarray:
         """Class probabilities per candidate (rows), from the features the model knows."""
-        out = np.tile(self.intercept, (len(candidates), 1))
-        rows: list[int] = []
-        cols: list[int] = []
+        n = len(candidates)
+        out = np.tile(self.intercept, (n, 1))
         get = self.index.get
-        for row, cand in enumerate(candidates):
-            for f in cand.features:
-                i = get(f)
-                if i is not None:
-                    rows.append(row)
-                    cols.append(i)
-        if cols:
-            np.add.at(out, np.asarray(rows), self.coef[np.asarray(cols)])
+        found = [[j for j in map(get, cand.features) if j is not None] for cand in candidates]
+        lengths = np.fromiter(map(len, found), dtype=np.intp, count=n)
+        flat = np.fromiter(itertools.chain.from_iterable(found), dtype=np.intp, count=int(lengths.sum()))
+        if len(flat):
+            rows = np.repeat(np.arange(n), lengths)
+            contrib = self.coef[flat]
+            for j in range(out.shape[1]):
+                out[:, j] += np.bincount(rows, weights=contrib[:, j], minlength=n)
         out -= out.max(axis=1, keepdims=True)
         np.exp(out, out=out)
         out /= out.sum(axis=1, keepdims=True)
@@ -506,17 +546,28 @@ def predict(model: StanceModel, cands: list[Candidate], threshold: float | None 
         return []
     thr = float(model.meta.get("threshold", 0.5)) if threshold is None else threshold
     probs = model.scores(cands)
-    none = model.classes.index("none")
+    probs[:, model.classes.index("none")] = -1.0
+    ks = probs.argmax(axis=1)
+    ps = probs[np.arange(len(cands)), ks]
     best: dict[tuple[Any, ...], Predicted] = {}
-    for cand, p in zip(cands, probs):
-        k = int(np.argmax([x if j != none else -math.inf for j, x in enumerate(p)]))
-        if p[k] < thr:
-            continue
+    for i in np.flatnonzero(ps >= thr).tolist():
+        cand, k, p = cands[i], int(ks[i]), float(ps[i])
         key = (cand.sentence, _norm(cand.holder_name), _norm(cand.target_name))
         old = best.get(key)
-        if old is None or p[k] > old.probability:
-            best[key] = Predicted(cand, model.classes[k], float(p[k]))
-    return sorted(best.values(), key=lambda x: (x.candidate.sentence, -x.probability))
+        if old is None or p > old.probability:
+            best[key] = Predicted(cand, model.classes[k], p)
+    chosen = sorted(best.values(), key=lambda x: (x.candidate.sentence, -x.probability))
+    limit = int(model.meta.get("per_holder") or 0)
+    if limit > 0:  # at most `limit` stances per sentence and holder: the best-scored ones
+        count: Counter[tuple[Any, ...]] = Counter()
+        kept = []
+        for x in chosen:
+            key = (x.candidate.sentence, _norm(x.candidate.holder_name))
+            count[key] += 1
+            if count[key] <= limit:
+                kept.append(x)
+        chosen = kept
+    return chosen
 
 
 def resolve(model: str | Path) -> Path:
