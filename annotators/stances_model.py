@@ -195,7 +195,7 @@ def candidates(doc: Doc, rules: StanceAnnotator, lexicon: _Lexicon | None = None
     for chunk in doc.noun_chunks:  # once per doc, by sentence start
         chunks.setdefault(chunk.sent.start, []).append(chunk)
     for k, sent in enumerate(sents):
-        holders = _holders(doc, ctx, rules, sents, k, quote_sources)
+        holders = _holders(doc, ctx, rules, sents, k, quote_sources, arrays)
         targets = _targets(doc, ctx, rules, sent, chunks.get(sent.start, []))
         sent_feats = [f"scue={pols[i]}" for i in range(sent.start, sent.end) if pols[i] is not None]
         in_quote = {i for a, b, _ in ctx.quotes for i in range(max(a, sent.start), min(b, sent.end))}
@@ -226,7 +226,7 @@ def _usable_source(doc: Doc, src: dict[str, Any]) -> bool:
 
 
 def _holders(doc: Doc, ctx: _Context, rules: StanceAnnotator, sents: list[Span], k: int,
-             quote_sources: list[tuple[int, int, dict[str, Any]]]) -> list[_Holder]:
+             quote_sources: list[tuple[int, int, dict[str, Any]]], arrays: _Arrays) -> list[_Holder]:
     """The agents of sentence `k`, the sources of its quotes and of the two sentences before it, and the author."""
     sent = sents[k]
     out: list[_Holder] = []
@@ -248,15 +248,16 @@ def _holders(doc: Doc, ctx: _Context, rules: StanceAnnotator, sents: list[Span],
         if s is not None and id(s) not in seen and s["label"] in HOLDER_LABELS:
             seen.add(id(s))
             add(s, _entity_name(doc, s), doc[s["token_start"]:s["token_end"] + 1].root, s["label"])
-        tok = doc[i]
         if i in ctx.source_at or i in ctx.entity_at:
             continue
-        if tok.lower_ in _PERSONAL:
+        if arrays.lowers[i] in _PERSONAL:
+            tok = doc[i]
             ante = _referent(doc, ctx, tok)
             if ante is not None:
                 add(ante, _entity_name(doc, ante), tok, "PRON")
-        elif tok.pos_ == "NOUN" and tok.lemma_.lower() in rules.titles and tok.dep_ in ("nsubj", "nsubjpass", "poss"):
+        elif arrays.pos[i] == "NOUN" and arrays.lemmas[i] in rules.titles and arrays.deps[i] in ("nsubj", "nsubjpass", "poss"):
             # "the president said", "the speaker's plan": the person the article introduced with that title
+            tok = doc[i]
             titled = ctx.titled(doc, rules.titles, tok)
             if titled is not None:
                 add(titled, _entity_name(doc, titled), tok, "TITLE")

@@ -41,6 +41,7 @@ def featurize(records: Iterable[dict[str, Any]], *, model: str | None = None, re
     from annotators.stances_model import _Lexicon, candidates, rule_stances
     from annotators.stances_train import gold_stances, label
 
+    from .evaluate import _same_entity
     from .pipeline import MODEL, Annotator
 
     annotator = Annotator("entities,quotes", model=model or MODEL)
@@ -64,7 +65,7 @@ def featurize(records: Iterable[dict[str, Any]], *, model: str | None = None, re
             meta = rec.get("meta") or {}
             ex = Example(str(meta.get("id")), str(meta.get("story") or meta.get("id")))
             ex.rows = [c.features for c in cands]
-            ex.labels = label(doc, cands, gold)
+            ex.labels = label(doc, cands, gold, _same_entity)
             ex.keys = [(c.sentence, c.holder_name, c.target_name) for c in cands]
             ex.gold = [(g.holder, g.polarity, g.target) for g in gold]
             ex.rules = [(sent, holder, st.polarity, target) for st, sent, holder, target in rule_stances(doc, found)]

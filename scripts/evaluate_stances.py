@@ -86,12 +86,12 @@ Triplet = tuple[Any, ...]
 
 def _score(gold: list[Triplet], pred: list[Triplet]) -> tuple[int, int, int, int]:
     """(triplet matches, holder+polarity matches, predicted, gold) for one record, as `corpus evaluate` pairs them."""
-    from corpus.evaluate import _norm, _pair, _same_holder, _same_name
+    from corpus.evaluate import _norm, _pair, _same_entity, _same_stance_holder
 
     g = [(_norm(h), p, _norm(t)) for h, p, t in gold]
     p = [(_norm(h), pol, _norm(t)) for h, pol, t in pred]
-    trip = _pair(g, p, lambda a, b: a[1] == b[1] and _same_holder(a[0], b[0]) and _same_name(a[2], b[2]))
-    hp = _pair(g, p, lambda a, b: a[1] == b[1] and _same_holder(a[0], b[0]))
+    trip = _pair(g, p, lambda a, b: a[1] == b[1] and _same_stance_holder(a[0], b[0]) and _same_entity(a[2], b[2]))
+    hp = _pair(g, p, lambda a, b: a[1] == b[1] and _same_stance_holder(a[0], b[0]))
     return len(trip), len(hp), len(p), len(g)
 
 
@@ -242,7 +242,7 @@ def _cells(scores: dict[str, Any]) -> tuple[str, str]:
 
 def _print_errors(gold: list[dict[str, Any]], pred: list[dict[str, Any]], limit: int) -> None:
     """Predicted triplets with no gold triplet of the same holder and polarity, with their sentence."""
-    from corpus.evaluate import _same_name, _triplets
+    from corpus.evaluate import _same_entity as _same_name, _triplets
 
     shown = 0
     by_id = {r["meta"]["id"]: r for r in gold}
