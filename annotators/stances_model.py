@@ -199,24 +199,30 @@ def candidates(doc: Doc, rules: StanceAnnotator, lexicon: _Lexicon | None = None
         targets = _targets(doc, ctx, rules, sent, chunks.get(sent.start, []))
         sent_feats = [f"scue={pols[i]}" for i in range(sent.start, sent.end) if pols[i] is not None]
         in_quote = {i for a, b, _ in ctx.quotes for i in range(max(a, sent.start), min(b, sent.end))}
+        tinfo = []
+        for (ta, tb), tname, troot, tkind in targets:  # what a target adds to every pair, once
+            tn = _norm(tname)
+            vt = verdicts.get((None, tn))
+            tail = ([f"rule_t={vt}"] if vt else []) + ["tfreq=" + _bucket(mentions.get(tn, 0), (0, 1, 3, 6))]
+            tinfo.append(((ta, tb), tname, troot.i, tkind, tn, tail))
+        sentence = (sent.start, sent.end)
         for h in holders:
-            for (ta, tb), tname, troot, tkind in targets:
+            hn = h.name and _norm(h.name)
+            vh = verdicts.get((hn, None))
+            hfreq = "hfreq=" + _bucket(mentions.get(_norm(h.name), 0), (0, 1, 3, 6))
+            for (ta, tb), tname, ti, tkind, tn, tail in tinfo:
                 if _same(h.name, tname) or (h.span is not None and h.span["token_start"] < tb and ta <= h.span["token_end"]):
                     continue
-                feats, anchor = _features(doc, arrays, ctx, h, troot.i, tkind, in_quote)
+                feats, anchor = _features(doc, arrays, ctx, h, ti, tkind, in_quote)
                 feats.extend(sent_feats)
-                v = verdicts.get((h.name and _norm(h.name), _norm(tname)))
+                v = verdicts.get((hn, tn))
                 if v:
                     feats.append(f"rule={v}")
-                vh = verdicts.get((h.name and _norm(h.name), None))
                 if vh:
                     feats.append(f"rule_h={vh}")
-                vt = verdicts.get((None, _norm(tname)))
-                if vt:
-                    feats.append(f"rule_t={vt}")
-                feats.append("tfreq=" + _bucket(mentions.get(_norm(tname), 0), (0, 1, 3, 6)))
-                feats.append("hfreq=" + _bucket(mentions.get(_norm(h.name), 0), (0, 1, 3, 6)))
-                out.append(Candidate((sent.start, sent.end), h.span, h.name, (ta, tb), tname, anchor, feats))
+                feats.extend(tail)
+                feats.append(hfreq)
+                out.append(Candidate(sentence, h.span, h.name, (ta, tb), tname, anchor, feats))
     return out
 
 
@@ -467,7 +473,8 @@ class StanceModel:
         n = len(candidates)
         out = np.tile(self.intercept, (n, 1))
         get = self.index.get
-        found = [[j for j in map(get, cand.features) if j is not None] for cand in candidates]
+        # a feature counts once however often a candidate has it, as in training (one-hot)
+        found = [[j for j in set(map(get, cand.features)) if j is not None] for cand in candidates]
         lengths = np.fromiter(map(len, found), dtype=np.intp, count=n)
         flat = np.fromiter(itertools.chain.from_iterable(found), dtype=np.intp, count=int(lengths.sum()))
         if len(flat):
@@ -540,25 +547,37 @@ class Predicted:
     probability: float
 
 
-def predict(model: StanceModel, cands: list[Candidate], threshold: float | None = None) -> list[Predicted]:
+def predict(model: StanceModel, cands: list[Candidate], threshold: float | None = None, *,
+            probs: np.ndarray | None = None, decision: dict[str, Any] | None = None) -> list[Predicted]:
     """One stance per sentence, holder and target name: the best-scored favor/against candidate
-    whose probability beats `threshold` (the model's own by default) and the none class."""
+    whose probability reaches its polarity's threshold, at most `per_holder` per sentence and
+    holder (0: no limit). The decision is the model's own (`meta`: threshold, thresholds,
+    per_holder) unless `decision` or `threshold` says otherwise; `probs` are `model.scores(cands)`
+    when the caller has them."""
     if not cands:
         return []
-    thr = float(model.meta.get("threshold", 0.5)) if threshold is None else threshold
-    probs = model.scores(cands)
+    rule = {**model.meta, **(decision or {})}
+    if threshold is not None:
+        rule = {**rule, "threshold": threshold, "thresholds": None}
+    thr = float(rule.get("threshold") or 0.5)
+    per_class = rule.get("thresholds")
+    probs = model.scores(cands) if probs is None else probs.copy()
     probs[:, model.classes.index("none")] = -1.0
     ks = probs.argmax(axis=1)
     ps = probs[np.arange(len(cands)), ks]
+    least = np.full(len(model.classes), thr)
+    if isinstance(per_class, dict):  # a threshold per polarity, chosen at training time
+        for j, c in enumerate(model.classes):
+            least[j] = float(per_class.get(c, thr))
     best: dict[tuple[Any, ...], Predicted] = {}
-    for i in np.flatnonzero(ps >= thr).tolist():
+    for i in np.flatnonzero(ps >= least[ks]).tolist():
         cand, k, p = cands[i], int(ks[i]), float(ps[i])
         key = (cand.sentence, _norm(cand.holder_name), _norm(cand.target_name))
         old = best.get(key)
         if old is None or p > old.probability:
             best[key] = Predicted(cand, model.classes[k], p)
     chosen = sorted(best.values(), key=lambda x: (x.candidate.sentence, -x.probability))
-    limit = int(model.meta.get("per_holder") or 0)
+    limit = int(rule.get("per_holder") or 0)
     if limit > 0:  # at most `limit` stances per sentence and holder: the best-scored ones
         count: Counter[tuple[Any, ...]] = Counter()
         kept = []

@@ -13,6 +13,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from .errors import CorpusError
@@ -143,6 +144,7 @@ def _stance_words(name: str) -> list[str]:
     return [w for w in name.split() if not (len(w.rstrip(".")) == 1 and w[0].isalpha())]
 
 
+@lru_cache(maxsize=65536)
 def _same_entity(a: str | None, b: str | None) -> bool:
     """Stance names (SEESAW's canonical entity names against the names an article uses) agree as
     `_same_name` says, or once typography and middle initials are set aside, or as a surface form

@@ -56,6 +56,36 @@ def test_stances_model_predict_keeps_one_stance_per_sentence_holder_and_target()
     assert [(p.candidate.sentence, p.polarity, p.candidate.target_name) for p in got] == [((0, 5), "favor", "plan"), ((5, 9), "against", "plan")]
 
 
+def test_stances_model_predict_thresholds_per_polarity_and_per_holder_limit() -> None:
+    cands = [_cand(["cue=favor"]), _cand(["cue=against"], target="road"), _cand(["cue=favor", "cue=favor"], target="bridge")]
+    model = _toy()
+    model.meta.update({"thresholds": {"favor": 0.4, "against": 0.99}})
+    assert sorted(p.candidate.target_name for p in predict(model, cands)) == ["bridge", "plan"]
+    model.meta["per_holder"] = 1  # the best-scored stance of the sentence's holder only
+    assert [p.candidate.target_name for p in predict(model, cands)] == ["bridge"]
+    # a decision given by the caller wins over the model's own, and probabilities can be handed in
+    got = predict(model, cands, probs=model.scores(cands), decision={"thresholds": None, "threshold": 0.4, "per_holder": 0})
+    assert sorted(p.candidate.target_name for p in got) == ["bridge", "plan", "road"]
+
+
+@pytest.mark.parametrize(
+    "a,b,same",
+    [
+        ("Greg Craig", "Gregory B. Craig", True),
+        ("Edward O’Callaghan", "Ed O'Callaghan", True),
+        ("Justice Department", "United States Department of Justice", True),
+        ("Marsh", "Helen Marsh", True),
+        ("Anna Marsh", "Helen Marsh", False),
+        ("Paul Ortega", "Paula Ortiz", False),
+        (None, "Helen Marsh", False),
+    ],
+)
+def test_stance_names_match_as_seesaw_writes_them(a: str | None, b: str, same: bool) -> None:
+    from corpus.evaluate import _same_entity
+
+    assert _same_entity(a and a.lower(), b.lower()) is same
+
+
 @pytest.mark.parametrize(
     "content,code",
     [
