@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 from collections import Counter
 from functools import lru_cache
 from dataclasses import dataclass, field
@@ -179,9 +180,11 @@ def _root(doc: Doc, start: int, end: int) -> Token:
     return doc[start]
 
 
-def candidates(doc: Doc, rules: StanceAnnotator, lexicon: _Lexicon | None = None, found: list[Stance] | None = None) -> list[Candidate]:
-    """Every (holder, target) candidate of `doc` with its features, sentence by sentence; `found`
-    is the rule layer's stances on `doc` when the caller has them already."""
+def candidates(doc: Doc, rules: StanceAnnotator, lexicon: _Lexicon | None = None, found: list[Stance] | None = None,
+               gate: Gate | None = None) -> list[Candidate]:
+    """Every (holder, target) candidate of `doc` with its features, sentence by sentence (only
+    those the `gate` passes, when given); `found` is the rule layer's stances on `doc` when the
+    caller has them already."""
     lexicon = lexicon or _Lexicon(rules)
     ctx = _Context(doc)
     verdicts = _verdicts(doc, rules.extract(doc) if found is None else found)
@@ -200,18 +203,27 @@ def candidates(doc: Doc, rules: StanceAnnotator, lexicon: _Lexicon | None = None
         sent_feats = [f"scue={pols[i]}" for i in range(sent.start, sent.end) if pols[i] is not None]
         in_quote = {i for a, b, _ in ctx.quotes for i in range(max(a, sent.start), min(b, sent.end))}
         tinfo = []
+        s_score = gate.bias + gate.side(sent_feats) if gate is not None else 0.0
         for (ta, tb), tname, troot, tkind in targets:  # what a target adds to every pair, once
             tn = _norm(tname)
             vt = verdicts.get((None, tn))
             tail = ([f"rule_t={vt}"] if vt else []) + ["tfreq=" + _bucket(mentions.get(tn, 0), (0, 1, 3, 6))]
-            tinfo.append(((ta, tb), tname, troot.i, tkind, tn, tail))
+            t_score = s_score + gate.side(tail + _target_side(arrays, troot.i, tkind, in_quote)) if gate is not None else 0.0
+            tinfo.append(((ta, tb), tname, troot.i, tkind, tn, tail, t_score))
+        if gate is not None:
+            best_t = max((t[-1] for t in tinfo), default=-math.inf)
         sentence = (sent.start, sent.end)
         for h in holders:
             hn = h.name and _norm(h.name)
             vh = verdicts.get((hn, None))
             hfreq = "hfreq=" + _bucket(mentions.get(_norm(h.name), 0), (0, 1, 3, 6))
-            for (ta, tb), tname, ti, tkind, tn, tail in tinfo:
-                if _same(h.name, tname) or (h.span is not None and h.span["token_start"] < tb and ta <= h.span["token_end"]):
+            least = -math.inf
+            if gate is not None:
+                least = gate.cutoff - gate.side(_holder_side(arrays, h, hfreq, vh))
+                if best_t < least:
+                    continue
+            for (ta, tb), tname, ti, tkind, tn, tail, t_score in tinfo:
+                if t_score < least or _same(h.name, tname) or (h.span is not None and h.span["token_start"] < tb and ta <= h.span["token_end"]):
                     continue
                 feats, anchor = _features(doc, arrays, ctx, h, ti, tkind, in_quote)
                 feats.extend(sent_feats)
@@ -223,6 +235,30 @@ def candidates(doc: Doc, rules: StanceAnnotator, lexicon: _Lexicon | None = None
                 feats.extend(tail)
                 feats.append(hfreq)
                 out.append(Candidate(sentence, h.span, h.name, (ta, tb), tname, anchor, feats))
+    return out
+
+
+def _target_side(a: _Arrays, ti: int, tkind: str, in_quote: set[int]) -> list[str]:
+    """The target's own features, as `_features` writes them."""
+    th = a.heads[ti]
+    out = [f"t={tkind}", f"tdep={a.deps[ti]}", f"tlemma={a.lemmas[ti]}", f"thead={a.lemmas[th]}"]
+    if a.pols[th]:
+        out.append(f"thead_cue={a.pols[th]}")
+    if ti in in_quote:
+        out.append("t_quoted")
+    return out
+
+
+def _holder_side(a: _Arrays, h: _Holder, hfreq: str, rule_h: str | None) -> list[str]:
+    """The holder's own features, as `_features` and `candidates` write them."""
+    out = [f"h={h.kind}", hfreq]
+    if rule_h:
+        out.append(f"rule_h={rule_h}")
+    if h.token is not None:
+        hi = h.token.i
+        out.append(f"hdep={a.deps[hi]}")
+        if a.deps[hi] in ("nsubj", "nsubjpass") and a.deps[a.heads[hi]] == "ROOT":
+            out.append("h_subject_of_root")
     return out
 
 
@@ -454,11 +490,53 @@ def _verdicts(doc: Doc, found: list[Stance]) -> dict[tuple[str | None, str | Non
     return out
 
 
+# Features of one side of a pair (the holder, the target, the sentence): the gate scores a pair from these alone.
+_GATE_KEYS = frozenset({"h", "hdep", "hfreq", "rule_h", "t", "tdep", "tlemma", "thead", "thead_cue", "tfreq", "rule_t", "scue"})
+_GATE_FLAGS = frozenset({"h_subject_of_root", "t_quoted"})
+
+
+def gate_feature(f: str) -> bool:
+    """Whether feature `f` belongs to one side of a pair (not to the pair: paths, cues between the two)."""
+    if "|" in f:
+        return False
+    if f in _GATE_FLAGS:
+        return True
+    key, eq, _ = f.partition("=")
+    return bool(eq) and key in _GATE_KEYS
+
+
+class Gate:
+    """A linear score of a pair from its holder's, target's and sentence's own features, summed
+    side by side: pairs below `cutoff` are never built (their dependency path never walked)."""
+
+    def __init__(self, weights: dict[str, float], bias: float, cutoff: float) -> None:
+        self.weights, self.bias, self.cutoff = weights, float(bias), float(cutoff)
+
+    def side(self, feats: list[str] | set[str]) -> float:
+        w = self.weights
+        return sum(w.get(f, 0.0) for f in set(feats))
+
+    def keeps(self, row: list[str]) -> bool:
+        """Whether a candidate with these features passes (the evaluation's view of the same test)."""
+        return self.bias + self.side([f for f in row if gate_feature(f)]) >= self.cutoff
+
+    def to_dict(self) -> dict[str, Any]:
+        names = sorted(self.weights)
+        return {"features": names, "weights": [round(self.weights[f], 6) for f in names], "bias": round(self.bias, 6), "cutoff": round(self.cutoff, 6)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Gate:
+        features, weights = [str(f) for f in data["features"]], [float(w) for w in data["weights"]]
+        if len(features) != len(weights) or not all(math.isfinite(w) for w in weights + [float(data["bias"]), float(data["cutoff"])]):
+            raise ValueError("a gate whose features and weights do not fit, or are not finite numbers")
+        return cls(dict(zip(features, weights)), float(data["bias"]), float(data["cutoff"]))
+
+
 class StanceModel:
     """A multinomial linear model over named sparse features, read from and written to plain JSON."""
 
     def __init__(self, features: list[str], coef: np.ndarray, intercept: np.ndarray, classes: tuple[str, ...] = CLASSES,
-                 meta: dict[str, Any] | None = None) -> None:
+                 meta: dict[str, Any] | None = None, gate: Gate | None = None) -> None:
         if coef.shape != (len(features), len(classes)) or intercept.shape != (len(classes),):
             raise ValueError(f"weights of shape {coef.shape} and {intercept.shape} do not fit {len(features)} features and {len(classes)} classes")
         self.features = features
@@ -467,6 +545,7 @@ class StanceModel:
         self.intercept = intercept
         self.classes = tuple(classes)
         self.meta = dict(meta or {})
+        self.gate = gate
 
     def scores(self, candidates: list[Candidate]) -> np.ndarray:
         """Class probabilities per candidate (rows), from the features the model knows."""
@@ -496,6 +575,7 @@ class StanceModel:
             "coef": [[round(float(x), 6) for x in row] for row in self.coef],
             "intercept": [round(float(x), 6) for x in self.intercept],
             "meta": self.meta,
+            **({"gate": self.gate.to_dict()} if self.gate is not None else {}),
         }
 
     def to_disk(self, path: str | Path, card: str | None = None) -> None:
@@ -533,7 +613,8 @@ class StanceModel:
             intercept = np.asarray(data["intercept"], dtype=np.float64)
             if not (np.isfinite(coef).all() and np.isfinite(intercept).all()):
                 raise ValueError("weights that are not finite numbers")
-            return cls(features, coef, intercept, classes, data.get("meta") or {})
+            gate = Gate.from_dict(data["gate"]) if data.get("gate") is not None else None
+            return cls(features, coef, intercept, classes, data.get("meta") or {}, gate)
         except (KeyError, TypeError, ValueError) as exc:
             raise AnnotatorError("E151", path=file, cause=exc) from exc
 
@@ -633,7 +714,7 @@ class StanceModelAnnotator:
                     target = writer.add(doc[st.target[0]:st.target[1]], "TARGET", {"name": st.name} if st.name else None)
                     writer.relate("HOLDER", stance, st.holder)
                     writer.relate("TARGET", stance, target)
-            for p in sorted(predict(self.model, candidates(doc, self.rules, self.lexicon, found)), key=lambda x: -x.probability):
+            for p in sorted(predict(self.model, candidates(doc, self.rules, self.lexicon, found, self.model.gate)), key=lambda x: -x.probability):
                 c = p.candidate
                 if (c.sentence, _norm(c.holder_name), _norm(c.target_name)) in ruled:
                     continue

@@ -81,13 +81,17 @@ DECISION_GRID: tuple[dict[str, Any], ...] = tuple(
     {"thresholds": {"favor": f, "against": a}, "per_holder": n}
     for f in (0.04, 0.06, 0.08) for a in (0.04, 0.06, 0.08) for n in (0, 2))
 INNER_FOLDS = 3
+GATE_KEEP = 0.85  # the share of training stances the gate lets through
 
 
-def train(examples: Sequence[Example], *, c: float = DEFAULT_C, threshold: float | None = None, meta: dict[str, Any] | None = None) -> Any:
+def train(examples: Sequence[Example], *, c: float = DEFAULT_C, threshold: float | None = None, meta: dict[str, Any] | None = None,
+          gate_keep: float | None = GATE_KEEP) -> Any:
     """A `StanceModel` fitted on the examples' candidates; no gold stance among them is a coded error.
     Its decision (thresholds per polarity, stances per sentence and holder) is `threshold` for
     both polarities when given, else the one of `DECISION_GRID` that scores best on grouped inner
-    folds of the examples (the rule stances plus the model's, as `stances_v2` writes them)."""
+    folds of the examples (the rule stances plus the model's, as `stances_v2` writes them). With
+    `gate_keep`, a gate is fitted too: pairs it scores below the cutoff that keeps that share of
+    the training stances are never built (see `annotators.stances_model.Gate`)."""
     counts = Counter(y for ex in examples for y in ex.labels)
     if not examples or counts["favor"] + counts["against"] == 0:
         cause = ("no record holds gold stances (STANCE spans with HOLDER and TARGET relations, or meta.gold_stances)" if not examples
@@ -103,6 +107,11 @@ def train(examples: Sequence[Example], *, c: float = DEFAULT_C, threshold: float
                                             "gold_stances": sum(len(ex.gold) for ex in examples)}})
     if tried is not None:
         model.meta["decision_tuning"] = tried
+    if gate_keep:
+        from annotators.stances_train import fit_gate
+
+        model.gate, share = fit_gate([r for ex in examples for r in ex.rows], [y for ex in examples for y in ex.labels], c=c, keep=gate_keep)
+        model.meta["gate"] = {"keeps_stances": gate_keep, "keeps_pairs": round(share, 4)}
     return model
 
 
@@ -162,6 +171,11 @@ def systems(model: Any, example: Example, threshold: float | None = None, *, can
     from annotators.stances_model import _norm, predict
 
     cands = candidates_of(example) if cands is None else cands
+    if model.gate is not None:  # the pairs the component would never build
+        keep = [i for i, c in enumerate(cands) if model.gate.keeps(c.features)]
+        if probs is not None:
+            probs = probs[keep]
+        cands = [cands[i] for i in keep]
     learned = predict(model, cands, threshold, probs=probs, decision=decision)
     ruled = {(tuple(s), _norm(h), _norm(t)) for s, h, _, t in example.rules}
     rules = [(h, p, t) for _, h, p, t in example.rules]
