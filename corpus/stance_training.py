@@ -107,7 +107,7 @@ def train(examples: Sequence[Example], *, c: float = DEFAULT_C, threshold: float
                                             "gold_stances": sum(len(ex.gold) for ex in examples)}})
     if tried is not None:
         model.meta["decision_tuning"] = tried
-    if gate_keep:
+    if gate_keep and counts["none"]:  # a gate needs pairs of both kinds to learn from
         from annotators.stances_train import fit_gate
 
         model.gate, share = fit_gate([r for ex in examples for r in ex.rows], [y for ex in examples for y in ex.labels], c=c, keep=gate_keep)
