@@ -356,7 +356,8 @@ def _targets(doc: Doc, ctx: _Context, rules: StanceAnnotator, sent: Span, chunks
         if s is not None and id(s) not in seen and s["label"] in NAMED:
             seen.add(id(s))
             spans.append((s["token_start"], s))
-    for _, item in sorted(spans, key=lambda x: (x[0], isinstance(x[1], Span))):
+    # entities first, so a chunk around one ("Mayor Lena Fischer") is that entity; then the other chunks
+    for _, item in sorted(spans, key=lambda x: (isinstance(x[1], Span), x[0])):
         if isinstance(item, dict):
             rng = (item["token_start"], item["token_end"] + 1)
             covered.update(range(*rng))

@@ -123,9 +123,10 @@ def _fit(examples: Sequence[Example], c: float, meta: dict[str, Any]) -> Any:
 
 def choose_decision(examples: Sequence[Example], c: float, k: int = INNER_FOLDS) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """The decision of `DECISION_GRID` with the best mean of triplet and holder+polarity F1 over
-    `k` grouped folds of `examples` (the model refit on each k-1), and what was tried; the first
-    of the grid when there are fewer than `k` groups or a fold has no stance to learn from."""
-    default = {"threshold": DEFAULT_THRESHOLD, **DECISION_GRID[0]}
+    `k` grouped folds of `examples` (the model refit on each k-1), and what was tried;
+    `DEFAULT_THRESHOLD` for both polarities when there are fewer than `k` groups or a fold has no
+    stance to learn from."""
+    default = {"threshold": DEFAULT_THRESHOLD, "thresholds": None, "per_holder": 0}
     groups = sorted({ex.group for ex in examples})
     if len(groups) < k:
         return default, None
@@ -252,6 +253,10 @@ def model_card(model: Any, *, sources: Sequence[str], licence: str, figures: str
         "the dependency path between the two, cue words of the rule lexicon on it and in the sentence,",
         "whether the target is inside a quote of the holder, negation and hedges on the path, the rule",
         "layer's own verdict (stances.v1), holder and target kinds, how often each is named in the article.",
+        "A gate (a second, binary logistic regression over the holder's, the target's and the sentence's own",
+        "features) skips the pairs it scores below a cutoff before their path is built: "
+        + (f"it keeps {model.meta['gate']['keeps_stances']:.0%} of the training stances and {model.meta['gate']['keeps_pairs']:.0%} of the training pairs."
+           if model.meta.get("gate") else "this model has none."),
         "",
         "## Figures",
         figures or "Not measured at training time: `python scripts/evaluate_stances.py --kfold 5` gives grouped k-fold figures on SEESAW.",
