@@ -664,9 +664,9 @@ def predict(model: StanceModel, cands: list[Candidate], threshold: float | None 
         count: Counter[tuple[Any, ...]] = Counter()
         kept = []
         for x in chosen:
-            key = (x.candidate.sentence, _norm(x.candidate.holder_name))
-            count[key] += 1
-            if count[key] <= limit:
+            by_holder = (x.candidate.sentence, _norm(x.candidate.holder_name))
+            count[by_holder] += 1
+            if count[by_holder] <= limit:
                 kept.append(x)
         chosen = kept
     return chosen
