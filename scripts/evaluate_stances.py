@@ -168,7 +168,7 @@ def speed(paths: list[Path]) -> int:
     from annotators.stances_model import StanceModelAnnotator
     from corpus.pipeline import MODEL
 
-    texts = []
+    texts: list[str] = []
     for path in paths:
         with path.open(encoding="utf-8", newline="") as f:
             texts.extend(row["text"] for row in csv.DictReader(f) if row.get("text"))
