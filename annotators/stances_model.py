@@ -194,9 +194,12 @@ def candidates(doc: Doc, rules: StanceAnnotator, lexicon: _Lexicon | None = None
     quote_sources = [(a, b, src) for a, b, src in ctx.quotes if _usable_source(doc, src)]
     arrays = _Arrays(doc, lexicon)
     pols = arrays.pols
+    sent_start = [0] * len(doc)
+    for sent in sents:
+        sent_start[sent.start:sent.end] = [sent.start] * (sent.end - sent.start)
     chunks: dict[int, list[Span]] = {}
     for chunk in doc.noun_chunks:  # once per doc, by sentence start
-        chunks.setdefault(chunk.sent.start, []).append(chunk)
+        chunks.setdefault(sent_start[chunk.start], []).append(chunk)
     for k, sent in enumerate(sents):
         holders = _holders(doc, ctx, rules, sents, k, quote_sources, arrays)
         targets = _targets(doc, ctx, rules, sent, chunks.get(sent.start, []))
