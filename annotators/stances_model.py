@@ -191,7 +191,7 @@ def candidates(doc: Doc, rules: StanceAnnotator, lexicon: _Lexicon | None = None
     mentions = Counter(_norm(_entity_name(doc, s)) for s in {id(s): s for s in ctx.entity_at.values()}.values())
     sents = list(doc.sents)
     out: list[Candidate] = []
-    quote_sources = [(a, b, src) for a, b, src in ctx.quotes if _usable_source(doc, src)]
+    quote_sources = [(a, b, src, _source_name(doc, ctx, rules, src)) for a, b, src in ctx.quotes if _usable_source(doc, src)]
     arrays = _Arrays(doc, lexicon)
     pols = arrays.pols
     sent_start = [0] * len(doc)
@@ -265,13 +265,27 @@ def _holder_side(a: _Arrays, h: _Holder, hfreq: str, rule_h: str | None) -> list
     return out
 
 
+def _source_name(doc: Doc, ctx: _Context, rules: StanceAnnotator, src: dict[str, Any]) -> str:
+    """A quote source's name: the quotes layer's, else the person the article introduced with the
+    title the source is ("the former senator said" after "Senator Rick Santorum"), else its words."""
+    name = (src.get("attrs") or {}).get("name")
+    if name:
+        return str(name)
+    root = doc[src["token_start"]:src["token_end"] + 1].root
+    if root.pos_ == "NOUN" and root.lemma_.lower() in rules.titles:
+        titled = ctx.titled(doc, rules.titles, root)
+        if titled is not None:
+            return _entity_name(doc, titled)
+    return _span_name(doc, src)
+
+
 def _usable_source(doc: Doc, src: dict[str, Any]) -> bool:
     name = (src.get("attrs") or {}).get("name")
     return bool(name) or doc[src["token_start"]].lower_ not in _PERSONAL | {"i", "we", "they", "it", "you"}
 
 
 def _holders(doc: Doc, ctx: _Context, rules: StanceAnnotator, sents: list[Span], k: int,
-             quote_sources: list[tuple[int, int, dict[str, Any]]], arrays: _Arrays) -> list[_Holder]:
+             quote_sources: list[tuple[int, int, dict[str, Any], str]], arrays: _Arrays) -> list[_Holder]:
     """The agents of sentence `k`, the sources of its quotes and of the two sentences before it, and the author."""
     sent = sents[k]
     out: list[_Holder] = []
@@ -284,9 +298,9 @@ def _holders(doc: Doc, ctx: _Context, rules: StanceAnnotator, sents: list[Span],
         names.add(key)
         out.append(_Holder(span, name, token, kind))
 
-    for a, b, src in quote_sources:
+    for a, b, src, name in quote_sources:
         if a < sent.end and sent.start < b or sent.start <= src["token_start"] < sent.end:
-            add(src, _span_name(doc, src), doc[src["token_start"]:src["token_end"] + 1].root, "SOURCE")
+            add(src, name, doc[src["token_start"]:src["token_end"] + 1].root, "SOURCE")
     seen: set[int] = set()
     for i in range(sent.start, sent.end):
         s = ctx.entity_at.get(i)
@@ -310,9 +324,9 @@ def _holders(doc: Doc, ctx: _Context, rules: StanceAnnotator, sents: list[Span],
         if k - back < 0:
             break
         prev = sents[k - back]
-        for _, _, src in quote_sources:
+        for _, _, src, name in quote_sources:
             if prev.start <= src["token_start"] < prev.end:
-                add(src, _span_name(doc, src), None, f"SOURCE-{back}")
+                add(src, name, None, f"SOURCE-{back}")
     add(None, None, None, "AUTHOR")
     return out
 
