@@ -12,6 +12,7 @@ coefficients, intercepts) scored with numpy: no pickle, nothing executable in a 
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections import Counter
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from spacy.attrs import DEP, HEAD, LEMMA, LOWER, POS
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -99,25 +101,75 @@ class _Lexicon:
             for _, p in preps.items():
                 self.polarity.setdefault(w, p)
         self.hedges = rules.hedges
+        self.names: dict[int, str] = {}  # hashes of labels and forms -> their strings, filled as docs come
+        self.lemma_names: dict[int, str] = {}  # hashes of lemmas -> lower-cased lemma
 
     def of(self, tok: Token) -> str | None:
         return self.polarity.get(tok.lemma_.lower()) or self.polarity.get(tok.lower_)
 
 
-def _path(a: Token, b: Token) -> tuple[list[Token], list[Token], Token | None]:
-    """The dependency path from `a` up to the lowest common ancestor and down to `b`."""
-    up = [a] + list(a.ancestors)
-    seen = {t.i: k for k, t in enumerate(up)}
-    down: list[Token] = []
-    t: Token = b
-    for _ in range(64):
-        if t.i in seen:
-            return up[: seen[t.i] + 1], list(reversed(down)), t
-        down.append(t)
-        if t.head.i == t.i:
-            break
-        t = t.head
-    return up, list(reversed(down)), None
+class _Arrays:
+    """The doc's parse as plain lists, read once: heads, dependency labels, lower-case lemmas and
+    forms, coarse tags, cue polarities, and the tokens with a negation or hedge child."""
+
+    __slots__ = ("heads", "deps", "lemmas", "lowers", "pos", "pols", "neg", "hedge", "ups")
+
+    def __init__(self, doc: Doc, lexicon: _Lexicon) -> None:
+        arr = doc.to_array([DEP, LEMMA, LOWER, POS])
+        strings = doc.vocab.strings
+        self.heads: list[int] = (np.arange(len(doc)) + doc.to_array([HEAD]).astype(np.int64)).tolist()
+        names = lexicon.names
+        cols = []
+        for col in range(4):
+            values = arr[:, col].tolist()
+            if col != 1:
+                for v in set(values) - names.keys():
+                    names[v] = strings[v]
+            cols.append(values)
+        dep_ids, lemma_ids, lower_ids, pos_ids = cols
+        # lemmas map to their lower-cased form, so they have a table of their own
+        self.deps = [names[v] for v in dep_ids]
+        self.lemmas = [lexicon.lemma_names.setdefault(v, strings[v].lower()) for v in lemma_ids]
+        self.lowers = [names[v] for v in lower_ids]
+        self.pos = [names[v] for v in pos_ids]
+        heads, deps = self.heads, self.deps
+        self.neg = frozenset(heads[i] for i, d in enumerate(deps) if d == "neg")
+        self.hedge = frozenset(heads[i] for i, d in enumerate(deps) if d == "aux" and self.lowers[i] in lexicon.hedges)
+        table = lexicon.polarity
+        self.pols: list[str | None] = [table.get(lm) or table.get(lw) for lm, lw in zip(self.lemmas, self.lowers)]
+        self.ups: dict[int, tuple[list[int], dict[int, int]]] = {}
+
+    def up(self, i: int) -> tuple[list[int], dict[int, int]]:
+        """Token `i` and its ancestors up to the root, with each one's place in that list."""
+        got = self.ups.get(i)
+        if got is None:
+            chain = [i]
+            heads = self.heads
+            t = i
+            while heads[t] != t and len(chain) < 64:
+                t = heads[t]
+                chain.append(t)
+            got = (chain, {t: k for k, t in enumerate(chain)})
+            self.ups[i] = got
+        return got
+
+    def path(self, a: int, b: int) -> tuple[list[int], list[int], int | None]:
+        """The dependency path from `a` up to the lowest common ancestor and down to `b`."""
+        up, seen = self.up(a)
+        heads = self.heads
+        down: list[int] = []
+        t = b
+        for _ in range(64):
+            k = seen.get(t)
+            if k is not None:
+                down.reverse()
+                return up[: k + 1], down, t
+            down.append(t)
+            if heads[t] == t:
+                break
+            t = heads[t]
+        down.reverse()
+        return up, down, None
 
 
 def _root(doc: Doc, start: int, end: int) -> Token:
@@ -128,44 +180,103 @@ def _root(doc: Doc, start: int, end: int) -> Token:
     return doc[start]
 
 
-def candidates(doc: Doc, rules: StanceAnnotator, lexicon: _Lexicon | None = None, found: list[Stance] | None = None) -> list[Candidate]:
-    """Every (holder, target) candidate of `doc` with its features, sentence by sentence; `found`
-    is the rule layer's stances on `doc` when the caller has them already."""
+def candidates(doc: Doc, rules: StanceAnnotator, lexicon: _Lexicon | None = None, found: list[Stance] | None = None,
+               gate: Gate | None = None) -> list[Candidate]:
+    """Every (holder, target) candidate of `doc` with its features, sentence by sentence (only
+    those the `gate` passes, when given); `found` is the rule layer's stances on `doc` when the
+    caller has them already."""
     lexicon = lexicon or _Lexicon(rules)
     ctx = _Context(doc)
     verdicts = _verdicts(doc, rules.extract(doc) if found is None else found)
     mentions = Counter(_norm(_entity_name(doc, s)) for s in {id(s): s for s in ctx.entity_at.values()}.values())
     sents = list(doc.sents)
     out: list[Candidate] = []
-    quote_sources = [(a, b, src) for a, b, src in ctx.quotes if _usable_source(doc, src)]
-    marks, pols = _marks(doc, lexicon)
+    quote_sources = [(a, b, src, _source_name(doc, ctx, rules, src)) for a, b, src in ctx.quotes if _usable_source(doc, src)]
+    arrays = _Arrays(doc, lexicon)
+    pols = arrays.pols
+    sent_start = [0] * len(doc)
+    for sent in sents:
+        sent_start[sent.start:sent.end] = [sent.start] * (sent.end - sent.start)
     chunks: dict[int, list[Span]] = {}
     for chunk in doc.noun_chunks:  # once per doc, by sentence start
-        chunks.setdefault(chunk.sent.start, []).append(chunk)
+        chunks.setdefault(sent_start[chunk.start], []).append(chunk)
     for k, sent in enumerate(sents):
-        holders = _holders(doc, ctx, rules, sents, k, quote_sources)
+        holders = _holders(doc, ctx, rules, sents, k, quote_sources, arrays)
         targets = _targets(doc, ctx, rules, sent, chunks.get(sent.start, []))
         sent_feats = [f"scue={pols[i]}" for i in range(sent.start, sent.end) if pols[i] is not None]
         in_quote = {i for a, b, _ in ctx.quotes for i in range(max(a, sent.start), min(b, sent.end))}
+        tinfo = []
+        s_score = gate.bias + gate.side(sent_feats) if gate is not None else 0.0
+        for (ta, tb), tname, troot, tkind in targets:  # what a target adds to every pair, once
+            tn = _norm(tname)
+            vt = verdicts.get((None, tn))
+            tail = ([f"rule_t={vt}"] if vt else []) + ["tfreq=" + _bucket(mentions.get(tn, 0), (0, 1, 3, 6))]
+            t_score = s_score + gate.side(tail + _target_side(arrays, troot.i, tkind, in_quote)) if gate is not None else 0.0
+            tinfo.append(((ta, tb), tname, troot.i, tkind, tn, tail, t_score))
+        if gate is not None:
+            best_t = max((t[-1] for t in tinfo), default=-math.inf)
+        sentence = (sent.start, sent.end)
         for h in holders:
-            for (ta, tb), tname, troot, tkind in targets:
-                if _same(h.name, tname) or (h.span is not None and h.span["token_start"] < tb and ta <= h.span["token_end"]):
+            hn = h.name and _norm(h.name)
+            vh = verdicts.get((hn, None))
+            hfreq = "hfreq=" + _bucket(mentions.get(_norm(h.name), 0), (0, 1, 3, 6))
+            least = -math.inf
+            if gate is not None:
+                least = gate.cutoff - gate.side(_holder_side(arrays, h, hfreq, vh))
+                if best_t < least:
                     continue
-                feats, anchor = _features(doc, lexicon, ctx, h, (ta, tb), troot, tkind, in_quote, marks, pols)
+            for (ta, tb), tname, ti, tkind, tn, tail, t_score in tinfo:
+                if t_score < least or _same(h.name, tname) or (h.span is not None and h.span["token_start"] < tb and ta <= h.span["token_end"]):
+                    continue
+                feats, anchor = _features(doc, arrays, ctx, h, ti, tkind, in_quote)
                 feats.extend(sent_feats)
-                v = verdicts.get((h.name and _norm(h.name), _norm(tname)))
+                v = verdicts.get((hn, tn))
                 if v:
                     feats.append(f"rule={v}")
-                vh = verdicts.get((h.name and _norm(h.name), None))
                 if vh:
                     feats.append(f"rule_h={vh}")
-                vt = verdicts.get((None, _norm(tname)))
-                if vt:
-                    feats.append(f"rule_t={vt}")
-                feats.append("tfreq=" + _bucket(mentions.get(_norm(tname), 0), (0, 1, 3, 6)))
-                feats.append("hfreq=" + _bucket(mentions.get(_norm(h.name), 0), (0, 1, 3, 6)))
-                out.append(Candidate((sent.start, sent.end), h.span, h.name, (ta, tb), tname, anchor, feats))
+                feats.extend(tail)
+                feats.append(hfreq)
+                out.append(Candidate(sentence, h.span, h.name, (ta, tb), tname, anchor, feats))
     return out
+
+
+def _target_side(a: _Arrays, ti: int, tkind: str, in_quote: set[int]) -> list[str]:
+    """The target's own features, as `_features` writes them."""
+    th = a.heads[ti]
+    out = [f"t={tkind}", f"tdep={a.deps[ti]}", f"tlemma={a.lemmas[ti]}", f"thead={a.lemmas[th]}"]
+    if a.pols[th]:
+        out.append(f"thead_cue={a.pols[th]}")
+    if ti in in_quote:
+        out.append("t_quoted")
+    return out
+
+
+def _holder_side(a: _Arrays, h: _Holder, hfreq: str, rule_h: str | None) -> list[str]:
+    """The holder's own features, as `_features` and `candidates` write them."""
+    out = [f"h={h.kind}", hfreq]
+    if rule_h:
+        out.append(f"rule_h={rule_h}")
+    if h.token is not None:
+        hi = h.token.i
+        out.append(f"hdep={a.deps[hi]}")
+        if a.deps[hi] in ("nsubj", "nsubjpass") and a.deps[a.heads[hi]] == "ROOT":
+            out.append("h_subject_of_root")
+    return out
+
+
+def _source_name(doc: Doc, ctx: _Context, rules: StanceAnnotator, src: dict[str, Any]) -> str:
+    """A quote source's name: the quotes layer's, else the person the article introduced with the
+    title the source is ("the former senator said" after "Senator Rick Santorum"), else its words."""
+    name = (src.get("attrs") or {}).get("name")
+    if name:
+        return str(name)
+    root = doc[src["token_start"]:src["token_end"] + 1].root
+    if root.pos_ == "NOUN" and root.lemma_.lower() in rules.titles:
+        titled = ctx.titled(doc, rules.titles, root)
+        if titled is not None:
+            return _entity_name(doc, titled)
+    return _span_name(doc, src)
 
 
 def _usable_source(doc: Doc, src: dict[str, Any]) -> bool:
@@ -174,7 +285,7 @@ def _usable_source(doc: Doc, src: dict[str, Any]) -> bool:
 
 
 def _holders(doc: Doc, ctx: _Context, rules: StanceAnnotator, sents: list[Span], k: int,
-             quote_sources: list[tuple[int, int, dict[str, Any]]]) -> list[_Holder]:
+             quote_sources: list[tuple[int, int, dict[str, Any], str]], arrays: _Arrays) -> list[_Holder]:
     """The agents of sentence `k`, the sources of its quotes and of the two sentences before it, and the author."""
     sent = sents[k]
     out: list[_Holder] = []
@@ -187,24 +298,25 @@ def _holders(doc: Doc, ctx: _Context, rules: StanceAnnotator, sents: list[Span],
         names.add(key)
         out.append(_Holder(span, name, token, kind))
 
-    for a, b, src in quote_sources:
+    for a, b, src, name in quote_sources:
         if a < sent.end and sent.start < b or sent.start <= src["token_start"] < sent.end:
-            add(src, _span_name(doc, src), doc[src["token_start"]:src["token_end"] + 1].root, "SOURCE")
+            add(src, name, doc[src["token_start"]:src["token_end"] + 1].root, "SOURCE")
     seen: set[int] = set()
     for i in range(sent.start, sent.end):
         s = ctx.entity_at.get(i)
         if s is not None and id(s) not in seen and s["label"] in HOLDER_LABELS:
             seen.add(id(s))
             add(s, _entity_name(doc, s), doc[s["token_start"]:s["token_end"] + 1].root, s["label"])
-        tok = doc[i]
         if i in ctx.source_at or i in ctx.entity_at:
             continue
-        if tok.lower_ in _PERSONAL:
+        if arrays.lowers[i] in _PERSONAL:
+            tok = doc[i]
             ante = _referent(doc, ctx, tok)
             if ante is not None:
                 add(ante, _entity_name(doc, ante), tok, "PRON")
-        elif tok.pos_ == "NOUN" and tok.lemma_.lower() in rules.titles and tok.dep_ in ("nsubj", "nsubjpass", "poss"):
+        elif arrays.pos[i] == "NOUN" and arrays.lemmas[i] in rules.titles and arrays.deps[i] in ("nsubj", "nsubjpass", "poss"):
             # "the president said", "the speaker's plan": the person the article introduced with that title
+            tok = doc[i]
             titled = ctx.titled(doc, rules.titles, tok)
             if titled is not None:
                 add(titled, _entity_name(doc, titled), tok, "TITLE")
@@ -212,9 +324,9 @@ def _holders(doc: Doc, ctx: _Context, rules: StanceAnnotator, sents: list[Span],
         if k - back < 0:
             break
         prev = sents[k - back]
-        for _, _, src in quote_sources:
+        for _, _, src, name in quote_sources:
             if prev.start <= src["token_start"] < prev.end:
-                add(src, _span_name(doc, src), None, f"SOURCE-{back}")
+                add(src, name, None, f"SOURCE-{back}")
     add(None, None, None, "AUTHOR")
     return out
 
@@ -261,7 +373,8 @@ def _targets(doc: Doc, ctx: _Context, rules: StanceAnnotator, sent: Span, chunks
         if s is not None and id(s) not in seen and s["label"] in NAMED:
             seen.add(id(s))
             spans.append((s["token_start"], s))
-    for _, item in sorted(spans, key=lambda x: (x[0], isinstance(x[1], Span))):
+    # entities first, so a chunk around one ("Mayor Lena Fischer") is that entity; then the other chunks
+    for _, item in sorted(spans, key=lambda x: (isinstance(x[1], Span), x[0])):
         if isinstance(item, dict):
             rng = (item["token_start"], item["token_end"] + 1)
             covered.update(range(*rng))
@@ -288,76 +401,83 @@ def _targets(doc: Doc, ctx: _Context, rules: StanceAnnotator, sent: Span, chunks
     return out
 
 
-def _features(doc: Doc, lexicon: _Lexicon, ctx: _Context, h: _Holder, target: tuple[int, int], troot: Token, tkind: str,
-              in_quote: set[int], marks: tuple[frozenset[int], frozenset[int]], pols: list[str | None]) -> tuple[list[str], int]:
-    """The sparse features of one pair and the token that carries its position."""
-    thead = troot.head
-    f = [f"h={h.kind}", f"t={tkind}", f"h={h.kind}|t={tkind}", f"tdep={troot.dep_}", f"h={h.kind}|tdep={troot.dep_}",
-         f"tlemma={troot.lemma_.lower()}", f"thead={thead.lemma_.lower()}"]
-    hpol = pols[thead.i]
+def _features(doc: Doc, a: _Arrays, ctx: _Context, h: _Holder, ti: int, tkind: str, in_quote: set[int]) -> tuple[list[str], int]:
+    """The sparse features of one pair (its target's head token is `ti`) and the token that carries its position."""
+    heads, deps, lemmas, pos, pols = a.heads, a.deps, a.lemmas, a.pos, a.pols
+    th = heads[ti]
+    tdep = deps[ti]
+    f = [f"h={h.kind}", f"t={tkind}", f"h={h.kind}|t={tkind}", f"tdep={tdep}", f"h={h.kind}|tdep={tdep}",
+         f"tlemma={lemmas[ti]}", f"thead={lemmas[th]}"]
+    hpol = pols[th]
     if hpol:
         f.append(f"thead_cue={hpol}")
-    quoted = troot.i in in_quote
-    src = ctx.quote_source(troot.i)
+    quoted = ti in in_quote
     if quoted:
         f.append("t_quoted")
+        src = ctx.quote_source(ti)
         if src is not None and h.span is not None and _same(_span_name(doc, src), h.name):
             f.append("t_in_holders_quote")
-    anchor = troot.head.i
+    anchor = th
     if h.token is None:
         # the author, or a source of an earlier sentence: what governs the target is all there is
-        pol = pols[troot.head.i]
-        f.append(f"{h.kind}|thead_pos={troot.head.pos_}")
-        if pol:
-            f.append(f"{h.kind}|thead_cue={pol}")
-        neg = any(c.dep_ == "neg" for c in troot.head.children)
-        if neg:
+        f.append(f"{h.kind}|thead_pos={pos[th]}")
+        if hpol:
+            f.append(f"{h.kind}|thead_cue={hpol}")
+        if th in a.neg:
             f.append(f"{h.kind}|neg")
         if quoted:
             f.append(f"{h.kind}|quoted")
         return f, anchor
-    hs = h.token
-    up, down, lca = _path(hs, troot)
-    f.append(f"hdep={hs.dep_}")
-    if hs.dep_ in ("nsubj", "nsubjpass") and hs.head.dep_ == "ROOT":
+    hi = h.token.i
+    hdep = deps[hi]
+    f.append(f"hdep={hdep}")
+    subject = hdep in ("nsubj", "nsubjpass")
+    if subject and deps[heads[hi]] == "ROOT":
         f.append("h_subject_of_root")
-    f.append(f"order={'ht' if hs.i < troot.i else 'th'}")
-    f.append("dist=" + _bucket(abs(hs.i - troot.i), (2, 4, 8, 16)))
+    f.append(f"order={'ht' if hi < ti else 'th'}")
+    f.append("dist=" + _bucket(abs(hi - ti), (2, 4, 8, 16)))
+    up, down, lca = a.path(hi, ti)
     if lca is None:
         f.append("path=none")
         return f, anchor
-    steps = [t.dep_ + "^" for t in up[:-1]] + ["v" + t.dep_ for t in down]
+    steps = [deps[t] + "^" for t in up[:-1]] + ["v" + deps[t] for t in down]
     path = "/".join(steps) if len(steps) <= _MAX_PATH else "far"
     f.append(f"path={path}")
     f.append(f"path={path}|t={tkind}")
     f.append("plen=" + _bucket(len(steps), (1, 2, 3, 4, 6)))
-    f.append(f"lca_pos={lca.pos_}")
-    f.append(f"lca={lca.lemma_.lower()}")
+    f.append(f"lca_pos={pos[lca]}")
+    f.append(f"lca={lemmas[lca]}")
     on_path = up + down
-    on_path_cues = [(t, pols[t.i]) for t in on_path if t.i != hs.i and t.i != troot.i]
-    cue = next((t for t, p in on_path_cues if p), None)
-    negated = any(t.i in marks[0] for t in on_path)
-    hedged = any(t.i in marks[1] for t in on_path)
-    tpol = pols[troot.i]
+    cue = None
+    negated = hedged = False
+    for t in on_path:
+        if t in a.neg:
+            negated = True
+        if t in a.hedge:
+            hedged = True
+    tpol = pols[ti]
     if tpol:
         f.append(f"tcue={tpol}")
-    for t, p in on_path_cues:
-        if p:
+    for t in on_path:
+        p = pols[t]
+        if p and t != hi and t != ti:
+            if cue is None:
+                cue = t
             f.append(f"pcue={p}")
             f.append(f"pcue={p}|neg={negated}")
             f.append(f"pcue={p}|h={h.kind}")
-            f.append(f"pcue_w={t.lemma_.lower()}")
+            f.append(f"pcue_w={lemmas[t]}")
     if cue is not None:
-        anchor = cue.i
+        anchor = cue
         f.append(f"path={path}|cue")
     else:
-        anchor = lca.i
-        f.append(f"lca_pos={lca.pos_}|nocue")
+        anchor = lca
+        f.append(f"lca_pos={pos[lca]}|nocue")
     if negated:
         f.append("neg")
     if hedged:
         f.append("hedge")
-    if hs.dep_ in ("nsubj", "nsubjpass") and lca.i == hs.head.i:
+    if subject and lca == heads[hi]:
         f.append("h_subject_of_lca")
     return f, anchor
 
@@ -377,24 +497,6 @@ def rule_stances(doc: Doc, found: list[Stance]) -> list[tuple[Stance, tuple[int,
     return out
 
 
-def _marks(doc: Doc, lexicon: _Lexicon) -> tuple[tuple[frozenset[int], frozenset[int]], list[str | None]]:
-    """In one pass over the tokens: those that have a negation child and those with a hedging
-    auxiliary, and each token's cue polarity in the rule lexicon."""
-    neg: set[int] = set()
-    hedge: set[int] = set()
-    pols: list[str | None] = []
-    table = lexicon.polarity
-    for t in doc:
-        dep = t.dep_
-        low = t.lower_
-        if dep == "neg":
-            neg.add(t.head.i)
-        elif dep == "aux" and low in lexicon.hedges:
-            hedge.add(t.head.i)
-        pols.append(table.get(t.lemma_.lower()) or table.get(low))
-    return (frozenset(neg), frozenset(hedge)), pols
-
-
 def _verdicts(doc: Doc, found: list[Stance]) -> dict[tuple[str | None, str | None], str]:
     """The rule layer's stances keyed by (holder, target) names, and by each name alone."""
     out: dict[tuple[str | None, str | None], str] = {}
@@ -406,11 +508,53 @@ def _verdicts(doc: Doc, found: list[Stance]) -> dict[tuple[str | None, str | Non
     return out
 
 
+# Features of one side of a pair (the holder, the target, the sentence): the gate scores a pair from these alone.
+_GATE_KEYS = frozenset({"h", "hdep", "hfreq", "rule_h", "t", "tdep", "tlemma", "thead", "thead_cue", "tfreq", "rule_t", "scue"})
+_GATE_FLAGS = frozenset({"h_subject_of_root", "t_quoted"})
+
+
+def gate_feature(f: str) -> bool:
+    """Whether feature `f` belongs to one side of a pair (not to the pair: paths, cues between the two)."""
+    if "|" in f:
+        return False
+    if f in _GATE_FLAGS:
+        return True
+    key, eq, _ = f.partition("=")
+    return bool(eq) and key in _GATE_KEYS
+
+
+class Gate:
+    """A linear score of a pair from its holder's, target's and sentence's own features, summed
+    side by side: pairs below `cutoff` are never built (their dependency path never walked)."""
+
+    def __init__(self, weights: dict[str, float], bias: float, cutoff: float) -> None:
+        self.weights, self.bias, self.cutoff = weights, float(bias), float(cutoff)
+
+    def side(self, feats: list[str] | set[str]) -> float:
+        w = self.weights
+        return sum(w.get(f, 0.0) for f in set(feats))
+
+    def keeps(self, row: list[str]) -> bool:
+        """Whether a candidate with these features passes (the evaluation's view of the same test)."""
+        return self.bias + self.side([f for f in row if gate_feature(f)]) >= self.cutoff
+
+    def to_dict(self) -> dict[str, Any]:
+        names = sorted(self.weights)
+        return {"features": names, "weights": [round(self.weights[f], 6) for f in names], "bias": round(self.bias, 6), "cutoff": round(self.cutoff, 6)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Gate:
+        features, weights = [str(f) for f in data["features"]], [float(w) for w in data["weights"]]
+        if len(features) != len(weights) or not all(math.isfinite(w) for w in weights + [float(data["bias"]), float(data["cutoff"])]):
+            raise ValueError("a gate whose features and weights do not fit, or are not finite numbers")
+        return cls(dict(zip(features, weights)), float(data["bias"]), float(data["cutoff"]))
+
+
 class StanceModel:
     """A multinomial linear model over named sparse features, read from and written to plain JSON."""
 
     def __init__(self, features: list[str], coef: np.ndarray, intercept: np.ndarray, classes: tuple[str, ...] = CLASSES,
-                 meta: dict[str, Any] | None = None) -> None:
+                 meta: dict[str, Any] | None = None, gate: Gate | None = None) -> None:
         if coef.shape != (len(features), len(classes)) or intercept.shape != (len(classes),):
             raise ValueError(f"weights of shape {coef.shape} and {intercept.shape} do not fit {len(features)} features and {len(classes)} classes")
         self.features = features
@@ -419,21 +563,22 @@ class StanceModel:
         self.intercept = intercept
         self.classes = tuple(classes)
         self.meta = dict(meta or {})
+        self.gate = gate
 
     def scores(self, candidates: list[Candidate]) -> np.ndarray:
         """Class probabilities per candidate (rows), from the features the model knows."""
-        out = np.tile(self.intercept, (len(candidates), 1))
-        rows: list[int] = []
-        cols: list[int] = []
+        n = len(candidates)
+        out = np.tile(self.intercept, (n, 1))
         get = self.index.get
-        for row, cand in enumerate(candidates):
-            for f in cand.features:
-                i = get(f)
-                if i is not None:
-                    rows.append(row)
-                    cols.append(i)
-        if cols:
-            np.add.at(out, np.asarray(rows), self.coef[np.asarray(cols)])
+        # a feature counts once however often a candidate has it, as in training (one-hot)
+        found = [[j for j in set(map(get, cand.features)) if j is not None] for cand in candidates]
+        lengths = np.fromiter(map(len, found), dtype=np.intp, count=n)
+        flat = np.fromiter(itertools.chain.from_iterable(found), dtype=np.intp, count=int(lengths.sum()))
+        if len(flat):
+            rows = np.repeat(np.arange(n), lengths)
+            contrib = self.coef[flat]
+            for j in range(out.shape[1]):
+                out[:, j] += np.bincount(rows, weights=contrib[:, j], minlength=n)
         out -= out.max(axis=1, keepdims=True)
         np.exp(out, out=out)
         out /= out.sum(axis=1, keepdims=True)
@@ -448,6 +593,7 @@ class StanceModel:
             "coef": [[round(float(x), 6) for x in row] for row in self.coef],
             "intercept": [round(float(x), 6) for x in self.intercept],
             "meta": self.meta,
+            **({"gate": self.gate.to_dict()} if self.gate is not None else {}),
         }
 
     def to_disk(self, path: str | Path, card: str | None = None) -> None:
@@ -485,7 +631,8 @@ class StanceModel:
             intercept = np.asarray(data["intercept"], dtype=np.float64)
             if not (np.isfinite(coef).all() and np.isfinite(intercept).all()):
                 raise ValueError("weights that are not finite numbers")
-            return cls(features, coef, intercept, classes, data.get("meta") or {})
+            gate = Gate.from_dict(data["gate"]) if data.get("gate") is not None else None
+            return cls(features, coef, intercept, classes, data.get("meta") or {}, gate)
         except (KeyError, TypeError, ValueError) as exc:
             raise AnnotatorError("E151", path=file, cause=exc) from exc
 
@@ -499,24 +646,47 @@ class Predicted:
     probability: float
 
 
-def predict(model: StanceModel, cands: list[Candidate], threshold: float | None = None) -> list[Predicted]:
+def predict(model: StanceModel, cands: list[Candidate], threshold: float | None = None, *,
+            probs: np.ndarray | None = None, decision: dict[str, Any] | None = None) -> list[Predicted]:
     """One stance per sentence, holder and target name: the best-scored favor/against candidate
-    whose probability beats `threshold` (the model's own by default) and the none class."""
+    whose probability reaches its polarity's threshold, at most `per_holder` per sentence and
+    holder (0: no limit). The decision is the model's own (`meta`: threshold, thresholds,
+    per_holder) unless `decision` or `threshold` says otherwise; `probs` are `model.scores(cands)`
+    when the caller has them."""
     if not cands:
         return []
-    thr = float(model.meta.get("threshold", 0.5)) if threshold is None else threshold
-    probs = model.scores(cands)
-    none = model.classes.index("none")
+    rule = {**model.meta, **(decision or {})}
+    if threshold is not None:
+        rule = {**rule, "threshold": threshold, "thresholds": None}
+    thr = float(rule.get("threshold") or 0.5)
+    per_class = rule.get("thresholds")
+    probs = model.scores(cands) if probs is None else probs.copy()
+    probs[:, model.classes.index("none")] = -1.0
+    ks = probs.argmax(axis=1)
+    ps = probs[np.arange(len(cands)), ks]
+    least = np.full(len(model.classes), thr)
+    if isinstance(per_class, dict):  # a threshold per polarity, chosen at training time
+        for j, c in enumerate(model.classes):
+            least[j] = float(per_class.get(c, thr))
     best: dict[tuple[Any, ...], Predicted] = {}
-    for cand, p in zip(cands, probs):
-        k = int(np.argmax([x if j != none else -math.inf for j, x in enumerate(p)]))
-        if p[k] < thr:
-            continue
+    for i in np.flatnonzero(ps >= least[ks]).tolist():
+        cand, k, p = cands[i], int(ks[i]), float(ps[i])
         key = (cand.sentence, _norm(cand.holder_name), _norm(cand.target_name))
         old = best.get(key)
-        if old is None or p[k] > old.probability:
-            best[key] = Predicted(cand, model.classes[k], float(p[k]))
-    return sorted(best.values(), key=lambda x: (x.candidate.sentence, -x.probability))
+        if old is None or p > old.probability:
+            best[key] = Predicted(cand, model.classes[k], p)
+    chosen = sorted(best.values(), key=lambda x: (x.candidate.sentence, -x.probability))
+    limit = int(rule.get("per_holder") or 0)
+    if limit > 0:  # at most `limit` stances per sentence and holder: the best-scored ones
+        count: Counter[tuple[Any, ...]] = Counter()
+        kept = []
+        for x in chosen:
+            by_holder = (x.candidate.sentence, _norm(x.candidate.holder_name))
+            count[by_holder] += 1
+            if count[by_holder] <= limit:
+                kept.append(x)
+        chosen = kept
+    return chosen
 
 
 def resolve(model: str | Path) -> Path:
@@ -562,7 +732,7 @@ class StanceModelAnnotator:
                     target = writer.add(doc[st.target[0]:st.target[1]], "TARGET", {"name": st.name} if st.name else None)
                     writer.relate("HOLDER", stance, st.holder)
                     writer.relate("TARGET", stance, target)
-            for p in sorted(predict(self.model, candidates(doc, self.rules, self.lexicon, found)), key=lambda x: -x.probability):
+            for p in sorted(predict(self.model, candidates(doc, self.rules, self.lexicon, found, self.model.gate)), key=lambda x: -x.probability):
                 c = p.candidate
                 if (c.sentence, _norm(c.holder_name), _norm(c.target_name)) in ruled:
                     continue

@@ -10,16 +10,16 @@ weights leave scikit-learn as plain arrays for `StanceModel`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from spacy.tokens import Doc
 
-from .stances_model import CLASSES, Candidate, StanceModel, _norm, _same
+from .stances_model import CLASSES, Candidate, Gate, StanceModel, _norm, _same, gate_feature
 
-__all__ = ["Gold", "gold_stances", "label", "fit"]
+__all__ = ["Gold", "gold_stances", "label", "fit", "fit_gate"]
 
 # SEESAW's placeholder for a holder or target outside the article's entity list: it names nobody.
 _UNLISTED = "not in the list"
@@ -80,9 +80,9 @@ def _name(span: dict[str, Any] | None, text: str) -> str | None:
     return str((span.get("attrs") or {}).get("name") or text[span["start"]:span["end"]])
 
 
-def label(doc: Doc, cands: Sequence[Candidate], gold: Sequence[Gold]) -> list[str]:
+def label(doc: Doc, cands: Sequence[Candidate], gold: Sequence[Gold], same: Callable[[str | None, str | None], bool] = _same) -> list[str]:
     """The class of each candidate: the polarity of a gold stance of its sentence that names its
-    holder (the author for None) and target, else none."""
+    holder (the author for None) and target (`same` names, as the evaluation matches them), else none."""
     out = []
     for c in cands:
         lo, hi = doc[c.sentence[0]].idx, doc[c.sentence[1] - 1].idx + len(doc[c.sentence[1] - 1])
@@ -90,8 +90,8 @@ def label(doc: Doc, cands: Sequence[Candidate], gold: Sequence[Gold]) -> list[st
         for g in gold:
             if not (g.start < hi and lo < g.end):
                 continue
-            same_holder = g.holder is None and c.holder_name is None or _same(g.holder, c.holder_name)
-            if same_holder and _same(g.target, c.target_name):
+            same_holder = g.holder is None and c.holder_name is None or same(g.holder, c.holder_name)
+            if same_holder and same(g.target, c.target_name):
                 found = g.polarity
                 break
         out.append(found)
@@ -129,3 +129,25 @@ def fit(rows: Sequence[Sequence[str]], labels: Sequence[str], c: float = 0.3, mi
     used = np.abs(coef).max(axis=1) > 1e-5
     feats = [f for f, u in zip(names, used) if u]
     return StanceModel(feats, coef[used], intercept, CLASSES, meta)
+
+
+def fit_gate(rows: Sequence[Sequence[str]], labels: Sequence[str], c: float = 0.3, keep: float = 0.99, min_count: int = 2) -> tuple[Gate, float]:
+    """A logistic regression of stance against none over the pairs' one-side features (see
+    `gate_feature`), and the cutoff that keeps the share `keep` of the training stances; with the
+    share of all training pairs it keeps."""
+    from collections import Counter
+
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    sides = [{f for f in row if gate_feature(f)} for row in rows]
+    counts = Counter(f for side in sides for f in side)
+    vec = DictVectorizer()
+    x = vec.fit_transform([{f: 1.0 for f in side if counts[f] >= min_count} for side in sides])
+    y = np.array([lab != "none" for lab in labels])
+    clf = LogisticRegression(C=c, max_iter=2000)
+    clf.fit(x, y)
+    scores = clf.decision_function(x)
+    cutoff = float(np.quantile(scores[y], 1.0 - keep))
+    weights = {f: float(w) for f, w in zip(vec.get_feature_names_out(), clf.coef_[0]) if abs(w) > 1e-6}
+    return Gate(weights, float(clf.intercept_[0]), cutoff), float((scores >= cutoff).mean())

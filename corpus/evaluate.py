@@ -13,6 +13,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from .errors import CorpusError
@@ -123,6 +124,54 @@ def _same_holder(a: str | None, b: str | None) -> bool:
     """Holders agree as names do, and a stance without a holder on both sides is the author's own
     (SEESAW's "None" subject; a STANCE without a HOLDER relation)."""
     return (a is None and b is None) or _same_name(a, b)
+
+
+def _seesaw_aliases() -> dict[str, str]:
+    try:
+        from .importers.seesaw import ALIASES
+    except ImportError:  # pragma: no cover - the importer ships with the package
+        return {}
+    return {" ".join(a.lower().split()): " ".join(c.lower().split()) for c, forms in ALIASES.items() for a in forms}
+
+
+_STANCE_ALIASES: dict[str, str] | None = None
+
+
+def _stance_words(name: str) -> list[str]:
+    """The words of a stance name in order, apostrophes made plain and middle initials dropped
+    ("Gregory B. Craig" -> gregory craig; "O’Callaghan" -> o'callaghan)."""
+    name = name.replace("’", "'").replace("‘", "'")
+    return [w for w in name.split() if not (len(w.rstrip(".")) == 1 and w[0].isalpha())]
+
+
+@lru_cache(maxsize=65536)
+def _same_entity(a: str | None, b: str | None) -> bool:
+    """Stance names (SEESAW's canonical entity names against the names an article uses) agree as
+    `_same_name` says, or once typography and middle initials are set aside, or as a surface form
+    the SEESAW importer lists for a canonical name ("Justice Department" ~ "United States
+    Department of Justice"), or as one person's first name and its short form ("Greg Craig" ~
+    "Gregory B. Craig": same last name, one first name begins the other)."""
+    global _STANCE_ALIASES
+    if not a or not b:
+        return False
+    if _same_name(a, b):
+        return True
+    if _STANCE_ALIASES is None:
+        _STANCE_ALIASES = _seesaw_aliases()
+    wa, wb = _stance_words(a), _stance_words(b)
+    na, nb = " ".join(wa), " ".join(wb)
+    na, nb = _STANCE_ALIASES.get(na, na), _STANCE_ALIASES.get(nb, nb)
+    if _same_name(na, nb):
+        return True
+    if len(wa) == 2 and len(wb) == 2 and wa[1] == wb[1] and min(len(wa[0]), len(wb[0])) >= 2:
+        return wa[0].startswith(wb[0]) or wb[0].startswith(wa[0])
+    return False
+
+
+def _same_stance_holder(a: str | None, b: str | None) -> bool:
+    """Holders agree as stance names do, and a stance without a holder on both sides is the
+    author's own (SEESAW's "None" subject; a STANCE without a HOLDER relation)."""
+    return (a is None and b is None) or _same_entity(a, b)
 
 
 def _same_value(a: Any, b: Any) -> bool:
@@ -253,9 +302,9 @@ def _norm(name: Any) -> str | None:
 
 def _stances(layer: _Layer, gold: dict[str, Any], pred: dict[str, Any]) -> None:
     g, p = _triplets(gold, True), _triplets(pred, False)
-    trip = _pair(g, p, lambda a, b: a[1] == b[1] and _same_holder(a[0], b[0]) and _same_name(a[2], b[2]))
+    trip = _pair(g, p, lambda a, b: a[1] == b[1] and _same_stance_holder(a[0], b[0]) and _same_entity(a[2], b[2]))
     layer.extra["triplet"].add(len(trip), len(p), len(g))
-    hp = _pair(g, p, lambda a, b: a[1] == b[1] and _same_holder(a[0], b[0]))
+    hp = _pair(g, p, lambda a, b: a[1] == b[1] and _same_stance_holder(a[0], b[0]))
     layer.extra["holder_polarity"].add(len(hp), len(p), len(g))
 
 

@@ -31,9 +31,6 @@ DEFAULT_DATA = ROOT.parent / "shared" / "data" / "seesaw-dev"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _devset import annotate_checked, write_outputs  # noqa: E402
 
-DEFAULT_THRESHOLD = 0.07
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="SEESAW folder with articles/ and annotations/")
@@ -41,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stances", default="model", help="model (the shipped stances_v2 model) or rules (stances_v1)")
     parser.add_argument("--kfold", type=int, default=0, help="grouped k-fold by story: rules, model and combined per fold")
     parser.add_argument("--c", type=float, default=None, help="(k-fold) regularisation C of the model")
-    parser.add_argument("--threshold", type=float, default=None, help="(k-fold) least favor/against probability for a stance")
+    parser.add_argument("--threshold", type=float, default=None, help="(k-fold) least favor/against probability for a stance (default: chosen on inner folds)")
     parser.add_argument("--speed", type=Path, nargs="*", help="CSV files (url,date,title,text; the Wikinews set): time the stance layer against the parse")
     parser.add_argument("--json", action="store_true", help="print the full report as JSON")
     parser.add_argument("--errors", type=int, default=0, help="print up to N predicted triplets that match no gold one")
@@ -81,40 +78,6 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-Triplet = tuple[Any, ...]
-
-
-def _score(gold: list[Triplet], pred: list[Triplet]) -> tuple[int, int, int, int]:
-    """(triplet matches, holder+polarity matches, predicted, gold) for one record, as `corpus evaluate` pairs them."""
-    from corpus.evaluate import _norm, _pair, _same_holder, _same_name
-
-    g = [(_norm(h), p, _norm(t)) for h, p, t in gold]
-    p = [(_norm(h), pol, _norm(t)) for h, pol, t in pred]
-    trip = _pair(g, p, lambda a, b: a[1] == b[1] and _same_holder(a[0], b[0]) and _same_name(a[2], b[2]))
-    hp = _pair(g, p, lambda a, b: a[1] == b[1] and _same_holder(a[0], b[0]))
-    return len(trip), len(hp), len(p), len(g)
-
-
-def _prf(tp: float, n_pred: float, n_gold: float) -> dict[str, float]:
-    p = tp / n_pred if n_pred else 0.0
-    r = tp / n_gold if n_gold else 0.0
-    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
-
-
-def _systems(model: Any, ex: Any, threshold: float | None) -> dict[str, list[Triplet]]:
-    """The (holder, polarity, target) names each system writes for one record; combined is every
-    rule stance plus the model's stances on the (sentence, holder, target) pairs the rules left."""
-    from annotators.stances_model import Candidate, _norm, predict
-
-    cands = [Candidate(k[0], None, k[1], (0, 0), k[2], 0, list(r)) for k, r in zip(ex.keys, ex.rows)]
-    learned = predict(model, cands, threshold)
-    ruled = {(tuple(s), _norm(h), _norm(t)) for s, h, _, t in ex.rules}
-    rules = [(h, p, t) for _, h, p, t in ex.rules]
-    extra = [(p.candidate.holder_name, p.polarity, p.candidate.target_name) for p in learned
-             if (tuple(p.candidate.sentence), _norm(p.candidate.holder_name), _norm(p.candidate.target_name)) not in ruled]
-    return {"rules": rules, "model": [(p.candidate.holder_name, p.polarity, p.candidate.target_name) for p in learned], "combined": rules + extra}
-
-
 def _folds(examples: list[Any], k: int) -> list[tuple[list[Any], list[Any]]]:
     """Grouped folds: stories sorted by name and dealt round-robin, so no story is on both sides."""
     groups = sorted({ex.group for ex in examples})
@@ -126,19 +89,20 @@ def _folds(examples: list[Any], k: int) -> list[tuple[list[Any], list[Any]]]:
 
 
 def _evaluate(splits: list[tuple[list[Any], list[Any]]], c: float, threshold: float | None) -> list[dict[str, Any]]:
-    from corpus.stance_training import train
+    from corpus.stance_training import prf, score, systems, train
 
     rows = []
     for train_part, test_part in splits:
-        model = train(train_part, c=c, threshold=threshold if threshold is not None else DEFAULT_THRESHOLD)
+        model = train(train_part, c=c, threshold=threshold)  # threshold None: the decision is chosen on inner folds of train_part
         totals: dict[str, list[int]] = {}
         for ex in test_part:
-            for system, pred in _systems(model, ex, threshold).items():
+            for system, pred in systems(model, ex).items():
                 t = totals.setdefault(system, [0, 0, 0, 0])
-                for i, v in enumerate(_score(ex.gold, pred)):
+                for i, v in enumerate(score(ex.gold, pred)):
                     t[i] += v
-        rows.append({"stories": len({ex.group for ex in test_part}), "records": len(test_part),
-                     **{system: {"triplet": _prf(t[0], t[2], t[3]), "holder_polarity": _prf(t[1], t[2], t[3]), "predicted": t[2], "gold": t[3]}
+        decision = {k: model.meta.get(k) for k in ("threshold", "thresholds", "per_holder")}
+        rows.append({"stories": len({ex.group for ex in test_part}), "records": len(test_part), "decision": decision,
+                     **{system: {"triplet": prf(t[0], t[2], t[3]), "holder_polarity": prf(t[1], t[2], t[3]), "predicted": t[2], "gold": t[3]}
                         for system, t in totals.items()}})
     return rows
 
@@ -159,7 +123,7 @@ def kfold(gold: list[dict[str, Any]], k: int, c: float | None, threshold: float 
     check = set(stories[4::5])
     tuning = [ex for ex in examples if ex.group not in check]
     report = {
-        "parse_seconds": time.perf_counter() - started, "C": c, "threshold": threshold if threshold is not None else DEFAULT_THRESHOLD,
+        "parse_seconds": time.perf_counter() - started, "C": c, "threshold": threshold if threshold is not None else "chosen on inner folds",
         f"{k}-fold tuning part": _evaluate(_folds(tuning, k), c, threshold),
         f"{k}-fold all": _evaluate(_folds(examples, k), c, threshold),
         "check part (trained on the tuning part)": _evaluate([(tuning, [ex for ex in examples if ex.group in check])], c, threshold),
@@ -179,19 +143,21 @@ def kfold(gold: list[dict[str, Any]], k: int, c: float | None, threshold: float 
         for system in ("rules", "model", "combined"):
             table.add_column(f"{system} triplet P/R/F1", justify="right")
             table.add_column(f"{system} holder+pol P/R/F1", justify="right")
+        table.add_column("decision (favor/against/per holder)")
         for i, row in enumerate(rows, start=1):
-            table.add_row(str(i), str(row["stories"]), *[_cells(row[s])[j] for s in ("rules", "model", "combined") for j in (0, 1)])
+            table.add_row(str(i), str(row["stories"]), *[_cells(row[s])[j] for s in ("rules", "model", "combined") for j in (0, 1)], _decision(row["decision"]))
         if len(rows) > 1:
             mean = {s: {m: {x: sum(r[s][m][x] for r in rows) / len(rows) for x in ("precision", "recall", "f1")} for m in ("triplet", "holder_polarity")}
                     for s in ("rules", "model", "combined")}
-            table.add_row("mean", str(sum(r["stories"] for r in rows)), *[_cells(mean[s])[j] for s in ("rules", "model", "combined") for j in (0, 1)])
+            table.add_row("mean", str(sum(r["stories"] for r in rows)), *[_cells(mean[s])[j] for s in ("rules", "model", "combined") for j in (0, 1)], "")
         console.print(table)
     return 0
 
 
 def speed(paths: list[Path]) -> int:
     """Seconds of the parse (the spaCy pipeline), of the entities and quotes layers, and of each
-    stance layer, over the articles of the CSV files; one process, documents parsed once."""
+    stance layer, over the articles of the CSV files; one process, documents parsed once. Wall
+    and CPU time both: on a busy machine the CPU share is the steadier figure."""
     import csv
     import time
 
@@ -202,35 +168,41 @@ def speed(paths: list[Path]) -> int:
     from annotators.stances_model import StanceModelAnnotator
     from corpus.pipeline import MODEL
 
-    texts = []
+    texts: list[str] = []
     for path in paths:
         with path.open(encoding="utf-8", newline="") as f:
             texts.extend(row["text"] for row in csv.DictReader(f) if row.get("text"))
     nlp = spacy.load(MODEL)
-    started = time.perf_counter()
+    wall, cpu = time.perf_counter(), time.process_time()
     docs = list(nlp.pipe(texts, batch_size=32))
-    parse = time.perf_counter() - started
+    parse = (time.perf_counter() - wall, time.process_time() - cpu)
     layers = [nlp.add_pipe(name) for name in ("entities_v1", "quotes_v1")]
-    started = time.perf_counter()
+    wall, cpu = time.perf_counter(), time.process_time()
     for doc in docs:
         for layer in layers:
             layer(doc)
-    others = time.perf_counter() - started
+    others = (time.perf_counter() - wall, time.process_time() - cpu)
     timings = {}
     for name, component in (("stances_v1 (rules)", StanceAnnotator(nlp, "stances_v1")),
                             ("stances_v2 (model + rules, default)", StanceModelAnnotator(nlp, "stances_v2")),
                             ("stances_v2 rules=false (model only)", StanceModelAnnotator(nlp, "stances_v2", rules=False))):
         if isinstance(component, StanceModelAnnotator):
             component.initialize()
-        started = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         for doc in docs:
             component(doc)
-        timings[name] = time.perf_counter() - started
+        timings[name] = (time.perf_counter() - wall, time.process_time() - cpu)
     words = sum(len(d) for d in docs)
-    print(f"{len(docs)} articles, {words} tokens: parse ({MODEL}) {parse:.1f}s; entities+quotes layers {others:.1f}s")
-    for name, t in timings.items():
-        print(f"{name:38s} {t:6.1f}s = {100 * t / parse:5.1f}% of the parse")
+    print(f"{len(docs)} articles, {words} tokens: parse ({MODEL}) {parse[0]:.1f}s wall, {parse[1]:.1f}s CPU; "
+          f"entities+quotes layers {others[0]:.1f}s wall, {others[1]:.1f}s CPU")
+    for name, (w, c) in timings.items():
+        print(f"{name:38s} {w:6.2f}s wall = {100 * w / parse[0]:5.1f}% of the parse; {c:6.2f}s CPU = {100 * c / parse[1]:5.1f}%")
     return 0
+
+
+def _decision(d: dict[str, Any]) -> str:
+    t = d.get("thresholds") or {}
+    return f"{t.get('favor', d.get('threshold'))}/{t.get('against', d.get('threshold'))}/{d.get('per_holder') or 'any'}"
 
 
 def _cells(scores: dict[str, Any]) -> tuple[str, str]:
@@ -242,7 +214,7 @@ def _cells(scores: dict[str, Any]) -> tuple[str, str]:
 
 def _print_errors(gold: list[dict[str, Any]], pred: list[dict[str, Any]], limit: int) -> None:
     """Predicted triplets with no gold triplet of the same holder and polarity, with their sentence."""
-    from corpus.evaluate import _same_name, _triplets
+    from corpus.evaluate import _same_entity as _same_name, _triplets
 
     shown = 0
     by_id = {r["meta"]["id"]: r for r in gold}

@@ -19,14 +19,14 @@ def stances(
     licence: str = typer.Option("as the training data", "--licence", help="The licence of the training data, written into the model card."),
     name: Optional[str] = typer.Option(None, "--name", help="A name for the model (default: the output folder's name)."),
     c: float = typer.Option(0.3, "--c", help="Inverse regularisation strength of the logistic regression."),
-    threshold: float = typer.Option(0.07, "--threshold", help="Least probability of favor or against for a stance to be written."),
+    threshold: Optional[float] = typer.Option(None, "--threshold", help="Least probability of favor or against for a stance to be written (default: thresholds per polarity chosen on grouped inner folds of the training data)."),
 ) -> None:
     """Train the stance model (`stances_v2`) and write it with its model card."""
     check_paths([str(p) for p in inputs], [output])  # a missing input, or an output that is one (E090-E092)
     _train(inputs, output, licence, name, c, threshold)  # a coded error is one line (the CLI's handler)
 
 
-def _train(inputs: list[Path], output: Path, licence: str, name: str | None, c: float, threshold: float) -> None:
+def _train(inputs: list[Path], output: Path, licence: str, name: str | None, c: float, threshold: float | None) -> None:
     from ..errors import CODES, CorpusError
     from ..jsonl import read_jsonl
     from ..stance_training import featurize, model_card, train, write_model

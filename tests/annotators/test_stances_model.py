@@ -56,6 +56,57 @@ def test_stances_model_predict_keeps_one_stance_per_sentence_holder_and_target()
     assert [(p.candidate.sentence, p.polarity, p.candidate.target_name) for p in got] == [((0, 5), "favor", "plan"), ((5, 9), "against", "plan")]
 
 
+def test_stances_model_predict_thresholds_per_polarity_and_per_holder_limit() -> None:
+    cands = [_cand(["cue=favor", "far"]), _cand(["cue=against"], target="road"), _cand(["cue=favor"], target="bridge")]
+    model = _toy()
+    model.meta.update({"thresholds": {"favor": 0.4, "against": 0.99}})
+    assert sorted(p.candidate.target_name for p in predict(model, cands)) == ["bridge", "plan"]
+    model.meta["per_holder"] = 1  # the best-scored stance of the sentence's holder only
+    assert [p.candidate.target_name for p in predict(model, cands)] == ["bridge"]
+    # a decision given by the caller wins over the model's own, and probabilities can be handed in
+    got = predict(model, cands, probs=model.scores(cands), decision={"thresholds": None, "threshold": 0.4, "per_holder": 0})
+    assert sorted(p.candidate.target_name for p in got) == ["bridge", "plan", "road"]
+
+
+def test_stances_model_gate_builds_only_the_pairs_it_passes(tmp_path: Path) -> None:
+    from annotators.stances import StanceAnnotator
+    from annotators.stances_model import Gate, candidates
+    from corpus.pipeline import Annotator
+
+    nlp = Annotator("entities,quotes").nlp
+    doc = nlp(TEXT)
+    rules = StanceAnnotator(nlp, "rules")
+    every = candidates(doc, rules)
+    gate = Gate({"h=AUTHOR": -5.0, "t=CHUNK": 1.0}, 0.0, 0.5)  # by someone the text names, not the author
+    kept = candidates(doc, rules, gate=gate)
+    assert kept and len(kept) < len(every)
+    view = [(c.holder_name, c.target_name, c.features) for c in kept]
+    assert view == [(c.holder_name, c.target_name, c.features) for c in every if gate.keeps(c.features)]
+    model = _toy()
+    model.gate = gate
+    model.to_disk(tmp_path / "m")
+    loaded = StanceModel.from_disk(tmp_path / "m")
+    assert loaded.gate is not None and loaded.gate.to_dict() == gate.to_dict()
+
+
+@pytest.mark.parametrize(
+    "a,b,same",
+    [
+        ("Greg Craig", "Gregory B. Craig", True),
+        ("Edward O’Callaghan", "Ed O'Callaghan", True),
+        ("Justice Department", "United States Department of Justice", True),
+        ("Marsh", "Helen Marsh", True),
+        ("Anna Marsh", "Helen Marsh", False),
+        ("Paul Ortega", "Paula Ortiz", False),
+        (None, "Helen Marsh", False),
+    ],
+)
+def test_stance_names_match_as_seesaw_writes_them(a: str | None, b: str, same: bool) -> None:
+    from corpus.evaluate import _same_entity
+
+    assert _same_entity(a and a.lower(), b.lower()) is same
+
+
 @pytest.mark.parametrize(
     "content,code",
     [
@@ -67,6 +118,8 @@ def test_stances_model_predict_keeps_one_stance_per_sentence_holder_and_target()
                      "features": ["a", "b"], "coef": [[1, 2, 3]], "intercept": [0, 0, 0]}), "E151"),
         (json.dumps({"format": "news-corpus/stances-model", "format_version": FORMAT_VERSION, "classes": ["yes", "no"],
                      "features": [], "coef": [], "intercept": [0, 0]}), "E151"),
+        (json.dumps({"format": "news-corpus/stances-model", "format_version": FORMAT_VERSION, "classes": list(CLASSES),
+                     "features": [], "coef": [], "intercept": [0, 0, 0], "gate": {"features": ["a"], "weights": [], "bias": 0, "cutoff": 0}}), "E151"),
     ],
 )
 def test_stances_model_bad_folder_is_a_coded_error(tmp_path: Path, content: str | None, code: str) -> None:
