@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
+import numpy as np
 import srsly
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span, SpanGroup
 
@@ -36,6 +38,7 @@ __all__ = [
     "require",
     "shared",
     "trim",
+    "words_of",
 ]
 
 DATA = Path(__file__).parent / "data"
@@ -98,6 +101,19 @@ def trim(span: Span) -> Span:
     while end > start and doc[end - 1].is_space:
         end -= 1
     return span if (start, end) == (span.start, span.end) else doc[start:end]
+
+
+def words_of(doc: Doc, orths: Any = None) -> tuple[list[str], list[str]]:
+    """The text and the lower case of every token of `doc`, read once per distinct word: cheaper
+    than a Token or a string lookup per token. `orths` is the doc's ORTH column when already read."""
+    if not len(doc):
+        return [], []
+    distinct, where = np.unique(doc.to_array(ORTH) if orths is None else orths, return_inverse=True)
+    strings = doc.vocab.strings
+    texts = [strings[orth] for orth in distinct.tolist()]
+    lowers = [text.lower() for text in texts]
+    at = where.reshape(-1).tolist()
+    return [texts[k] for k in at], [lowers[k] for k in at]
 
 
 # What a component may need from the parse: the `Doc.has_annotation` attribute that shows it, and

@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from spacy.attrs import IDX, IS_PUNCT, LENGTH, ORTH, POS, SENT_START, SPACY
 from spacy.language import Language
 from spacy.parts_of_speech import PROPN
 from spacy.tokens import Doc, Span
 
-from .base import Layer, LayerWriter, WordListComponent, require, shared, write_layer
+from .base import Layer, LayerWriter, WordListComponent, require, shared, words_of, write_layer
 
 __all__ = ["EntityAnnotator", "NAMED", "extract"]
 
@@ -163,17 +164,17 @@ class _DocRules:
         self.a = ann
         self.doc = doc
         # Token attributes as plain lists, read once: Token objects are slow to make in bulk.
-        arr = doc.to_array([ORTH, IDX, LENGTH, SPACY, IS_PUNCT, SENT_START, POS]).tolist() if len(doc) else []
-        strings = doc.vocab.strings
-        self.words = [strings[r[0]] for r in arr]
-        self.idx = [r[1] for r in arr]
-        self.ends = [r[1] + r[2] for r in arr]
-        self.ws = [bool(r[3]) for r in arr]
-        self.punct = [bool(r[4]) for r in arr]
-        self.sent_start = [r[5] == 1 for r in arr]
-        self.propn = [r[6] == PROPN for r in arr]
+        # Columns as numpy arrays turned into lists once (the ORTH hashes are read per distinct word).
+        arr = doc.to_array([ORTH, IDX, LENGTH, SPACY, IS_PUNCT, SENT_START, POS]) if len(doc) else np.zeros((0, 7), dtype=np.uint64)
+        self.words, self.lower = words_of(doc, arr[:, 0])
+        small = arr[:, 1:].astype(np.int64)  # SENT_START is -1, 0 or 1
+        self.idx = small[:, 0].tolist()
+        self.ends = (small[:, 0] + small[:, 1]).tolist()
+        self.ws = (small[:, 2] != 0).tolist()
+        self.punct = (small[:, 3] != 0).tolist()
+        self.sent_start = (small[:, 4] == 1).tolist()
+        self.propn = (small[:, 5] == PROPN).tolist()
         self.text = "".join([w + " " if ws else w for w, ws in zip(self.words, self.ws)])
-        self.lower = [w.lower() for w in self.words]
         self.n = len(doc)
         # words the document writes in lower case: a capitalised one of them is a common word, not a name
         self.lowercase = {w for w, prev in zip(self.words[1:], self.words) if w.islower() and w.isalpha() and prev not in ("-", "'")}
