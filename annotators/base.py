@@ -14,7 +14,7 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 import srsly
@@ -174,6 +174,28 @@ class LayerWriter:
                 existing.setdefault("attrs", {}).update(attrs)
             return existing
         record_span = span_record(span, label, attrs)
+        self._spans[key] = record_span
+        return record_span
+
+    def add_tokens(self, start: int, end: int, label: str, attrs: dict[str, Any] | None, words: Sequence[str],
+                   starts: Sequence[int], ends: Sequence[int]) -> dict[str, Any]:
+        """As `add` for `doc[start:end]`, from the token texts and character offsets the caller has
+        read already (`words[i]`, `starts[i]`, `ends[i]` for token i): no Span or Token is made."""
+        while start < end and words[start].isspace():  # as `trim`: Token.is_space is str.isspace
+            start += 1
+        while end > start and words[end - 1].isspace():
+            end -= 1
+        if end <= start:
+            raise AnnotatorError("E115", component=self.layer, label=label)
+        key = (starts[start], ends[end - 1], label)
+        existing = self._spans.get(key)
+        if existing is not None:
+            if attrs:
+                existing.setdefault("attrs", {}).update(attrs)
+            return existing
+        record_span: dict[str, Any] = {"start": key[0], "end": key[1], "token_start": start, "token_end": end - 1, "label": label}
+        if attrs:
+            record_span["attrs"] = attrs
         self._spans[key] = record_span
         return record_span
 

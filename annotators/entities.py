@@ -125,17 +125,22 @@ class EntityAnnotator(WordListComponent):
     def annotate(self, doc: Doc) -> Layer:
         """The entities layer of `doc` as plain data; `doc` is left as it is."""
         require(doc, self.name, needs=("ents", "tags") if self.rules else ("ents",))
-        if self.rules:
-            fixed = _DocRules(self, doc).run()
-        else:
-            fixed = [_Ent(e.start, e.end, e.label_) for e in doc.ents]
         writer = LayerWriter(doc, "entities")
-        for e in fixed:
-            attrs: dict[str, Any] = {}
-            if e.label in NAMED:
-                name = _canonical(e.name or doc[e.start:e.end].text)
+        if self.rules:
+            rules = _DocRules(self, doc)
+            for e in rules.run():  # the tokens' texts and offsets are read already: no Span made
+                attrs: dict[str, Any] = {}
+                if e.label in NAMED:
+                    name = _canonical(e.name or rules.span_text(e.start, e.end))
+                    attrs["name"] = self.aliases.get(name, name)
+                writer.add_tokens(e.start, e.end, e.label, attrs, rules.words, rules.idx, rules.ends)
+            return writer.result()
+        for ent in doc.ents:
+            attrs = {}
+            if ent.label_ in NAMED:
+                name = _canonical(ent.text)
                 attrs["name"] = self.aliases.get(name, name)
-            writer.add(doc[e.start:e.end], e.label, attrs)
+            writer.add(ent, ent.label_, attrs)
         return writer.result()
 
 
