@@ -23,7 +23,7 @@ from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .base import Layer, LayerWriter, WordListComponent, require, shared, write_layer
+from .base import Layer, LayerWriter, WordListComponent, require, shared, words_of, write_layer
 from .statistics_units import PERCENT, Unit, UnitTables, load_data, surface_key, units
 
 __all__ = ["Lexicon", "StatisticsAnnotator", "load_lexicon", "extract"]
@@ -217,6 +217,8 @@ class StatisticsAnnotator(WordListComponent):
         self._floor = 0  # where the statistic being parsed may start at the earliest (after the one before)
         self._grams_of: Doc | None = None  # the doc whose word sequences `_doc_grams` holds
         self._doc_grams: frozenset[tuple[str, ...]] = frozenset()
+        self._words_from: Doc | None = None  # the doc whose token words `_doc_words` holds
+        self._doc_words: tuple[list[str], list[str], list[bool]] = ([], [], [])
         # Number seeds: a token whose text holds a digit or whose lower case is a number word. Read
         # per distinct word (by its ORTH hash, cached) over one array of the doc: the same tokens a
         # Matcher with a REGEX predicate finds, several times cheaper.
@@ -256,6 +258,7 @@ class StatisticsAnnotator(WordListComponent):
     def find(self, doc: Doc) -> list[Statistic]:
         """Every statistic in `doc`, left to right, none overlapping another."""
         seeds = self._seeds(doc)
+        self._words_from = self._grams_of = None  # read afresh: the doc may have changed since the last call
         found: list[Statistic] = []
         free = 0
         for i in seeds:
@@ -812,13 +815,14 @@ class StatisticsAnnotator(WordListComponent):
 
     def _currency_before(self, doc: Doc, i: int) -> tuple[int, str, int] | None:  # noqa: C901
         """(start, code, multiplier) of a currency written right before doc[i]: "$", "US$", "us $", "USD", "MAUD"."""
+        words, _, spaces = self._words(doc)
         for n in (2, 1):
             if i - n < self._floor:
                 continue  # "10 rmb 20 usd": "rmb" belongs to the 10
-            toks = doc[i - n:i]
-            if any(t.is_space for t in toks):
+            if any(spaces[i - n:i]):
                 continue
-            text = " ".join(t.text for t in toks)
+            toks = doc[i - n:i]
+            text = " ".join(words[i - n:i])
             code = self._currency_symbol(text)
             if code is None and n == 2 and not toks[0].whitespace_:
                 code = self._currency_symbol(toks.text)  # "Rs.": one symbol the tokenizer split
@@ -840,9 +844,10 @@ class StatisticsAnnotator(WordListComponent):
         if j < len(doc) and doc[j].text in HYPHENS and j > 0 and not doc[j - 1].whitespace_ and not doc[j].whitespace_:
             j += 1
         names, minor = self.units.currency_names, self.units.minor
+        lowers = self._words(doc)[1]
         for n in range(min(3, len(doc) - j), 0, -1):
             toks = doc[j:j + n]
-            key = tuple(t.lower_ for t in toks)
+            key = tuple(lowers[j:j + n])
             if key in names:
                 if key[-1] in self.units.pound_names and not self._pounds_are_money(doc, core, j + n):
                     return None
@@ -867,6 +872,14 @@ class StatisticsAnnotator(WordListComponent):
                 if len(t) == 4 and t[0] == "M" and t[1:].isupper() and self._currency_symbol(t[1:]):
                     return j + 1, self._currency_symbol(t[1:]) or "", 1_000_000
         return None
+
+    def _words(self, doc: Doc) -> tuple[list[str], list[str], list[bool]]:
+        """The text, lower case and whether it is whitespace of every token of `doc` (read once per doc, when needed)."""
+        if self._words_from is not doc:
+            words, lowers = words_of(doc)
+            self._words_from = doc
+            self._doc_words = (words, lowers, [w.isspace() for w in words])  # Token.is_space is str.isspace
+        return self._doc_words
 
     def _grams(self, doc: Doc) -> frozenset[tuple[str, ...]]:
         """The lower-cased word sequences of up to three words in `doc` (built once per doc, when needed)."""
@@ -1088,22 +1101,22 @@ class StatisticsAnnotator(WordListComponent):
         return None
 
     def _phrase_before(self, doc: Doc, start: int, table: dict[tuple[str, ...], str]) -> tuple[int, str] | None:
+        _, lowers, spaces = self._words(doc)
         for n in range(min(MAX_PHRASE, start), 0, -1):
-            toks = doc[start - n:start]
-            if any(t.is_space for t in toks):
+            if any(spaces[start - n:start]):
                 continue
-            key = tuple(t.lower_ for t in toks)
+            key = tuple(lowers[start - n:start])
             if key in table:
                 return start - n, table[key]
         return None
 
     def _phrase_after(self, doc: Doc, end: int, table: dict[tuple[str, ...], str]) -> tuple[int, str] | None:
+        _, lowers, spaces = self._words(doc)
         for n in range(min(3, len(doc) - end), 0, -1):
-            toks = doc[end:end + n]
-            key = tuple(t.lower_ for t in toks)
+            key = tuple(lowers[end:end + n])
             if key and key[0] in HYPHENS and len(key) > 1 and not doc[end - 1].whitespace_:
                 key = key[1:]  # "200-plus"
-            if key in table and not any(t.is_space for t in toks):
+            if key in table and not any(spaces[end:end + n]):
                 if key == ("+",) and doc[end - 1].whitespace_:
                     continue
                 return end + n, table[key]
