@@ -144,6 +144,8 @@ class Names:
         self.doc = doc
         self.persons: list[tuple[int, int, str]] = []  # token start, end, full name
         self.orgs: list[tuple[int, int, str]] = []
+        self._around_of: dict[int, set[str]] = {}
+        self._name_parts: list[tuple[str, tuple[str, ...]]] | None = None
         layer = annotations_of(doc).get("entities")
         given: dict[tuple[int, int], str] = {}
         if layer is not None:
@@ -181,7 +183,7 @@ class Names:
                 return name
         if root.pos_ == "PROPN":  # a surname the tagger did not take for a PERSON ("Blinken said")
             words = tuple(t.text for t in span if t.pos_ == "PROPN" and t.i <= root.i)
-            full = {n for _, _, n in self.persons if len(n.split()) > len(words) and _is_part(words, tuple(n.split()))}
+            full = {n for n, parts in self._parts() if len(parts) > len(words) and _is_part(words, parts)}
             if len(full) == 1:
                 return full.pop()
         if antecedent(root).i != root.i:
@@ -229,17 +231,31 @@ class Names:
         if not words:
             return None
         found: set[str] = set()
-        for a, b, name in self.persons:
+        for k, (a, b, name) in enumerate(self.persons):
             if a >= span.start:
                 break
+            if words <= self._around(k):
+                found.add(name)
+        return next(iter(found)) if len(found) == 1 else None
+
+    def _around(self, k: int) -> set[str]:
+        """The lower-cased lemmas around person mention `k` (the subtrees of its root and of what
+        it stands in apposition or compound to), read once per mention."""
+        around = self._around_of.get(k)
+        if around is None:
+            a, b, _ = self.persons[k]
             ent_root = self.doc[a:b].root
             top = ent_root
             while top.dep_ in ("appos", "compound") and top.head.i != top.i:
                 top = top.head
-            around = {t.lemma_.lower() for t in top.subtree} | {t.lemma_.lower() for t in ent_root.subtree}
-            if words <= around:
-                found.add(name)
-        return next(iter(found)) if len(found) == 1 else None
+            around = self._around_of[k] = {t.lemma_.lower() for t in top.subtree} | {t.lemma_.lower() for t in ent_root.subtree}
+        return around
+
+    def _parts(self) -> list[tuple[str, tuple[str, ...]]]:
+        """Each person mention's full name with its words, split once per document."""
+        if self._name_parts is None:
+            self._name_parts = [(n, tuple(n.split())) for _, _, n in self.persons]
+        return self._name_parts
 
 
 def _sentences_between(doc: Doc, a: int, b: int) -> int:
