@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from spacy.attrs import ORTH
+from spacy.attrs import IS_SPACE, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -876,9 +876,10 @@ class StatisticsAnnotator(WordListComponent):
     def _words(self, doc: Doc) -> tuple[list[str], list[str], list[bool]]:
         """The text, lower case and whether it is whitespace of every token of `doc` (read once per doc, when needed)."""
         if self._words_from is not doc:
-            words, lowers = words_of(doc)
+            arr = doc.to_array([ORTH, IS_SPACE])
+            words, lowers = words_of(doc, arr[:, 0])
             self._words_from = doc
-            self._doc_words = (words, lowers, [w.isspace() for w in words])  # Token.is_space is str.isspace
+            self._doc_words = (words, lowers, (arr[:, 1] != 0).tolist())
         return self._doc_words
 
     def _grams(self, doc: Doc) -> frozenset[tuple[str, ...]]:
