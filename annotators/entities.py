@@ -575,8 +575,8 @@ class _DocRules:
         out = []
         i = 0
         words = self.words
-        while i < self.n - 1:
-            if _INITIAL.match(words[i]) and (i == 0 or not self._capital(i - 1) or words[i - 1] in ("(", ",", ";")):
+        while i < self.n - 1:  # the full stop tested first: the regex only for the few tokens that have one
+            if words[i][1:2] == "." and _INITIAL.match(words[i]) and (i == 0 or not self._capital(i - 1) or words[i - 1] in ("(", ",", ";")):
                 j = i
                 while j < self.n and _INITIAL.match(words[j]):
                     j += 1
