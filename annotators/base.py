@@ -75,8 +75,10 @@ if not Doc.has_extension("annotations"):
 def write_layer(doc: Doc, name: str, layer: Layer) -> None:
     """Put one layer on `doc`: the plain data in `doc._.layers[name]`, spaCy spans in `doc.spans[name]`."""
     doc._.layers = {**layers_of(doc), name: layer}
-    spans = [Span(doc, s["token_start"], s["token_end"] + 1, label=s["label"]) for s in layer["spans"]]
-    doc.spans[name] = SpanGroup(doc, name=name, spans=sorted(spans, key=lambda s: (s.start, s.end)))
+    # sorted by token offsets before the Spans are made (a stable sort on the same keys: the same order)
+    ordered = sorted(layer["spans"], key=lambda s: (s["token_start"], s["token_end"]))
+    spans = [Span(doc, s["token_start"], s["token_end"] + 1, label=s["label"]) for s in ordered]
+    doc.spans[name] = SpanGroup(doc, name=name, spans=spans)
 
 
 def span_record(span: Span, label: str, attrs: dict[str, Any] | None = None) -> dict[str, Any]:
