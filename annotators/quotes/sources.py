@@ -231,7 +231,7 @@ class Names:
         if not words:
             return None
         found: set[str] = set()
-        for k, (a, b, name) in enumerate(self.persons):
+        for k, (a, _, name) in enumerate(self.persons):
             if a >= span.start:
                 break
             if words <= self._around(k):
