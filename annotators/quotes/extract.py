@@ -36,12 +36,13 @@ def extract_quotes(doc: Doc, lex: Lexicon) -> list[Quote]:
     # precomputed sets): several times cheaper than a Matcher on long docs.
     arr = doc.to_array([LEMMA, POS, LOWER])
     lemmas, pos, lower = arr[:, 0], arr[:, 1], arr[:, 2]
-    verb_pos = np.sort(np.array([strings.add("VERB"), strings.add("AUX")], dtype=np.uint64))
-    verbs = np.flatnonzero(_member(lemmas, lex.verb_hashes) & _member(pos, verb_pos)).tolist()
+    verbs = np.flatnonzero(_member(lemmas, lex.verb_hashes) & ((pos == strings.add("VERB")) | (pos == strings.add("AUX")))).tolist()
     nouns = np.flatnonzero(_member(lemmas, lex.noun_hashes) & (pos == strings.add("NOUN"))).tolist()
     for start in verbs:
+        if quoted.inside_double(start):
+            continue  # tested before the Token is made
         verb = doc[start]
-        if quoted.inside_double(verb.i) or verb.dep_ in NOT_CUE:
+        if verb.dep_ in NOT_CUE:
             continue
         q = from_verb(lex, doc, verb, segs, quoted, borrowed)
         if q is not None:

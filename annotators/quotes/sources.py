@@ -175,11 +175,12 @@ class Names:
                 self.orgs.append((ent.start, ent.end, text))
 
     def resolve(self, span: Span, root: Token) -> str | None:
+        at, first, last = root.i, span.start, span.end  # read once, not per person
         for a, b, name in self.persons:
-            if a <= root.i < b:
+            if a <= at < b:
                 return name
         for a, b, name in self.persons:  # "Egyptian Foreign Minister Sameh Shoukry", "X, a spokesman"
-            if span.start <= a and b <= span.end and self.doc[a:b].root.head.i == root.i and self.doc[a:b].root.dep_ in ("appos", "compound"):
+            if first <= a and b <= last and self.doc[a:b].root.head.i == at and self.doc[a:b].root.dep_ in ("appos", "compound"):
                 return name
         if root.pos_ == "PROPN":  # a surname the tagger did not take for a PERSON ("Blinken said")
             words = tuple(t.text for t in span if t.pos_ == "PROPN" and t.i <= root.i)
@@ -195,7 +196,7 @@ class Names:
         if root.pos_ == "NOUN" and any(t.dep_ == "det" and t.lower_ in ("the", "this", "that") for t in root.lefts):
             return self._title(span, root)
         for a, b, name in self.orgs:
-            if a <= root.i < b:
+            if a <= at < b:
                 return name
         return None
 
