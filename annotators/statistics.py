@@ -38,6 +38,7 @@ NUM_RE = re.compile(
     r"^(?P<pre>\D*?)(?P<sign>[-−+]?)(?P<num>(?:\d{1,3}(?:,\d{2,3})+|\d+,\d(?!\d)|\d+)(?:\.\d+)?|\.\d+)(?:/(?P<den>\d+))?(?P<suf>\D.*)?$"
 )
 _DIGIT = re.compile(r"\d")
+_SEED_CACHE = 500_000  # distinct words whose seed test is remembered
 HYPHENS = frozenset({"-", "–", "—"})
 COUNTED_DEPS = frozenset({"nummod", "quantmod", "compound", "amod", "nmod", "npadvmod", "det"})
 WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
@@ -285,6 +286,8 @@ class StatisticsAnnotator(WordListComponent):
         orths = doc.to_array(ORTH)
         distinct, where = np.unique(orths, return_inverse=True)
         seed_of, strings, words = self._seed_of, doc.vocab.strings, self._seed_words
+        if len(seed_of) > _SEED_CACHE:
+            seed_of.clear()  # memory stays bounded on a corpus of any size
         flags = []
         for orth in distinct.tolist():
             flag = seed_of.get(orth)
