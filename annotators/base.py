@@ -12,6 +12,7 @@ attribute access (`.spans`, `.relations`), computed on access and never stored.
 from __future__ import annotations
 
 import tempfile
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -37,6 +38,7 @@ __all__ = [
     "relation_record",
     "require",
     "shared",
+    "text_of",
     "trim",
     "words_of",
 ]
@@ -116,6 +118,24 @@ def words_of(doc: Doc, orths: Any = None) -> tuple[list[str], list[str]]:
     lowers = [text.lower() for text in texts]
     at = where.reshape(-1).tolist()
     return [texts[k] for k in at], [lowers[k] for k in at]
+
+
+# Each doc's text, once a component has read it: `doc.text` makes a Token per token on every
+# access. Weak keys: the entry goes with the doc. A doc's text never changes (retokenizing keeps
+# it); the token count is checked all the same.
+_TEXTS: "weakref.WeakKeyDictionary[Doc, tuple[int, str]]" = weakref.WeakKeyDictionary()
+
+
+def text_of(doc: Doc, text: str | None = None) -> str:
+    """`doc.text`, read once per doc and shared by the components; `text` is the doc's text when
+    the caller has built it already (from the same tokens), kept for the next one."""
+    if text is None:
+        found = _TEXTS.get(doc)
+        if found is not None and found[0] == len(doc):
+            return found[1]
+        text = doc.text
+    _TEXTS[doc] = (len(doc), text)
+    return text
 
 
 # What a component may need from the parse: the `Doc.has_annotation` attribute that shows it, and

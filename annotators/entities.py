@@ -23,7 +23,7 @@ from spacy.language import Language
 from spacy.parts_of_speech import PROPN
 from spacy.tokens import Doc, Span
 
-from .base import Layer, LayerWriter, WordListComponent, require, shared, words_of, write_layer
+from .base import Layer, LayerWriter, WordListComponent, require, shared, text_of, words_of, write_layer
 
 __all__ = ["EntityAnnotator", "NAMED", "extract"]
 
@@ -179,7 +179,7 @@ class _DocRules:
         self.punct = (small[:, 3] != 0).tolist()
         self.sent_start = (small[:, 4] == 1).tolist()
         self.propn = (small[:, 5] == PROPN).tolist()
-        self.text = "".join([w + " " if ws else w for w, ws in zip(self.words, self.ws)])
+        self.text = text_of(doc, "".join([w + " " if ws else w for w, ws in zip(self.words, self.ws)]))  # doc.text, shared
         self.n = len(doc)
         # words the document writes in lower case: a capitalised one of them is a common word, not a name
         self.lowercase = {w for w, prev in zip(self.words[1:], self.words) if w.islower() and w.isalpha() and prev not in ("-", "'")}

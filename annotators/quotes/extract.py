@@ -13,6 +13,7 @@ from spacy.attrs import LEMMA, LOWER, POS
 from spacy.strings import StringStore
 from spacy.tokens import Doc, Token
 
+from ..base import text_of
 from .cues import from_attitude, from_in, from_noun, from_phrase, from_verb
 from .layout import continuations, headline, inverted_cues, signed_quotes, speaker_labels, speaker_lines
 from .lexicon import Lexicon
@@ -26,7 +27,7 @@ def extract_quotes(doc: Doc, lex: Lexicon) -> list[Quote]:
     """The attributions of `doc` as token ranges, outermost first, one per cue."""
     if not len(doc):
         return []
-    text = doc.text  # built from the tokens on each access: read it once
+    text = text_of(doc)  # doc.text is built from the tokens on each access: read once per doc
     segs = token_segments(doc, text)
     quoted = Marks(doc, segs, text)
     quotes: list[Quote] = []
