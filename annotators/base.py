@@ -12,11 +12,14 @@ attribute access (`.spans`, `.relations`), computed on access and never stored.
 from __future__ import annotations
 
 import tempfile
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
+import numpy as np
 import srsly
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span, SpanGroup
 
@@ -35,7 +38,9 @@ __all__ = [
     "relation_record",
     "require",
     "shared",
+    "text_of",
     "trim",
+    "words_of",
 ]
 
 DATA = Path(__file__).parent / "data"
@@ -72,8 +77,10 @@ if not Doc.has_extension("annotations"):
 def write_layer(doc: Doc, name: str, layer: Layer) -> None:
     """Put one layer on `doc`: the plain data in `doc._.layers[name]`, spaCy spans in `doc.spans[name]`."""
     doc._.layers = {**layers_of(doc), name: layer}
-    spans = [Span(doc, s["token_start"], s["token_end"] + 1, label=s["label"]) for s in layer["spans"]]
-    doc.spans[name] = SpanGroup(doc, name=name, spans=sorted(spans, key=lambda s: (s.start, s.end)))
+    # sorted by token offsets before the Spans are made (a stable sort on the same keys: the same order)
+    ordered = sorted(layer["spans"], key=lambda s: (s["token_start"], s["token_end"]))
+    spans = [Span(doc, s["token_start"], s["token_end"] + 1, label=s["label"]) for s in ordered]
+    doc.spans[name] = SpanGroup(doc, name=name, spans=spans)
 
 
 def span_record(span: Span, label: str, attrs: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -98,6 +105,37 @@ def trim(span: Span) -> Span:
     while end > start and doc[end - 1].is_space:
         end -= 1
     return span if (start, end) == (span.start, span.end) else doc[start:end]
+
+
+def words_of(doc: Doc, orths: Any = None) -> tuple[list[str], list[str]]:
+    """The text and the lower case of every token of `doc`, read once per distinct word: cheaper
+    than a Token or a string lookup per token. `orths` is the doc's ORTH column when already read."""
+    if not len(doc):
+        return [], []
+    distinct, where = np.unique(doc.to_array(ORTH) if orths is None else orths, return_inverse=True)
+    strings = doc.vocab.strings
+    texts = [strings[orth] for orth in distinct.tolist()]
+    lowers = [text.lower() for text in texts]
+    at = where.reshape(-1).tolist()
+    return [texts[k] for k in at], [lowers[k] for k in at]
+
+
+# Each doc's text, once a component has read it: `doc.text` makes a Token per token on every
+# access. Weak keys: the entry goes with the doc. A doc's text never changes (retokenizing keeps
+# it); the token count is checked all the same.
+_TEXTS: "weakref.WeakKeyDictionary[Doc, tuple[int, str]]" = weakref.WeakKeyDictionary()
+
+
+def text_of(doc: Doc, text: str | None = None) -> str:
+    """`doc.text`, read once per doc and shared by the components; `text` is the doc's text when
+    the caller has built it already (from the same tokens), kept for the next one."""
+    if text is None:
+        found = _TEXTS.get(doc)
+        if found is not None and found[0] == len(doc):
+            return found[1]
+        text = doc.text
+    _TEXTS[doc] = (len(doc), text)
+    return text
 
 
 # What a component may need from the parse: the `Doc.has_annotation` attribute that shows it, and
@@ -158,6 +196,28 @@ class LayerWriter:
                 existing.setdefault("attrs", {}).update(attrs)
             return existing
         record_span = span_record(span, label, attrs)
+        self._spans[key] = record_span
+        return record_span
+
+    def add_tokens(self, start: int, end: int, label: str, attrs: dict[str, Any] | None, words: Sequence[str],
+                   starts: Sequence[int], ends: Sequence[int]) -> dict[str, Any]:
+        """As `add` for `doc[start:end]`, from the token texts and character offsets the caller has
+        read already (`words[i]`, `starts[i]`, `ends[i]` for token i): no Span or Token is made."""
+        while start < end and words[start].isspace():  # as `trim`: Token.is_space is str.isspace
+            start += 1
+        while end > start and words[end - 1].isspace():
+            end -= 1
+        if end <= start:
+            raise AnnotatorError("E115", component=self.layer, label=label)
+        key = (starts[start], ends[end - 1], label)
+        existing = self._spans.get(key)
+        if existing is not None:
+            if attrs:
+                existing.setdefault("attrs", {}).update(attrs)
+            return existing
+        record_span: dict[str, Any] = {"start": key[0], "end": key[1], "token_start": start, "token_end": end - 1, "label": label}
+        if attrs:
+            record_span["attrs"] = attrs
         self._spans[key] = record_span
         return record_span
 

@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from spacy.attrs import IDX, IS_PUNCT, LENGTH, ORTH, POS, SENT_START, SPACY
 from spacy.language import Language
 from spacy.parts_of_speech import PROPN
 from spacy.tokens import Doc, Span
 
-from .base import Layer, LayerWriter, WordListComponent, require, shared, write_layer
+from .base import Layer, LayerWriter, WordListComponent, require, shared, text_of, words_of, write_layer
 
 __all__ = ["EntityAnnotator", "NAMED", "extract"]
 
@@ -124,17 +125,22 @@ class EntityAnnotator(WordListComponent):
     def annotate(self, doc: Doc) -> Layer:
         """The entities layer of `doc` as plain data; `doc` is left as it is."""
         require(doc, self.name, needs=("ents", "tags") if self.rules else ("ents",))
-        if self.rules:
-            fixed = _DocRules(self, doc).run()
-        else:
-            fixed = [_Ent(e.start, e.end, e.label_) for e in doc.ents]
         writer = LayerWriter(doc, "entities")
-        for e in fixed:
-            attrs: dict[str, Any] = {}
-            if e.label in NAMED:
-                name = _canonical(e.name or doc[e.start:e.end].text)
+        if self.rules:
+            rules = _DocRules(self, doc)
+            for e in rules.run():  # the tokens' texts and offsets are read already: no Span made
+                attrs: dict[str, Any] = {}
+                if e.label in NAMED:
+                    name = _canonical(e.name or rules.span_text(e.start, e.end))
+                    attrs["name"] = self.aliases.get(name, name)
+                writer.add_tokens(e.start, e.end, e.label, attrs, rules.words, rules.idx, rules.ends)
+            return writer.result()
+        for ent in doc.ents:
+            attrs = {}
+            if ent.label_ in NAMED:
+                name = _canonical(ent.text)
                 attrs["name"] = self.aliases.get(name, name)
-            writer.add(doc[e.start:e.end], e.label, attrs)
+            writer.add(ent, ent.label_, attrs)
         return writer.result()
 
 
@@ -163,17 +169,17 @@ class _DocRules:
         self.a = ann
         self.doc = doc
         # Token attributes as plain lists, read once: Token objects are slow to make in bulk.
-        arr = doc.to_array([ORTH, IDX, LENGTH, SPACY, IS_PUNCT, SENT_START, POS]).tolist() if len(doc) else []
-        strings = doc.vocab.strings
-        self.words = [strings[r[0]] for r in arr]
-        self.idx = [r[1] for r in arr]
-        self.ends = [r[1] + r[2] for r in arr]
-        self.ws = [bool(r[3]) for r in arr]
-        self.punct = [bool(r[4]) for r in arr]
-        self.sent_start = [r[5] == 1 for r in arr]
-        self.propn = [r[6] == PROPN for r in arr]
-        self.text = "".join([w + " " if ws else w for w, ws in zip(self.words, self.ws)])
-        self.lower = [w.lower() for w in self.words]
+        # Columns as numpy arrays turned into lists once (the ORTH hashes are read per distinct word).
+        arr = doc.to_array([ORTH, IDX, LENGTH, SPACY, IS_PUNCT, SENT_START, POS]) if len(doc) else np.zeros((0, 7), dtype=np.uint64)
+        self.words, self.lower = words_of(doc, arr[:, 0])
+        small = arr[:, 1:].astype(np.int64)  # SENT_START is -1, 0 or 1
+        self.idx = small[:, 0].tolist()
+        self.ends = (small[:, 0] + small[:, 1]).tolist()
+        self.ws = (small[:, 2] != 0).tolist()
+        self.punct = (small[:, 3] != 0).tolist()
+        self.sent_start = (small[:, 4] == 1).tolist()
+        self.propn = (small[:, 5] == PROPN).tolist()
+        self.text = text_of(doc, "".join([w + " " if ws else w for w, ws in zip(self.words, self.ws)]))  # doc.text, shared
         self.n = len(doc)
         # words the document writes in lower case: a capitalised one of them is a common word, not a name
         self.lowercase = {w for w, prev in zip(self.words[1:], self.words) if w.islower() and w.isalpha() and prev not in ("-", "'")}
@@ -569,8 +575,8 @@ class _DocRules:
         out = []
         i = 0
         words = self.words
-        while i < self.n - 1:
-            if _INITIAL.match(words[i]) and (i == 0 or not self._capital(i - 1) or words[i - 1] in ("(", ",", ";")):
+        while i < self.n - 1:  # the full stop tested first: the regex only for the few tokens that have one
+            if words[i][1:2] == "." and _INITIAL.match(words[i]) and (i == 0 or not self._capital(i - 1) or words[i - 1] in ("(", ",", ";")):
                 j = i
                 while j < self.n and _INITIAL.match(words[j]):
                     j += 1

@@ -1,6 +1,6 @@
 """Statistics: numeric expressions with a normalised value, unit, approximator and kind, and what they count.
 
-A spaCy `Matcher` finds the tokens that hold a number (digits or number words); from each, a small
+A scan of the doc's words finds the tokens that hold a number (digits or number words); from each, a small
 parser reads the whole expression on the one parse (currency and approximator before, scale and
 unit after, a second number for a range), drops what is a date, a time, a name or an identifier,
 and links the statistic to its CONCEPT through the dependency parse. Word lists are data files in
@@ -18,11 +18,12 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+from spacy.attrs import IS_SPACE, ORTH
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
-from .base import Layer, LayerWriter, WordListComponent, require, shared, write_layer
+from .base import Layer, LayerWriter, WordListComponent, require, shared, words_of, write_layer
 from .statistics_units import PERCENT, Unit, UnitTables, load_data, surface_key, units
 
 __all__ = ["Lexicon", "StatisticsAnnotator", "load_lexicon", "extract"]
@@ -36,6 +37,8 @@ NAMED = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVE
 NUM_RE = re.compile(
     r"^(?P<pre>\D*?)(?P<sign>[-−+]?)(?P<num>(?:\d{1,3}(?:,\d{2,3})+|\d+,\d(?!\d)|\d+)(?:\.\d+)?|\.\d+)(?:/(?P<den>\d+))?(?P<suf>\D.*)?$"
 )
+_DIGIT = re.compile(r"\d")
+_SEED_CACHE = 500_000  # distinct words whose seed test is remembered
 HYPHENS = frozenset({"-", "–", "—"})
 COUNTED_DEPS = frozenset({"nummod", "quantmod", "compound", "amod", "nmod", "npadvmod", "det"})
 WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
@@ -215,9 +218,13 @@ class StatisticsAnnotator(WordListComponent):
         self._floor = 0  # where the statistic being parsed may start at the earliest (after the one before)
         self._grams_of: Doc | None = None  # the doc whose word sequences `_doc_grams` holds
         self._doc_grams: frozenset[tuple[str, ...]] = frozenset()
-        self.matcher = Matcher(self.vocab)
-        words = sorted(self.lex.number_words | frozenset(self.lex.vulgar) | frozenset(self.lex.vague_scales))
-        self.matcher.add("NUMBER", [[{"TEXT": {"REGEX": r"\d"}}], [{"LOWER": {"IN": words}}]])
+        self._words_from: Doc | None = None  # the doc whose token words `_doc_words` holds
+        self._doc_words: tuple[list[str], list[str], list[bool]] = ([], [], [])
+        # Number seeds: a token whose text holds a digit or whose lower case is a number word. Read
+        # per distinct word (by its ORTH hash, cached) over one array of the doc: the same tokens a
+        # Matcher with a REGEX predicate finds, several times cheaper.
+        self._seed_words = frozenset(self.lex.number_words | frozenset(self.lex.vulgar) | frozenset(self.lex.vague_scales))
+        self._seed_of: dict[int, bool] = {}
 
     def __call__(self, doc: Doc) -> Doc:
         write_layer(doc, LAYER, self.annotate(doc))
@@ -251,7 +258,8 @@ class StatisticsAnnotator(WordListComponent):
     # ------------------------------------------------------------------ finding
     def find(self, doc: Doc) -> list[Statistic]:
         """Every statistic in `doc`, left to right, none overlapping another."""
-        seeds = sorted({start for _, start, _ in self.matcher(doc)})
+        seeds = self._seeds(doc)
+        self._words_from = self._grams_of = None  # read afresh: the doc may have changed since the last call
         found: list[Statistic] = []
         free = 0
         for i in seeds:
@@ -270,6 +278,24 @@ class StatisticsAnnotator(WordListComponent):
             found.append(stat)
             free = stat.end
         return found
+
+    def _seeds(self, doc: Doc) -> list[int]:
+        """The tokens that may start a number, in order: a digit in the text, or a number word in lower case."""
+        if not len(doc):
+            return []
+        orths = doc.to_array(ORTH)
+        distinct, where = np.unique(orths, return_inverse=True)
+        seed_of, strings, words = self._seed_of, doc.vocab.strings, self._seed_words
+        if len(seed_of) > _SEED_CACHE:
+            seed_of.clear()  # memory stays bounded on a corpus of any size
+        flags = []
+        for orth in distinct.tolist():
+            flag = seed_of.get(orth)
+            if flag is None:
+                text = strings[orth]
+                flag = seed_of[orth] = bool(_DIGIT.search(text)) or text.lower() in words
+            flags.append(flag)
+        return np.flatnonzero(np.array(flags, dtype=bool)[where.reshape(-1)]).tolist()  # type: ignore[no-any-return]
 
     def parse_at(self, doc: Doc, i: int) -> Statistic | None:
         """The statistic whose first number token is `doc[i]`, or None; raises Skip over what is not one."""
@@ -792,13 +818,14 @@ class StatisticsAnnotator(WordListComponent):
 
     def _currency_before(self, doc: Doc, i: int) -> tuple[int, str, int] | None:  # noqa: C901
         """(start, code, multiplier) of a currency written right before doc[i]: "$", "US$", "us $", "USD", "MAUD"."""
+        words, _, spaces = self._words(doc)
         for n in (2, 1):
             if i - n < self._floor:
                 continue  # "10 rmb 20 usd": "rmb" belongs to the 10
-            toks = doc[i - n:i]
-            if any(t.is_space for t in toks):
+            if any(spaces[i - n:i]):
                 continue
-            text = " ".join(t.text for t in toks)
+            toks = doc[i - n:i]
+            text = " ".join(words[i - n:i])
             code = self._currency_symbol(text)
             if code is None and n == 2 and not toks[0].whitespace_:
                 code = self._currency_symbol(toks.text)  # "Rs.": one symbol the tokenizer split
@@ -820,9 +847,10 @@ class StatisticsAnnotator(WordListComponent):
         if j < len(doc) and doc[j].text in HYPHENS and j > 0 and not doc[j - 1].whitespace_ and not doc[j].whitespace_:
             j += 1
         names, minor = self.units.currency_names, self.units.minor
+        lowers = self._words(doc)[1]
         for n in range(min(3, len(doc) - j), 0, -1):
             toks = doc[j:j + n]
-            key = tuple(t.lower_ for t in toks)
+            key = tuple(lowers[j:j + n])
             if key in names:
                 if key[-1] in self.units.pound_names and not self._pounds_are_money(doc, core, j + n):
                     return None
@@ -847,6 +875,15 @@ class StatisticsAnnotator(WordListComponent):
                 if len(t) == 4 and t[0] == "M" and t[1:].isupper() and self._currency_symbol(t[1:]):
                     return j + 1, self._currency_symbol(t[1:]) or "", 1_000_000
         return None
+
+    def _words(self, doc: Doc) -> tuple[list[str], list[str], list[bool]]:
+        """The text, lower case and whether it is whitespace of every token of `doc` (read once per doc, when needed)."""
+        if self._words_from is not doc:
+            arr = doc.to_array([ORTH, IS_SPACE])
+            words, lowers = words_of(doc, arr[:, 0])
+            self._words_from = doc
+            self._doc_words = (words, lowers, (arr[:, 1] != 0).tolist())
+        return self._doc_words
 
     def _grams(self, doc: Doc) -> frozenset[tuple[str, ...]]:
         """The lower-cased word sequences of up to three words in `doc` (built once per doc, when needed)."""
@@ -1068,22 +1105,22 @@ class StatisticsAnnotator(WordListComponent):
         return None
 
     def _phrase_before(self, doc: Doc, start: int, table: dict[tuple[str, ...], str]) -> tuple[int, str] | None:
+        _, lowers, spaces = self._words(doc)
         for n in range(min(MAX_PHRASE, start), 0, -1):
-            toks = doc[start - n:start]
-            if any(t.is_space for t in toks):
+            if any(spaces[start - n:start]):
                 continue
-            key = tuple(t.lower_ for t in toks)
+            key = tuple(lowers[start - n:start])
             if key in table:
                 return start - n, table[key]
         return None
 
     def _phrase_after(self, doc: Doc, end: int, table: dict[tuple[str, ...], str]) -> tuple[int, str] | None:
+        _, lowers, spaces = self._words(doc)
         for n in range(min(3, len(doc) - end), 0, -1):
-            toks = doc[end:end + n]
-            key = tuple(t.lower_ for t in toks)
+            key = tuple(lowers[end:end + n])
             if key and key[0] in HYPHENS and len(key) > 1 and not doc[end - 1].whitespace_:
                 key = key[1:]  # "200-plus"
-            if key in table and not any(t.is_space for t in toks):
+            if key in table and not any(spaces[end:end + n]):
                 if key == ("+",) and doc[end - 1].whitespace_:
                     continue
                 return end + n, table[key]

@@ -13,6 +13,7 @@ from spacy.attrs import LEMMA, LOWER, POS
 from spacy.strings import StringStore
 from spacy.tokens import Doc, Token
 
+from ..base import text_of
 from .cues import from_attitude, from_in, from_noun, from_phrase, from_verb
 from .layout import continuations, headline, inverted_cues, signed_quotes, speaker_labels, speaker_lines
 from .lexicon import Lexicon
@@ -26,7 +27,7 @@ def extract_quotes(doc: Doc, lex: Lexicon) -> list[Quote]:
     """The attributions of `doc` as token ranges, outermost first, one per cue."""
     if not len(doc):
         return []
-    text = doc.text  # built from the tokens on each access: read it once
+    text = text_of(doc)  # doc.text is built from the tokens on each access: read once per doc
     segs = token_segments(doc, text)
     quoted = Marks(doc, segs, text)
     quotes: list[Quote] = []
@@ -36,12 +37,13 @@ def extract_quotes(doc: Doc, lex: Lexicon) -> list[Quote]:
     # precomputed sets): several times cheaper than a Matcher on long docs.
     arr = doc.to_array([LEMMA, POS, LOWER])
     lemmas, pos, lower = arr[:, 0], arr[:, 1], arr[:, 2]
-    verb_pos = np.sort(np.array([strings.add("VERB"), strings.add("AUX")], dtype=np.uint64))
-    verbs = np.flatnonzero(_member(lemmas, lex.verb_hashes) & _member(pos, verb_pos)).tolist()
+    verbs = np.flatnonzero(_member(lemmas, lex.verb_hashes) & ((pos == strings.add("VERB")) | (pos == strings.add("AUX")))).tolist()
     nouns = np.flatnonzero(_member(lemmas, lex.noun_hashes) & (pos == strings.add("NOUN"))).tolist()
     for start in verbs:
+        if quoted.inside_double(start):
+            continue  # tested before the Token is made
         verb = doc[start]
-        if quoted.inside_double(verb.i) or verb.dep_ in NOT_CUE:
+        if verb.dep_ in NOT_CUE:
             continue
         q = from_verb(lex, doc, verb, segs, quoted, borrowed)
         if q is not None:

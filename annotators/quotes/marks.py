@@ -21,7 +21,8 @@ __all__ = ["QuoteSegment", "Marks", "find_quote_segments", "token_segments", "is
 
 _DOUBLE_OPEN = "“„«"
 _DOUBLE_CLOSE = "”»"
-_MARKS = re.compile(r"''|``|[\"“”„«»]|(?<![\w])['‘](?=\w)|(?<=[\w.,!?;:])['’](?!\w)")
+# The lookahead names every mark's first character, so the scan skips other text fast (same matches).
+_MARKS = re.compile(r"(?=[`'\"“”„«»‘’])(?:''|``|[\"“”„«»]|(?<![\w])['‘](?=\w)|(?<=[\w.,!?;:])['’](?!\w))")
 _SINGLE = "'‘’"
 
 Segments = list[tuple[int, int, "QuoteSegment"]]
@@ -125,11 +126,14 @@ class Marks:
         self.open_ends = {b for _, b, seg in segs if seg.open_end}
         breaks = np.fromiter((m.start() for m in PARA.finditer(text)), dtype=np.int64)
         self.para_id = np.searchsorted(breaks, doc.to_array(IDX).astype(np.int64), side="left")
+        # each paragraph's token range, found once (para_id is sorted): paragraph() is a list lookup
+        ids = np.arange(len(breaks) + 1)
+        self._para_of: list[int] = self.para_id.tolist()
+        self._para_range = list(zip(np.searchsorted(self.para_id, ids, "left").tolist(), np.searchsorted(self.para_id, ids, "right").tolist()))
 
     def paragraph(self, i: int) -> tuple[int, int]:
         """The token range of the paragraph (text between newlines) holding token `i`."""
-        pid = self.para_id[i]
-        return int(np.searchsorted(self.para_id, pid, "left")), int(np.searchsorted(self.para_id, pid, "right"))
+        return self._para_range[self._para_of[i]]
 
     def trim(self, doc: Doc, a: int, b: int) -> tuple[int, int] | None:
         """`trim`, except that a quotation left open at its paragraph's end keeps its last mark."""

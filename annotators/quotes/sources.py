@@ -144,6 +144,8 @@ class Names:
         self.doc = doc
         self.persons: list[tuple[int, int, str]] = []  # token start, end, full name
         self.orgs: list[tuple[int, int, str]] = []
+        self._around_of: dict[int, set[str]] = {}
+        self._name_parts: list[tuple[str, tuple[str, ...]]] | None = None
         layer = annotations_of(doc).get("entities")
         given: dict[tuple[int, int], str] = {}
         if layer is not None:
@@ -173,15 +175,16 @@ class Names:
                 self.orgs.append((ent.start, ent.end, text))
 
     def resolve(self, span: Span, root: Token) -> str | None:
+        at, first, last = root.i, span.start, span.end  # read once, not per person
         for a, b, name in self.persons:
-            if a <= root.i < b:
+            if a <= at < b:
                 return name
         for a, b, name in self.persons:  # "Egyptian Foreign Minister Sameh Shoukry", "X, a spokesman"
-            if span.start <= a and b <= span.end and self.doc[a:b].root.head.i == root.i and self.doc[a:b].root.dep_ in ("appos", "compound"):
+            if first <= a and b <= last and self.doc[a:b].root.head.i == at and self.doc[a:b].root.dep_ in ("appos", "compound"):
                 return name
         if root.pos_ == "PROPN":  # a surname the tagger did not take for a PERSON ("Blinken said")
             words = tuple(t.text for t in span if t.pos_ == "PROPN" and t.i <= root.i)
-            full = {n for _, _, n in self.persons if len(n.split()) > len(words) and _is_part(words, tuple(n.split()))}
+            full = {n for n, parts in self._parts() if len(parts) > len(words) and _is_part(words, parts)}
             if len(full) == 1:
                 return full.pop()
         if antecedent(root).i != root.i:
@@ -193,7 +196,7 @@ class Names:
         if root.pos_ == "NOUN" and any(t.dep_ == "det" and t.lower_ in ("the", "this", "that") for t in root.lefts):
             return self._title(span, root)
         for a, b, name in self.orgs:
-            if a <= root.i < b:
+            if a <= at < b:
                 return name
         return None
 
@@ -229,17 +232,31 @@ class Names:
         if not words:
             return None
         found: set[str] = set()
-        for a, b, name in self.persons:
+        for k, (a, _, name) in enumerate(self.persons):
             if a >= span.start:
                 break
+            if words <= self._around(k):
+                found.add(name)
+        return next(iter(found)) if len(found) == 1 else None
+
+    def _around(self, k: int) -> set[str]:
+        """The lower-cased lemmas around person mention `k` (the subtrees of its root and of what
+        it stands in apposition or compound to), read once per mention."""
+        around = self._around_of.get(k)
+        if around is None:
+            a, b, _ = self.persons[k]
             ent_root = self.doc[a:b].root
             top = ent_root
             while top.dep_ in ("appos", "compound") and top.head.i != top.i:
                 top = top.head
-            around = {t.lemma_.lower() for t in top.subtree} | {t.lemma_.lower() for t in ent_root.subtree}
-            if words <= around:
-                found.add(name)
-        return next(iter(found)) if len(found) == 1 else None
+            around = self._around_of[k] = {t.lemma_.lower() for t in top.subtree} | {t.lemma_.lower() for t in ent_root.subtree}
+        return around
+
+    def _parts(self) -> list[tuple[str, tuple[str, ...]]]:
+        """Each person mention's full name with its words, split once per document."""
+        if self._name_parts is None:
+            self._name_parts = [(n, tuple(n.split())) for _, _, n in self.persons]
+        return self._name_parts
 
 
 def _sentences_between(doc: Doc, a: int, b: int) -> int:

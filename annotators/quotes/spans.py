@@ -7,6 +7,7 @@ writes them (through `LayerWriter`, which makes them from spaCy `Span`s).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
@@ -92,12 +93,16 @@ def same_paragraph(doc: Doc, a: int, b: int) -> bool:
 def outermost(quotes: list[Quote]) -> list[Quote]:
     """One attribution per token, as in PolNeAR: a cue inside another quote's content is nested
     reporting and gives way to the outer one."""
-    out = []
-    for q in quotes:
-        if any(o is not q and o.cue_token is not None and q.cue_token is not None
-               and any(a <= q.cue_token < b for a, b in o.content) for o in quotes):
-            continue
-        out.append(q)
+    # which quotes (by identity) hold each cue token in their content: found per content range by
+    # binary search over the sorted cue tokens, rather than every quote against every other
+    cues = sorted({q.cue_token for q in quotes if q.cue_token is not None})
+    holders: dict[int, list[int]] = {}
+    for o in quotes:
+        if o.cue_token is not None:
+            for a, b in o.content:
+                for cue in cues[bisect_left(cues, a):bisect_left(cues, b)]:
+                    holders.setdefault(cue, []).append(id(o))
+    out = [q for q in quotes if q.cue_token is None or all(h == id(q) for h in holders.get(q.cue_token, ()))]
     out.sort(key=lambda q: q.content[0][0])
     return out
 
