@@ -256,7 +256,7 @@ class UnitTables:
             code = self.currency_symbols_lower.get(surface_key(text))
         if code is None and len(text) == 4 and text.endswith("$") and text[:3].upper() in self.codes:
             code = text[:3].upper()  # "CAD$", "nzd$": a code written with the dollar sign
-        if code is None and text and not text.isascii():
+        if code is None and _may_be_native_symbol(text):
             code = self._native_symbols().get(text)  # "₺", "₾", "zł": a country's own symbol
         return code
 
@@ -284,6 +284,7 @@ class UnitTables:
         self._native = {
             symbol: next(iter(codes)) for symbol, codes in owners.items()
             if len(codes) == 1 and not (symbol.isascii() and symbol.isalpha() and len(symbol) <= 2) and symbol not in self.currency_symbols
+            and _may_be_native_symbol(symbol)
         }
         return self._native
 
@@ -491,6 +492,13 @@ class UnitTables:
         except (pint.errors.PintError, AttributeError, TypeError, ValueError, AssertionError, KeyError):
             return None
         return joined if joined.dimensionality == parsed.dimensionality and len(joined._units) == 1 else None
+
+
+def _may_be_native_symbol(text: str) -> bool:
+    """Whether `text` could be a country's own currency symbol: not ASCII, with a currency sign or a
+    letter beyond ASCII ("₺", "zł", "Kč"). A dash, a curly quote or a degree sign next to a number
+    is not, and so never makes the process read every country's locale."""
+    return any(ord(c) > 127 and (unicodedata.category(c) == "Sc" or unicodedata.category(c).startswith("L")) for c in text)
 
 
 @lru_cache(maxsize=4)

@@ -239,12 +239,14 @@ class Annotator:
         """The spans and relations of the layers not re-run, placed on the doc's tokens (strictly:
         a span off the new token boundaries is an error, never moved)."""
         reg = self._registry
-        index = TokenIndex(record["text"], tokens)
+        index: TokenIndex | None = None  # built only for a record with spans to keep
         spans: list[dict[str, Any]] = []
         remade: dict[tuple[int, int, str], dict[str, Any]] = {}
         for span in record.get("spans", []):
             if reg.layer_of(span["label"]) in self.layers:
                 continue
+            if index is None:
+                index = TokenIndex(record["text"], tokens)
             new = index.span(span["start"], span["end"], span["label"], span.get("attrs"))
             remade[(new["start"], new["end"], new["label"])] = new
             spans.append(new)
