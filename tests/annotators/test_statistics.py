@@ -276,6 +276,8 @@ def test_statistics_word_lists_leave_units_and_currencies_to_the_libraries() -> 
     assert (tables.unit("kilometres per hour").name, tables.unit("km/h").name) == ("kilometer / hour", "kilometer / hour")
     assert tables.unit("bars") is None and tables.unit("cats") is None  # English words pint would read as units
     assert (tables.currency_symbol("₾"), tables.currency_symbol("A$"), tables.currency_names[("greek", "drachmas")]) == ("GEL", "AUD", "GRD")
+    # a country's own symbol is read from CLDR; a dash, a quote or an invisible space never is a currency
+    assert (tables.currency_symbol("zł"), tables.currency_symbol("–"), tables.currency_symbol("’"), tables.currency_symbol("\u200b")) == ("PLN", None, None, None)
 
 
 def test_statistics_evaluation_script_fails_clearly_without_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
