@@ -29,11 +29,11 @@ DEFAULT_INPUT = ROOT.parent / "shared" / "data" / "wikinews"
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0].replace("\n", " "))
     parser.add_argument("inputs", nargs="*", type=Path, default=[DEFAULT_INPUT], help="articles, as for corpus convert")
     parser.add_argument("--articles", type=int, default=100)
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--stances", default="rules", help="stance layer: rules (default) or model, as for corpus annotate")
+    parser.add_argument("--stances", default="model", help="stance layer: model (the default of corpus annotate) or rules")
     parser.add_argument("--parsed", type=Path, help="the parse (each doc's to_bytes, msgpack): read when it exists, else written")
     parser.add_argument("--dump", type=Path, help="write the annotated records (JSON lines) here")
     args = parser.parse_args(argv)
