@@ -103,6 +103,11 @@ class _Lexicon:
         self.hedges = rules.hedges
         self.names: dict[int, str] = {}  # hashes of labels and forms -> their strings, filled as docs come
         self.lemma_names: dict[int, str] = {}  # hashes of lemmas -> lower-cased lemma
+        self.lemma_pol: dict[int, str | None] = {}  # hashes of lemmas -> the polarity of the lower-cased lemma
+        self.form_pol: dict[int, str | None] = {}  # hashes of lower-case forms -> their polarity
+        strings = rules.vocab.strings
+        self.neg_id, self.aux_id = strings.add("neg"), strings.add("aux")
+        self.hedge_ids = np.array(sorted(strings.add(w) for w in self.hedges), dtype=np.uint64)
 
     def of(self, tok: Token) -> str | None:
         return self.polarity.get(tok.lemma_.lower()) or self.polarity.get(tok.lower_)
@@ -117,26 +122,28 @@ class _Arrays:
     def __init__(self, doc: Doc, lexicon: _Lexicon) -> None:
         arr = doc.to_array([DEP, LEMMA, LOWER, POS])
         strings = doc.vocab.strings
-        self.heads: list[int] = (np.arange(len(doc)) + doc.to_array([HEAD]).astype(np.int64)).tolist()
-        names = lexicon.names
-        cols = []
-        for col in range(4):
-            values = arr[:, col].tolist()
-            if col != 1:
-                for v in set(values) - names.keys():
-                    names[v] = strings[v]
-            cols.append(values)
-        dep_ids, lemma_ids, lower_ids, pos_ids = cols
-        # lemmas map to their lower-cased form, so they have a table of their own
-        self.deps = [names[v] for v in dep_ids]
-        self.lemmas = [lexicon.lemma_names.setdefault(v, strings[v].lower()) for v in lemma_ids]
-        self.lowers = [names[v] for v in lower_ids]
-        self.pos = [names[v] for v in pos_ids]
-        heads, deps = self.heads, self.deps
-        self.neg = frozenset(heads[i] for i, d in enumerate(deps) if d == "neg")
-        self.hedge = frozenset(heads[i] for i, d in enumerate(deps) if d == "aux" and self.lowers[i] in lexicon.hedges)
+        heads_np = np.arange(len(doc)) + doc.to_array([HEAD]).astype(np.int64)
+        self.heads: list[int] = heads_np.tolist()
+        names, lemma_names, lemma_pol, form_pol = lexicon.names, lexicon.lemma_names, lexicon.lemma_pol, lexicon.form_pol
+        dep_ids, lemma_ids, lower_ids, pos_ids = (arr[:, col].tolist() for col in range(4))
+        for values in (dep_ids, lower_ids, pos_ids):
+            for v in set(values).difference(names):
+                names[v] = strings[v]
         table = lexicon.polarity
-        self.pols: list[str | None] = [table.get(lm) or table.get(lw) for lm, lw in zip(self.lemmas, self.lowers)]
+        for v in set(lemma_ids).difference(lemma_names):
+            # lemmas map to their lower-cased form, so they have a table of their own
+            lemma_names[v] = strings[v].lower()
+            lemma_pol[v] = table.get(lemma_names[v])
+        for v in set(lower_ids).difference(form_pol):
+            form_pol[v] = table.get(names[v])
+        get = names.__getitem__
+        self.deps = list(map(get, dep_ids))
+        self.lemmas = list(map(lemma_names.__getitem__, lemma_ids))
+        self.lowers = list(map(get, lower_ids))
+        self.pos = list(map(get, pos_ids))
+        self.neg = frozenset(heads_np[arr[:, 0] == lexicon.neg_id].tolist())
+        self.hedge = frozenset(heads_np[(arr[:, 0] == lexicon.aux_id) & np.isin(arr[:, 2], lexicon.hedge_ids)].tolist())
+        self.pols: list[str | None] = [p or q for p, q in zip(map(lemma_pol.__getitem__, lemma_ids), map(form_pol.__getitem__, lower_ids))]
         self.ups: dict[int, tuple[list[int], dict[int, int]]] = {}
 
     def up(self, i: int) -> tuple[list[int], dict[int, int]]:
