@@ -103,28 +103,36 @@ class _Context:
     def antecedent(self, doc: Doc, pron: Token) -> dict[str, Any] | None:
         """The last PERSON that was the subject of a clause before `pron`, in its sentence or the
         one before it: the usual referent of a subject "he" or "she" in news prose."""
-        if self.subjects is None:
-            self.subjects = []
-            for i, s in sorted(self.entity_at.items()):
-                if s["label"] == "PERSON" and doc[i].dep_ in ("nsubj", "nsubjpass") and doc[i].head.i not in range(s["token_start"], s["token_end"] + 1):
-                    self.subjects.append((i, s))
         sent = pron.sent
         first = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+        return self.antecedent_at(doc, pron.i, first)
+
+    def antecedent_at(self, doc: Doc, i: int, first: int) -> dict[str, Any] | None:
+        """`antecedent` of the pronoun at token `i`, looking back to token `first`."""
+        if self.subjects is None:
+            self.subjects = []
+            for j, s in sorted(self.entity_at.items()):
+                if s["label"] == "PERSON" and doc[j].dep_ in ("nsubj", "nsubjpass") and doc[j].head.i not in range(s["token_start"], s["token_end"] + 1):
+                    self.subjects.append((j, s))
         best = None
-        for i, s in self.subjects:
-            if i >= pron.i:
+        for j, s in self.subjects:
+            if j >= i:
                 break
-            if i >= first:
+            if j >= first:
                 best = s
         return best
 
     def titled(self, doc: Doc, titles: dict[str, str], noun: Token) -> dict[str, Any] | None:
         """The last PERSON before `noun` written after the title that `noun` names ("President
         Barack Obama ... the president")."""
-        want = titles[noun.lemma_.lower()]
+        return self.titled_at(doc, titles, noun.lemma_.lower(), noun.i)
+
+    def titled_at(self, doc: Doc, titles: dict[str, str], lemma: str, at: int) -> dict[str, Any] | None:
+        """`titled` for the noun of (lower-cased) `lemma` at token `at`."""
+        want = titles[lemma]
         best = None
         for i, s in sorted(self.entity_at.items()):
-            if i >= noun.i:
+            if i >= at:
                 break
             if s["label"] != "PERSON" or i != s["token_start"]:
                 continue

@@ -13,6 +13,7 @@ coefficients, intercepts) scored with numpy: no pickle, nothing executable in a 
 from __future__ import annotations
 
 import itertools
+from bisect import bisect_left
 import json
 import math
 from collections import Counter
@@ -22,13 +23,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from spacy.attrs import DEP, HEAD, LEMMA, LOWER, POS
+from spacy.attrs import DEP, HEAD, IDX, LEMMA, LENGTH, LOWER, POS
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from .base import LayerWriter, require
 from .errors import AnnotatorError
-from .stances import HOLDER_LABELS, NAMED, Stance, StanceAnnotator, _Context, _entity_name
+from .stances import _LEAD_SKIP, _LEAD_WORDS, AGENTS, HOLDER_LABELS, NAMED, Stance, StanceAnnotator, _Context, _entity_name
 
 __all__ = ["CLASSES", "FORMAT", "FORMAT_VERSION", "DEFAULT_MODEL", "Candidate", "StanceModel", "StanceModelAnnotator", "candidates", "predict"]
 
@@ -60,8 +61,8 @@ class Candidate:
 class _Holder:
     __slots__ = ("span", "name", "token", "kind")
 
-    def __init__(self, span: dict[str, Any] | None, name: str | None, token: Token | None, kind: str) -> None:
-        self.span, self.name, self.token, self.kind = span, name, token, kind
+    def __init__(self, span: dict[str, Any] | None, name: str | None, token: int | None, kind: str) -> None:
+        self.span, self.name, self.token, self.kind = span, name, token, kind  # token: the holder's head word
 
 
 @lru_cache(maxsize=4096)
@@ -117,7 +118,7 @@ class _Arrays:
     """The doc's parse as plain lists, read once: heads, dependency labels, lower-case lemmas and
     forms, coarse tags, cue polarities, and the tokens with a negation or hedge child."""
 
-    __slots__ = ("heads", "deps", "lemmas", "lowers", "pos", "pols", "neg", "hedge", "ups")
+    __slots__ = ("heads", "deps", "lemmas", "lowers", "pos", "pols", "neg", "hedge", "ups", "idx", "ends", "text", "kids")
 
     def __init__(self, doc: Doc, lexicon: _Lexicon) -> None:
         arr = doc.to_array([DEP, LEMMA, LOWER, POS])
@@ -145,6 +146,35 @@ class _Arrays:
         self.hedge = frozenset(heads_np[(arr[:, 0] == lexicon.aux_id) & np.isin(arr[:, 2], lexicon.hedge_ids)].tolist())
         self.pols: list[str | None] = [p or q for p, q in zip(map(lemma_pol.__getitem__, lemma_ids), map(form_pol.__getitem__, lower_ids))]
         self.ups: dict[int, tuple[list[int], dict[int, int]]] = {}
+        offsets = doc.to_array([IDX, LENGTH]).astype(np.int64)
+        self.idx: list[int] = offsets[:, 0].tolist()
+        self.ends: list[int] = (offsets[:, 0] + offsets[:, 1]).tolist()
+        self.text = doc.text
+        self.kids: list[list[int]] | None = None
+
+    def children(self, i: int) -> list[int]:
+        """The tokens whose head is `i`, in text order (as `Token.children`)."""
+        if self.kids is None:
+            self.kids = [[] for _ in self.heads]
+            for j, h in enumerate(self.heads):
+                if h != j:
+                    self.kids[h].append(j)
+        return self.kids[i]
+
+    def subtree(self, i: int) -> set[int]:
+        """Token `i` and all its descendants (as `Token.subtree`)."""
+        out = {i}
+        todo = [i]
+        while todo:
+            for c in self.children(todo.pop()):
+                if c not in out:
+                    out.add(c)
+                    todo.append(c)
+        return out
+
+    def span_text(self, start: int, end: int) -> str:
+        """The text of tokens [start, end), as `doc[start:end].text`."""
+        return self.text[self.idx[start]:self.ends[end - 1]] if end > start else ""
 
     def up(self, i: int) -> tuple[list[int], dict[int, int]]:
         """Token `i` and its ancestors up to the root, with each one's place in that list."""
@@ -179,12 +209,28 @@ class _Arrays:
         return up, down, None
 
 
-def _root(doc: Doc, start: int, end: int) -> Token:
-    """The syntactic head of tokens [start, end): the one whose head lies outside."""
-    for t in doc[start:end]:
-        if not start <= t.head.i < end or t.head.i == t.i:
+def _root(heads: list[int], start: int, end: int) -> int:
+    """The syntactic head of tokens [start, end): the first whose head lies outside."""
+    for t in range(start, end):
+        h = heads[t]
+        if not start <= h < end or h == t:
             return t
-    return doc[start]
+    return start
+
+
+def _span_root(doc: Doc, heads: list[int], start: int, end: int) -> int:
+    """`doc[start:end].root.i`, from the heads when one token is the root or the only one headed
+    outside the span (spaCy's own rule when there are several)."""
+    outside = -1
+    for i in range(start, end):
+        h = heads[i]
+        if h == i:
+            return i
+        if not start <= h < end:
+            if outside >= 0:
+                return int(doc[start:end].root.i)
+            outside = i
+    return outside if outside >= 0 else start
 
 
 def candidates(doc: Doc, rules: StanceAnnotator, lexicon: _Lexicon | None = None, found: list[Stance] | None = None,
@@ -196,33 +242,37 @@ def candidates(doc: Doc, rules: StanceAnnotator, lexicon: _Lexicon | None = None
     ctx = _Context(doc)
     verdicts = _verdicts(doc, rules.extract(doc) if found is None else found)
     mentions = Counter(_norm(_entity_name(doc, s)) for s in {id(s): s for s in ctx.entity_at.values()}.values())
-    sents = list(doc.sents)
+    bounds = [(sent.start, sent.end) for sent in doc.sents]
     out: list[Candidate] = []
     quote_sources = [(a, b, src, _source_name(doc, ctx, rules, src)) for a, b, src in ctx.quotes if _usable_source(doc, src)]
     arrays = _Arrays(doc, lexicon)
-    pols = arrays.pols
+    pols, heads = arrays.pols, arrays.heads
     sent_start = [0] * len(doc)
-    for sent in sents:
-        sent_start[sent.start:sent.end] = [sent.start] * (sent.end - sent.start)
-    chunks: dict[int, list[Span]] = {}
-    for chunk in doc.noun_chunks:  # once per doc, by sentence start
-        chunks.setdefault(sent_start[chunk.start], []).append(chunk)
-    for k, sent in enumerate(sents):
-        holders = _holders(doc, ctx, rules, sents, k, quote_sources, arrays)
-        targets = _targets(doc, ctx, rules, sent, chunks.get(sent.start, []))
-        sent_feats = [f"scue={pols[i]}" for i in range(sent.start, sent.end) if pols[i] is not None]
-        in_quote = {i for a, b, _ in ctx.quotes for i in range(max(a, sent.start), min(b, sent.end))}
+    for start, end in bounds:
+        sent_start[start:end] = [start] * (end - start)
+    chunks: dict[int, list[tuple[int, int, int]]] = {}
+    for start, end, _ in doc.noun_chunks_iterator(doc):  # once per doc (as doc.noun_chunks), by sentence start
+        chunks.setdefault(sent_start[start], []).append((start, end, _span_root(doc, heads, start, end)))
+    quoted: set[int] = set()
+    for a, b, _ in ctx.quotes:
+        quoted.update(range(a, b))
+    cue_at = [i for i, p in enumerate(pols) if p is not None]
+    for k, (start, end) in enumerate(bounds):
+        holders = _holders(doc, ctx, rules, bounds, k, quote_sources, arrays, sent_start)
+        targets = _targets(doc, arrays, ctx, rules, (start, end), chunks.get(start, []), sent_start)
+        sent_feats = [f"scue={pols[i]}" for i in cue_at[bisect_left(cue_at, start):bisect_left(cue_at, end)]]
         tinfo = []
         s_score = gate.bias + gate.side(sent_feats) if gate is not None else 0.0
-        for (ta, tb), tname, troot, tkind in targets:  # what a target adds to every pair, once
+        for (ta, tb), tname, ti, tkind in targets:  # what a target adds to every pair, once
             tn = _norm(tname)
             vt = verdicts.get((None, tn))
             tail = ([f"rule_t={vt}"] if vt else []) + ["tfreq=" + _bucket(mentions.get(tn, 0), (0, 1, 3, 6))]
-            t_score = s_score + gate.side(tail + _target_side(arrays, troot.i, tkind, in_quote)) if gate is not None else 0.0
-            tinfo.append(((ta, tb), tname, troot.i, tkind, tn, tail, t_score))
+            tq = start <= ti < end and ti in quoted
+            t_score = s_score + gate.side(tail + _target_side(arrays, ti, tkind, tq)) if gate is not None else 0.0
+            tinfo.append(((ta, tb), tname, ti, tkind, tn, tail, t_score, tq))
         if gate is not None:
-            best_t = max((t[-1] for t in tinfo), default=-math.inf)
-        sentence = (sent.start, sent.end)
+            best_t = max((t[-2] for t in tinfo), default=-math.inf)
+        sentence = (start, end)
         for h in holders:
             hn = h.name and _norm(h.name)
             vh = verdicts.get((hn, None))
@@ -232,10 +282,10 @@ def candidates(doc: Doc, rules: StanceAnnotator, lexicon: _Lexicon | None = None
                 least = gate.cutoff - gate.side(_holder_side(arrays, h, hfreq, vh))
                 if best_t < least:
                     continue
-            for (ta, tb), tname, ti, tkind, tn, tail, t_score in tinfo:
+            for (ta, tb), tname, ti, tkind, tn, tail, t_score, tq in tinfo:
                 if t_score < least or _same(h.name, tname) or (h.span is not None and h.span["token_start"] < tb and ta <= h.span["token_end"]):
                     continue
-                feats, anchor = _features(doc, arrays, ctx, h, ti, tkind, in_quote)
+                feats, anchor = _features(doc, arrays, ctx, h, ti, tkind, tq)
                 feats.extend(sent_feats)
                 v = verdicts.get((hn, tn))
                 if v:
@@ -248,13 +298,13 @@ def candidates(doc: Doc, rules: StanceAnnotator, lexicon: _Lexicon | None = None
     return out
 
 
-def _target_side(a: _Arrays, ti: int, tkind: str, in_quote: set[int]) -> list[str]:
+def _target_side(a: _Arrays, ti: int, tkind: str, quoted: bool) -> list[str]:
     """The target's own features, as `_features` writes them."""
     th = a.heads[ti]
     out = [f"t={tkind}", f"tdep={a.deps[ti]}", f"tlemma={a.lemmas[ti]}", f"thead={a.lemmas[th]}"]
     if a.pols[th]:
         out.append(f"thead_cue={a.pols[th]}")
-    if ti in in_quote:
+    if quoted:
         out.append("t_quoted")
     return out
 
@@ -265,7 +315,7 @@ def _holder_side(a: _Arrays, h: _Holder, hfreq: str, rule_h: str | None) -> list
     if rule_h:
         out.append(f"rule_h={rule_h}")
     if h.token is not None:
-        hi = h.token.i
+        hi = h.token
         out.append(f"hdep={a.deps[hi]}")
         if a.deps[hi] in ("nsubj", "nsubjpass") and a.deps[a.heads[hi]] == "ROOT":
             out.append("h_subject_of_root")
@@ -291,14 +341,15 @@ def _usable_source(doc: Doc, src: dict[str, Any]) -> bool:
     return bool(name) or doc[src["token_start"]].lower_ not in _PERSONAL | {"i", "we", "they", "it", "you"}
 
 
-def _holders(doc: Doc, ctx: _Context, rules: StanceAnnotator, sents: list[Span], k: int,
-             quote_sources: list[tuple[int, int, dict[str, Any], str]], arrays: _Arrays) -> list[_Holder]:
+def _holders(doc: Doc, ctx: _Context, rules: StanceAnnotator, bounds: list[tuple[int, int]], k: int,
+             quote_sources: list[tuple[int, int, dict[str, Any], str]], arrays: _Arrays, sent_start: list[int]) -> list[_Holder]:
     """The agents of sentence `k`, the sources of its quotes and of the two sentences before it, and the author."""
-    sent = sents[k]
+    start, end = bounds[k]
+    heads = arrays.heads
     out: list[_Holder] = []
     names: set[str] = set()
 
-    def add(span: dict[str, Any] | None, name: str | None, token: Token | None, kind: str) -> None:
+    def add(span: dict[str, Any] | None, name: str | None, token: int | None, kind: str) -> None:
         key = _norm(name)
         if key in names:
             return
@@ -306,51 +357,52 @@ def _holders(doc: Doc, ctx: _Context, rules: StanceAnnotator, sents: list[Span],
         out.append(_Holder(span, name, token, kind))
 
     for a, b, src, name in quote_sources:
-        if a < sent.end and sent.start < b or sent.start <= src["token_start"] < sent.end:
-            add(src, name, doc[src["token_start"]:src["token_end"] + 1].root, "SOURCE")
+        if a < end and start < b or start <= src["token_start"] < end:
+            add(src, name, _span_root(doc, heads, src["token_start"], src["token_end"] + 1), "SOURCE")
     seen: set[int] = set()
-    for i in range(sent.start, sent.end):
-        s = ctx.entity_at.get(i)
+    entity_at, source_at = ctx.entity_at, ctx.source_at
+    lowers, pos, lemmas, deps = arrays.lowers, arrays.pos, arrays.lemmas, arrays.deps
+    for i in range(start, end):
+        s = entity_at.get(i)
         if s is not None and id(s) not in seen and s["label"] in HOLDER_LABELS:
             seen.add(id(s))
-            add(s, _entity_name(doc, s), doc[s["token_start"]:s["token_end"] + 1].root, s["label"])
-        if i in ctx.source_at or i in ctx.entity_at:
+            add(s, _entity_name(doc, s), _span_root(doc, heads, s["token_start"], s["token_end"] + 1), s["label"])
+        if i in source_at or s is not None:
             continue
-        if arrays.lowers[i] in _PERSONAL:
-            tok = doc[i]
-            ante = _referent(doc, ctx, tok)
+        if lowers[i] in _PERSONAL:
+            ante = _referent(doc, ctx, i, sent_start)
             if ante is not None:
-                add(ante, _entity_name(doc, ante), tok, "PRON")
-        elif arrays.pos[i] == "NOUN" and arrays.lemmas[i] in rules.titles and arrays.deps[i] in ("nsubj", "nsubjpass", "poss"):
+                add(ante, _entity_name(doc, ante), i, "PRON")
+        elif pos[i] == "NOUN" and lemmas[i] in rules.titles and deps[i] in ("nsubj", "nsubjpass", "poss"):
             # "the president said", "the speaker's plan": the person the article introduced with that title
-            tok = doc[i]
-            titled = ctx.titled(doc, rules.titles, tok)
+            titled = ctx.titled_at(doc, rules.titles, lemmas[i], i)
             if titled is not None:
-                add(titled, _entity_name(doc, titled), tok, "TITLE")
+                add(titled, _entity_name(doc, titled), i, "TITLE")
     for back in (1, 2):
         if k - back < 0:
             break
-        prev = sents[k - back]
+        pstart, pend = bounds[k - back]
         for _, _, src, name in quote_sources:
-            if prev.start <= src["token_start"] < prev.end:
+            if pstart <= src["token_start"] < pend:
                 add(src, name, None, f"SOURCE-{back}")
     add(None, None, None, "AUTHOR")
     return out
 
 
-def _referent(doc: Doc, ctx: _Context, pron: Token) -> dict[str, Any] | None:
-    """Who a personal pronoun most likely is: the last named person that was a subject in its or
-    the previous sentence, else the last person named in the three sentences before it."""
-    ante = ctx.antecedent(doc, pron)
+def _referent(doc: Doc, ctx: _Context, i: int, sent_start: list[int]) -> dict[str, Any] | None:
+    """Who the personal pronoun at token `i` most likely is: the last named person that was a
+    subject in its or the previous sentence, else the last person named in the three sentences
+    before it."""
+    first = sent_start[i]
+    ante = ctx.antecedent_at(doc, i, sent_start[first - 1] if first > 0 else first)
     if ante is not None:
         return ante
-    first = pron.sent.start
     for _ in range(3):
         if first == 0:
             break
-        first = doc[first - 1].sent.start
-    for i in range(pron.i - 1, first - 1, -1):
-        s = ctx.entity_at.get(i)
+        first = sent_start[first - 1]
+    for j in range(i - 1, first - 1, -1):
+        s = ctx.entity_at.get(j)
         if s is not None and s["label"] == "PERSON":
             return s
     return None
@@ -360,12 +412,14 @@ def _span_name(doc: Doc, span: dict[str, Any]) -> str:
     return str((span.get("attrs") or {}).get("name") or doc[span["token_start"]:span["token_end"] + 1].text)
 
 
-def _targets(doc: Doc, ctx: _Context, rules: StanceAnnotator, sent: Span, chunks: list[Span]) -> list[tuple[tuple[int, int], str, Token, str]]:
-    """The sentence's named entities, noun chunks and resolved personal pronouns, one per name."""
-    out: list[tuple[tuple[int, int], str, Token, str]] = []
+def _targets(doc: Doc, a: _Arrays, ctx: _Context, rules: StanceAnnotator, sent: tuple[int, int],
+             chunks: list[tuple[int, int, int]], sent_start: list[int]) -> list[tuple[tuple[int, int], str, int, str]]:
+    """The sentence's named entities, noun chunks (start, end, root) and resolved personal
+    pronouns, one per name: (token range, name, head word, kind)."""
+    out: list[tuple[tuple[int, int], str, int, str]] = []
     names: set[str] = set()
 
-    def add(rng: tuple[int, int], name: str, root: Token, kind: str) -> None:
+    def add(rng: tuple[int, int], name: str, root: int, kind: str) -> None:
         key = _norm(name)
         if not key or key in names or len(out) >= _MAX_TARGETS:
             return
@@ -373,42 +427,90 @@ def _targets(doc: Doc, ctx: _Context, rules: StanceAnnotator, sent: Span, chunks
         out.append((rng, name, root, kind))
 
     covered: set[int] = set()
-    spans: list[tuple[int, Any]] = [(c.start, c) for c in chunks]
+    spans: list[tuple[int, Any]] = [(c[0], c) for c in chunks]
     seen: set[int] = set()
-    for i in range(sent.start, sent.end):
+    for i in range(*sent):
         s = ctx.entity_at.get(i)
         if s is not None and id(s) not in seen and s["label"] in NAMED:
             seen.add(id(s))
             spans.append((s["token_start"], s))
+    pos, lowers, deps = a.pos, a.lowers, a.deps
     # entities first, so a chunk around one ("Mayor Lena Fischer") is that entity; then the other chunks
-    for _, item in sorted(spans, key=lambda x: (isinstance(x[1], Span), x[0])):
+    for _, item in sorted(spans, key=lambda x: (isinstance(x[1], tuple), x[0])):
+        if len(out) >= _MAX_TARGETS:
+            break  # nothing more is added
         if isinstance(item, dict):
             rng = (item["token_start"], item["token_end"] + 1)
             covered.update(range(*rng))
-            add(rng, _entity_name(doc, item), _root(doc, *rng), "E_" + item["label"])
+            add(rng, _entity_name(doc, item), _root(a.heads, *rng), "E_" + item["label"])
             continue
-        chunk: Span = item
-        root = chunk.root
-        if root.i in covered:
+        cstart, cend, root = item
+        if root in covered:
             continue
-        if root.pos_ == "PRON":
-            if root.lower_ in _PERSONAL:
-                ante = _referent(doc, ctx, root)
+        if pos[root] == "PRON":
+            if lowers[root] in _PERSONAL:
+                ante = _referent(doc, ctx, root, sent_start)
                 if ante is not None:
-                    add((root.i, root.i + 1), _entity_name(doc, ante), root, "PRON")
+                    add((root, root + 1), _entity_name(doc, ante), root, "PRON")
             continue
-        owner = next((c for c in root.lefts if c.dep_ == "poss" and c.lower_ in ("his", "her")), None)
+        owner = next((c for c in a.children(root) if c < root and deps[c] == "poss" and lowers[c] in ("his", "her")), None)
         if owner is not None:
             # "his plan", "her nomination": a position on what a person did or has is on that person
-            ante = _referent(doc, ctx, owner)
+            ante = _referent(doc, ctx, owner, sent_start)
             if ante is not None:
-                add((owner.i, owner.i + 1), _entity_name(doc, ante), owner, "POSS")
-        name = rules._name(doc, ctx, root, (chunk.start, chunk.end))
-        add((chunk.start, chunk.end), name, root, "CHUNK")
+                add((owner, owner + 1), _entity_name(doc, ante), owner, "POSS")
+        add((cstart, cend), _chunk_name(doc, a, ctx, rules, root, (cstart, cend)), root, "CHUNK")
     return out
 
 
-def _features(doc: Doc, a: _Arrays, ctx: _Context, h: _Holder, ti: int, tkind: str, in_quote: set[int]) -> tuple[list[str], int]:
+def _entity_of(a: _Arrays, ctx: _Context, i: int, labels: frozenset[str]) -> dict[str, Any] | None:
+    """`_Context.entity` of the token at `i`, over the arrays."""
+    s = ctx.entity_at.get(i)
+    if s is not None and s["label"] in labels:
+        return s
+    for c in a.children(i):
+        if a.deps[c] == "appos":
+            s = ctx.entity_at.get(c)
+            if s is not None and s["label"] in labels and s["token_start"] <= c <= s["token_end"]:
+                return s
+    return None
+
+
+def _chunk_name(doc: Doc, a: _Arrays, ctx: _Context, rules: StanceAnnotator, root: int, rng: tuple[int, int]) -> str:
+    """The name the rule layer gives a target phrase (`StanceAnnotator._name`), read from the arrays."""
+    pos, deps, lowers, heads = a.pos, a.deps, a.lowers, a.heads
+    kids = a.children(root)
+    noun = pos[root] == "NOUN"
+    ent = _entity_of(a, ctx, root, NAMED)
+    if ent is None and noun:
+        owner = next((c for c in kids if c < root and deps[c] == "poss"), None)
+        ent = _entity_of(a, ctx, owner, HOLDER_LABELS) if owner is not None else None
+    if ent is None and noun:
+        ent = next((s for i in range(rng[0], rng[1]) if (s := ctx.entity_at.get(i)) is not None and s["label"] in AGENTS
+                    and heads[i] != root), None)
+    if ent is not None and rng[0] <= ent["token_start"] and ent["token_end"] < rng[1]:
+        return _entity_name(doc, ent)
+    if ent is None and noun and a.lemmas[root] in rules.titles and not any(deps[c] in ("prep", "relcl", "acl", "appos", "amod") for c in kids):
+        titled = ctx.titled_at(doc, rules.titles, a.lemmas[root], root)
+        if titled is not None:
+            return _entity_name(doc, titled)
+    lo, hi = rng
+    if pos[root] in ("NOUN", "PROPN", "NUM"):
+        hi = min(hi, root + 1)
+        of = next((c for c in kids if c > root and deps[c] == "prep" and lowers[c] == "of"), None)
+        pobj = next((g for g in a.children(of) if deps[g] == "pobj"), None) if of is not None else None
+        if pobj is not None and pobj < rng[1]:
+            hi = pobj + 1
+    possessor: set[int] = set()
+    for c in kids:
+        if c < root and deps[c] == "poss":
+            possessor |= a.subtree(c)
+    while lo < hi - 1 and (deps[lo] in _LEAD_SKIP or lowers[lo] in _LEAD_WORDS or lo in possessor):
+        lo += 1
+    return a.span_text(lo, hi)
+
+
+def _features(doc: Doc, a: _Arrays, ctx: _Context, h: _Holder, ti: int, tkind: str, quoted: bool) -> tuple[list[str], int]:
     """The sparse features of one pair (its target's head token is `ti`) and the token that carries its position."""
     heads, deps, lemmas, pos, pols = a.heads, a.deps, a.lemmas, a.pos, a.pols
     th = heads[ti]
@@ -418,7 +520,6 @@ def _features(doc: Doc, a: _Arrays, ctx: _Context, h: _Holder, ti: int, tkind: s
     hpol = pols[th]
     if hpol:
         f.append(f"thead_cue={hpol}")
-    quoted = ti in in_quote
     if quoted:
         f.append("t_quoted")
         src = ctx.quote_source(ti)
@@ -435,7 +536,7 @@ def _features(doc: Doc, a: _Arrays, ctx: _Context, h: _Holder, ti: int, tkind: s
         if quoted:
             f.append(f"{h.kind}|quoted")
         return f, anchor
-    hi = h.token.i
+    hi = h.token
     hdep = deps[hi]
     f.append(f"hdep={hdep}")
     subject = hdep in ("nsubj", "nsubjpass")
