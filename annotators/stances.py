@@ -220,7 +220,7 @@ class StanceAnnotator(WordListComponent):
         """The cue words of `doc` as (kind, token index), in token order."""
         arr = doc.to_array([LEMMA, LOWER, POS])
         lemma, lower, pos = arr[:, 0], arr[:, 1], arr[:, 2]
-        hits = np.flatnonzero(np.isin(lemma, self._lemma_cues) | np.isin(lower, self._form_cues))
+        hits = np.flatnonzero(in_sorted(lemma, self._lemma_cues) | in_sorted(lower, self._form_cues))
         verbs, nouns, agents, adjs = self.cue_ids["VERB"], self.cue_ids["NOUN"], self.cue_ids["AGENT"], self.cue_ids["ADJ"]
         out: list[tuple[str, int]] = []
         for i, lm, lw, p in zip(hits.tolist(), lemma[hits].tolist(), lower[hits].tolist(), pos[hits].tolist()):
@@ -788,6 +788,14 @@ def _in_question(tok: Token) -> bool:
         last = last.doc[last.i - 1]
     return last.text == "?"
 
+
+
+def in_sorted(values: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """Which of `values` are in the sorted array `table` (as `np.isin`, by binary search)."""
+    if not len(table):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(table, values), len(table) - 1)
+    return np.asarray(table[at] == values)
 
 
 def _overlaps(x: tuple[int, int], y: tuple[int, int]) -> bool:

@@ -25,11 +25,12 @@ from typing import Any
 import numpy as np
 from spacy.attrs import DEP, HEAD, IDX, LEMMA, LENGTH, LOWER, POS
 from spacy.language import Language
+from spacy.symbols import NOUN as NOUN_ID, PRON as PRON_ID, PROPN as PROPN_ID
 from spacy.tokens import Doc, Token
 
 from .base import LayerWriter, require
 from .errors import AnnotatorError
-from .stances import _LEAD_SKIP, _LEAD_WORDS, AGENTS, HOLDER_LABELS, NAMED, Stance, StanceAnnotator, _Context, _entity_name
+from .stances import _LEAD_SKIP, _LEAD_WORDS, AGENTS, HOLDER_LABELS, NAMED, Stance, StanceAnnotator, _Context, _entity_name, in_sorted
 
 __all__ = ["CLASSES", "FORMAT", "FORMAT_VERSION", "DEFAULT_MODEL", "Candidate", "StanceModel", "StanceModelAnnotator", "candidates", "predict"]
 
@@ -108,6 +109,8 @@ class _Lexicon:
         self.form_pol: dict[int, str | None] = {}  # hashes of lower-case forms -> their polarity
         strings = rules.vocab.strings
         self.neg_id, self.aux_id = strings.add("neg"), strings.add("aux")
+        self.np_dep_ids = np.array(sorted(strings.add(d) for d in _NP_DEPS), dtype=np.uint64)
+        self.conj_id = strings.add("conj")
         self.hedge_ids = np.array(sorted(strings.add(w) for w in self.hedges), dtype=np.uint64)
 
     def of(self, tok: Token) -> str | None:
@@ -118,7 +121,7 @@ class _Arrays:
     """The doc's parse as plain lists, read once: heads, dependency labels, lower-case lemmas and
     forms, coarse tags, cue polarities, and the tokens with a negation or hedge child."""
 
-    __slots__ = ("heads", "deps", "lemmas", "lowers", "pos", "pols", "neg", "hedge", "ups", "idx", "ends", "text", "kids")
+    __slots__ = ("heads", "deps", "lemmas", "lowers", "pos", "pols", "neg", "hedge", "ups", "idx", "ends", "text", "kids", "dep_ids", "pos_ids")
 
     def __init__(self, doc: Doc, lexicon: _Lexicon) -> None:
         arr = doc.to_array([DEP, LEMMA, LOWER, POS])
@@ -142,24 +145,25 @@ class _Arrays:
         self.lemmas = list(map(lemma_names.__getitem__, lemma_ids))
         self.lowers = list(map(get, lower_ids))
         self.pos = list(map(get, pos_ids))
+        self.dep_ids, self.pos_ids = arr[:, 0], arr[:, 3]
         self.neg = frozenset(heads_np[arr[:, 0] == lexicon.neg_id].tolist())
-        self.hedge = frozenset(heads_np[(arr[:, 0] == lexicon.aux_id) & np.isin(arr[:, 2], lexicon.hedge_ids)].tolist())
+        self.hedge = frozenset(heads_np[(arr[:, 0] == lexicon.aux_id) & in_sorted(arr[:, 2], lexicon.hedge_ids)].tolist())
         self.pols: list[str | None] = [p or q for p, q in zip(map(lemma_pol.__getitem__, lemma_ids), map(form_pol.__getitem__, lower_ids))]
         self.ups: dict[int, tuple[list[int], dict[int, int]]] = {}
         offsets = doc.to_array([IDX, LENGTH]).astype(np.int64)
         self.idx: list[int] = offsets[:, 0].tolist()
         self.ends: list[int] = (offsets[:, 0] + offsets[:, 1]).tolist()
         self.text = doc.text
-        self.kids: list[list[int]] | None = None
+        self.kids: tuple[list[int], list[int]] | None = None
 
     def children(self, i: int) -> list[int]:
         """The tokens whose head is `i`, in text order (as `Token.children`)."""
         if self.kids is None:
-            self.kids = [[] for _ in self.heads]
-            for j, h in enumerate(self.heads):
-                if h != j:
-                    self.kids[h].append(j)
-        return self.kids[i]
+            heads = np.asarray(self.heads, dtype=np.int64)
+            order = np.argsort(heads, kind="stable")  # by head, in text order within one head
+            self.kids = (order.tolist(), np.searchsorted(heads[order], np.arange(len(heads) + 1)).tolist())
+        order, first = self.kids
+        return [j for j in order[first[i]:first[i + 1]] if j != i]
 
     def subtree(self, i: int) -> set[int]:
         """Token `i` and all its descendants (as `Token.subtree`)."""
@@ -233,6 +237,38 @@ def _span_root(doc: Doc, heads: list[int], start: int, end: int) -> int:
     return outside if outside >= 0 else start
 
 
+# spaCy's English noun chunks: a noun or pronoun in one of these relations (or a conjunct of one), from its left edge
+_NP_DEPS = frozenset({"oprd", "nsubj", "dobj", "nsubjpass", "pcomp", "pobj", "dative", "appos", "attr", "ROOT"})
+
+
+def _noun_chunks(doc: Doc, a: _Arrays, lexicon: _Lexicon) -> list[tuple[int, int]]:
+    """The (start, end) of `doc.noun_chunks`, by spaCy's English rule over the arrays (a doc in
+    another language asks spaCy)."""
+    if doc.lang_ != "en":
+        return [(start, end) for start, end, _ in doc.noun_chunks_iterator(doc)]
+    pos_ids, dep_ids = a.pos_ids, a.dep_ids
+    nominal = (pos_ids == NOUN_ID) | (pos_ids == PROPN_ID) | (pos_ids == PRON_ID)
+    found = np.flatnonzero(nominal & (in_sorted(dep_ids, lexicon.np_dep_ids) | (dep_ids == lexicon.conj_id)))
+    deps, heads = a.deps, a.heads
+    out: list[tuple[int, int]] = []
+    prev_end = -1
+    for i in found.tolist():
+        left = int(doc[i].left_edge.i)
+        if left <= prev_end:
+            continue  # no nested chunks
+        if deps[i] != "conj":
+            prev_end = i
+            out.append((left, i + 1))
+            continue
+        head = heads[i]
+        while deps[head] == "conj" and heads[head] < head:
+            head = heads[head]
+        if deps[head] in _NP_DEPS:  # coordinated to a noun phrase
+            prev_end = i
+            out.append((left, i + 1))
+    return out
+
+
 def candidates(doc: Doc, rules: StanceAnnotator, lexicon: _Lexicon | None = None, found: list[Stance] | None = None,
                gate: Gate | None = None) -> list[Candidate]:
     """Every (holder, target) candidate of `doc` with its features, sentence by sentence (only
@@ -251,7 +287,7 @@ def candidates(doc: Doc, rules: StanceAnnotator, lexicon: _Lexicon | None = None
     for start, end in bounds:
         sent_start[start:end] = [start] * (end - start)
     chunks: dict[int, list[tuple[int, int, int]]] = {}
-    for start, end, _ in doc.noun_chunks_iterator(doc):  # once per doc (as doc.noun_chunks), by sentence start
+    for start, end in _noun_chunks(doc, arrays, lexicon):  # once per doc, by sentence start
         chunks.setdefault(sent_start[start], []).append((start, end, _span_root(doc, heads, start, end)))
     quoted: set[int] = set()
     for a, b, _ in ctx.quotes:
@@ -640,7 +676,7 @@ class Gate:
 
     def side(self, feats: list[str] | set[str]) -> float:
         w = self.weights
-        return sum(w.get(f, 0.0) for f in set(feats))
+        return sum(map(w.get, set(feats), itertools.repeat(0.0)))
 
     def keeps(self, row: list[str]) -> bool:
         """Whether a candidate with these features passes (the evaluation's view of the same test)."""
@@ -679,7 +715,11 @@ class StanceModel:
         out = np.tile(self.intercept, (n, 1))
         get = self.index.get
         # a feature counts once however often a candidate has it, as in training (one-hot)
-        found = [[j for j in set(map(get, cand.features)) if j is not None] for cand in candidates]
+        found = []
+        for cand in candidates:
+            known = set(map(get, cand.features))
+            known.discard(None)  # (the others keep their order)
+            found.append(known)
         lengths = np.fromiter(map(len, found), dtype=np.intp, count=n)
         flat = np.fromiter(itertools.chain.from_iterable(found), dtype=np.intp, count=int(lengths.sum()))
         if len(flat):
