@@ -121,7 +121,7 @@ class _Arrays:
     """The doc's parse as plain lists, read once: heads, dependency labels, lower-case lemmas and
     forms, coarse tags, cue polarities, and the tokens with a negation or hedge child."""
 
-    __slots__ = ("heads", "deps", "lemmas", "lowers", "pos", "pols", "neg", "hedge", "ups", "idx", "ends", "text", "kids", "dep_ids", "pos_ids")
+    __slots__ = ("heads", "deps", "lemmas", "lowers", "pos", "pols", "neg", "hedge", "ups", "idx", "ends", "text", "kids", "dep_ids", "pos_ids", "doc")
 
     def __init__(self, doc: Doc, lexicon: _Lexicon) -> None:
         arr = doc.to_array([DEP, LEMMA, LOWER, POS])
@@ -150,10 +150,10 @@ class _Arrays:
         self.hedge = frozenset(heads_np[(arr[:, 0] == lexicon.aux_id) & in_sorted(arr[:, 2], lexicon.hedge_ids)].tolist())
         self.pols: list[str | None] = [p or q for p, q in zip(map(lemma_pol.__getitem__, lemma_ids), map(form_pol.__getitem__, lower_ids))]
         self.ups: dict[int, tuple[list[int], dict[int, int]]] = {}
-        offsets = doc.to_array([IDX, LENGTH]).astype(np.int64)
-        self.idx: list[int] = offsets[:, 0].tolist()
-        self.ends: list[int] = (offsets[:, 0] + offsets[:, 1]).tolist()
-        self.text = doc.text
+        self.idx: list[int] | None = None  # character offsets, read when a phrase's text is
+        self.ends: list[int] = []
+        self.text = ""
+        self.doc = doc
         self.kids: tuple[list[int], list[int]] | None = None
 
     def children(self, i: int) -> list[int]:
@@ -178,7 +178,14 @@ class _Arrays:
 
     def span_text(self, start: int, end: int) -> str:
         """The text of tokens [start, end), as `doc[start:end].text`."""
-        return self.text[self.idx[start]:self.ends[end - 1]] if end > start else ""
+        if end <= start:
+            return ""
+        if self.idx is None:  # read once, when the first phrase is named
+            offsets = self.doc.to_array([IDX, LENGTH]).astype(np.int64)
+            self.idx = offsets[:, 0].tolist()
+            self.ends = (offsets[:, 0] + offsets[:, 1]).tolist()
+            self.text = self.doc.text
+        return self.text[self.idx[start]:self.ends[end - 1]]
 
     def up(self, i: int) -> tuple[list[int], dict[int, int]]:
         """Token `i` and its ancestors up to the root, with each one's place in that list."""
