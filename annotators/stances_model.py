@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from spacy.attrs import DEP, HEAD, IDX, LEMMA, LENGTH, LOWER, POS
+from spacy.attrs import DEP, HEAD, LEMMA, LOWER, ORTH, POS, SPACY
 from spacy.language import Language
 from spacy.symbols import NOUN as NOUN_ID, PRON as PRON_ID, PROPN as PROPN_ID
 from spacy.tokens import Doc, Token
@@ -43,6 +43,7 @@ CARD = "README.md"
 
 _PERSONAL = frozenset({"he", "she", "him", "her", "his"})
 _MAX_PATH = 6  # longer dependency paths are one feature: "far"
+_TITLED_DEPS = ("nsubj", "nsubjpass", "poss")  # "the president said", "the speaker's plan"
 _MAX_TARGETS = 12  # per sentence, in text order: a long list sentence stays cheap
 
 
@@ -111,6 +112,9 @@ class _Lexicon:
         self.neg_id, self.aux_id = strings.add("neg"), strings.add("aux")
         self.np_dep_ids = np.array(sorted(strings.add(d) for d in _NP_DEPS), dtype=np.uint64)
         self.conj_id = strings.add("conj")
+        self.personal_ids = np.array(sorted(strings.add(w) for w in _PERSONAL), dtype=np.uint64)
+        self.titled_dep_ids = np.array(sorted(strings.add(d) for d in _TITLED_DEPS), dtype=np.uint64)
+        self.titles = rules.titles
         self.hedge_ids = np.array(sorted(strings.add(w) for w in self.hedges), dtype=np.uint64)
 
     def of(self, tok: Token) -> str | None:
@@ -121,7 +125,7 @@ class _Arrays:
     """The doc's parse as plain lists, read once: heads, dependency labels, lower-case lemmas and
     forms, coarse tags, cue polarities, and the tokens with a negation or hedge child."""
 
-    __slots__ = ("heads", "deps", "lemmas", "lowers", "pos", "pols", "neg", "hedge", "ups", "idx", "ends", "text", "kids", "dep_ids", "pos_ids", "doc")
+    __slots__ = ("heads", "deps", "lemmas", "lowers", "pos", "pols", "neg", "hedge", "ups", "forms", "spaces", "names", "kids", "dep_ids", "lower_ids", "pos_ids", "doc")
 
     def __init__(self, doc: Doc, lexicon: _Lexicon) -> None:
         arr = doc.to_array([DEP, LEMMA, LOWER, POS])
@@ -145,25 +149,25 @@ class _Arrays:
         self.lemmas = list(map(lemma_names.__getitem__, lemma_ids))
         self.lowers = list(map(get, lower_ids))
         self.pos = list(map(get, pos_ids))
-        self.dep_ids, self.pos_ids = arr[:, 0], arr[:, 3]
+        self.dep_ids, self.lower_ids, self.pos_ids = arr[:, 0], arr[:, 2], arr[:, 3]
         self.neg = frozenset(heads_np[arr[:, 0] == lexicon.neg_id].tolist())
         self.hedge = frozenset(heads_np[(arr[:, 0] == lexicon.aux_id) & in_sorted(arr[:, 2], lexicon.hedge_ids)].tolist())
         self.pols: list[str | None] = [p or q for p, q in zip(map(lemma_pol.__getitem__, lemma_ids), map(form_pol.__getitem__, lower_ids))]
         self.ups: dict[int, tuple[list[int], dict[int, int]]] = {}
-        self.idx: list[int] | None = None  # character offsets, read when a phrase's text is
-        self.ends: list[int] = []
-        self.text = ""
-        self.doc = doc
+        self.forms: list[str] | None = None  # the tokens' forms and spaces, read when a phrase is named
+        self.spaces: list[int] = []
+        self.doc, self.names = doc, names
         self.kids: tuple[list[int], list[int]] | None = None
 
     def children(self, i: int) -> list[int]:
         """The tokens whose head is `i`, in text order (as `Token.children`)."""
         if self.kids is None:
             heads = np.asarray(self.heads, dtype=np.int64)
+            heads = np.where(heads == np.arange(len(heads)), -1, heads)  # a root is no child of its own
             order = np.argsort(heads, kind="stable")  # by head, in text order within one head
             self.kids = (order.tolist(), np.searchsorted(heads[order], np.arange(len(heads) + 1)).tolist())
         order, first = self.kids
-        return [j for j in order[first[i]:first[i + 1]] if j != i]
+        return order[first[i]:first[i + 1]]
 
     def subtree(self, i: int) -> set[int]:
         """Token `i` and all its descendants (as `Token.subtree`)."""
@@ -180,12 +184,21 @@ class _Arrays:
         """The text of tokens [start, end), as `doc[start:end].text`."""
         if end <= start:
             return ""
-        if self.idx is None:  # read once, when the first phrase is named
-            offsets = self.doc.to_array([IDX, LENGTH]).astype(np.int64)
-            self.idx = offsets[:, 0].tolist()
-            self.ends = (offsets[:, 0] + offsets[:, 1]).tolist()
-            self.text = self.doc.text
-        return self.text[self.idx[start]:self.ends[end - 1]]
+        forms = self.forms
+        if forms is None:  # read once, when the first phrase is named
+            doc = self.doc
+            arr = doc.to_array([ORTH, SPACY])
+            names, strings = self.names, doc.vocab.strings
+            ids = arr[:, 0].tolist()
+            for v in set(ids).difference(names):
+                names[v] = strings[v]
+            forms = self.forms = list(map(names.__getitem__, ids))
+            self.spaces = arr[:, 1].tolist()
+        if end - start == 1:
+            return forms[start]
+        spaces = self.spaces
+        # as spaCy joins them: each token's form and its space, but the last one's
+        return "".join([f + " " if sp else f for f, sp in zip(forms[start:end - 1], spaces[start:end - 1])]) + forms[end - 1]
 
     def up(self, i: int) -> tuple[list[int], dict[int, int]]:
         """Token `i` and its ancestors up to the root, with each one's place in that list."""
@@ -300,9 +313,16 @@ def candidates(doc: Doc, rules: StanceAnnotator, lexicon: _Lexicon | None = None
     for a, b, _ in ctx.quotes:
         quoted.update(range(a, b))
     cue_at = [i for i, p in enumerate(pols) if p is not None]
+    # the tokens that can name a holder (entities, personal pronouns, title nouns as subjects) or a target (entities)
+    entity_at = sorted(ctx.entity_at)
+    titled = np.flatnonzero((arrays.pos_ids == NOUN_ID) & in_sorted(arrays.dep_ids, lexicon.titled_dep_ids)).tolist()
+    holder_at = sorted(set(entity_at).union(np.flatnonzero(in_sorted(arrays.lower_ids, lexicon.personal_ids)).tolist(),
+                                            [i for i in titled if arrays.lemmas[i] in lexicon.titles]))
     for k, (start, end) in enumerate(bounds):
-        holders = _holders(doc, ctx, rules, bounds, k, quote_sources, arrays, sent_start)
-        targets = _targets(doc, arrays, ctx, rules, (start, end), chunks.get(start, []), sent_start)
+        holders = _holders(doc, ctx, rules, bounds, k, quote_sources, arrays, sent_start,
+                           holder_at[bisect_left(holder_at, start):bisect_left(holder_at, end)])
+        targets = _targets(doc, arrays, ctx, rules, chunks.get(start, []), sent_start,
+                           entity_at[bisect_left(entity_at, start):bisect_left(entity_at, end)])
         sent_feats = [f"scue={pols[i]}" for i in cue_at[bisect_left(cue_at, start):bisect_left(cue_at, end)]]
         tinfo = []
         s_score = gate.bias + gate.side(sent_feats) if gate is not None else 0.0
@@ -385,8 +405,10 @@ def _usable_source(doc: Doc, src: dict[str, Any]) -> bool:
 
 
 def _holders(doc: Doc, ctx: _Context, rules: StanceAnnotator, bounds: list[tuple[int, int]], k: int,
-             quote_sources: list[tuple[int, int, dict[str, Any], str]], arrays: _Arrays, sent_start: list[int]) -> list[_Holder]:
-    """The agents of sentence `k`, the sources of its quotes and of the two sentences before it, and the author."""
+             quote_sources: list[tuple[int, int, dict[str, Any], str]], arrays: _Arrays, sent_start: list[int],
+             agents: list[int]) -> list[_Holder]:
+    """The agents of sentence `k` (at the tokens `agents`: entities, personal pronouns, title
+    nouns), the sources of its quotes and of the two sentences before it, and the author."""
     start, end = bounds[k]
     heads = arrays.heads
     out: list[_Holder] = []
@@ -405,7 +427,7 @@ def _holders(doc: Doc, ctx: _Context, rules: StanceAnnotator, bounds: list[tuple
     seen: set[int] = set()
     entity_at, source_at = ctx.entity_at, ctx.source_at
     lowers, pos, lemmas, deps = arrays.lowers, arrays.pos, arrays.lemmas, arrays.deps
-    for i in range(start, end):
+    for i in agents:
         s = entity_at.get(i)
         if s is not None and id(s) not in seen and s["label"] in HOLDER_LABELS:
             seen.add(id(s))
@@ -416,7 +438,7 @@ def _holders(doc: Doc, ctx: _Context, rules: StanceAnnotator, bounds: list[tuple
             ante = _referent(doc, ctx, i, sent_start)
             if ante is not None:
                 add(ante, _entity_name(doc, ante), i, "PRON")
-        elif pos[i] == "NOUN" and lemmas[i] in rules.titles and deps[i] in ("nsubj", "nsubjpass", "poss"):
+        elif pos[i] == "NOUN" and lemmas[i] in rules.titles and deps[i] in _TITLED_DEPS:
             # "the president said", "the speaker's plan": the person the article introduced with that title
             titled = ctx.titled_at(doc, rules.titles, lemmas[i], i)
             if titled is not None:
@@ -455,10 +477,10 @@ def _span_name(doc: Doc, span: dict[str, Any]) -> str:
     return str((span.get("attrs") or {}).get("name") or doc[span["token_start"]:span["token_end"] + 1].text)
 
 
-def _targets(doc: Doc, a: _Arrays, ctx: _Context, rules: StanceAnnotator, sent: tuple[int, int],
-             chunks: list[tuple[int, int, int]], sent_start: list[int]) -> list[tuple[tuple[int, int], str, int, str]]:
-    """The sentence's named entities, noun chunks (start, end, root) and resolved personal
-    pronouns, one per name: (token range, name, head word, kind)."""
+def _targets(doc: Doc, a: _Arrays, ctx: _Context, rules: StanceAnnotator, chunks: list[tuple[int, int, int]],
+             sent_start: list[int], entities: list[int]) -> list[tuple[tuple[int, int], str, int, str]]:
+    """The sentence's named entities (at the tokens `entities`), noun chunks (start, end, root)
+    and resolved personal pronouns, one per name: (token range, name, head word, kind)."""
     out: list[tuple[tuple[int, int], str, int, str]] = []
     names: set[str] = set()
 
@@ -472,9 +494,9 @@ def _targets(doc: Doc, a: _Arrays, ctx: _Context, rules: StanceAnnotator, sent: 
     covered: set[int] = set()
     spans: list[tuple[int, Any]] = [(c[0], c) for c in chunks]
     seen: set[int] = set()
-    for i in range(*sent):
-        s = ctx.entity_at.get(i)
-        if s is not None and id(s) not in seen and s["label"] in NAMED:
+    for i in entities:
+        s = ctx.entity_at[i]
+        if id(s) not in seen and s["label"] in NAMED:
             seen.add(id(s))
             spans.append((s["token_start"], s))
     pos, lowers, deps = a.pos, a.lowers, a.deps
