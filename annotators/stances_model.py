@@ -518,13 +518,18 @@ def _targets(doc: Doc, a: _Arrays, ctx: _Context, rules: StanceAnnotator, chunks
                 if ante is not None:
                     add((root, root + 1), _entity_name(doc, ante), root, "PRON")
             continue
-        owner = next((c for c in a.children(root) if c < root and deps[c] == "poss" and lowers[c] in ("his", "her")), None)
+        kids = a.children(root)
+        owner = None
+        for c in kids:
+            if c < root and deps[c] == "poss" and lowers[c] in ("his", "her"):
+                owner = c
+                break
         if owner is not None:
             # "his plan", "her nomination": a position on what a person did or has is on that person
             ante = _referent(doc, ctx, owner, sent_start)
             if ante is not None:
                 add((owner, owner + 1), _entity_name(doc, ante), owner, "POSS")
-        add((cstart, cend), _chunk_name(doc, a, ctx, rules, root, (cstart, cend)), root, "CHUNK")
+        add((cstart, cend), _chunk_name(doc, a, ctx, rules, root, (cstart, cend), kids), root, "CHUNK")
     return out
 
 
@@ -541,38 +546,64 @@ def _entity_of(a: _Arrays, ctx: _Context, i: int, labels: frozenset[str]) -> dic
     return None
 
 
-def _chunk_name(doc: Doc, a: _Arrays, ctx: _Context, rules: StanceAnnotator, root: int, rng: tuple[int, int]) -> str:
-    """The name the rule layer gives a target phrase (`StanceAnnotator._name`), read from the arrays."""
-    pos, deps, lowers, heads = a.pos, a.deps, a.lowers, a.heads
-    kids = a.children(root)
+def _chunk_name(doc: Doc, a: _Arrays, ctx: _Context, rules: StanceAnnotator, root: int, rng: tuple[int, int], kids: list[int]) -> str:
+    """The name the rule layer gives a target phrase (`StanceAnnotator._name`), read from the
+    arrays; `kids` are the children of its head word `root`."""
+    pos, deps, lowers = a.pos, a.deps, a.lowers
+    entity_at = ctx.entity_at
+    owner = of = -1
+    appos = blocked = False
+    poss: list[int] = []
+    for c in kids:  # one pass over the children: possessors, the first "of", appositions, modifiers
+        d = deps[c]
+        if c < root:
+            if d == "poss":
+                poss.append(c)
+                if owner < 0:
+                    owner = c
+        elif of < 0 and d == "prep" and lowers[c] == "of":
+            of = c
+        if d == "appos":
+            appos = True
+        elif d in _TITLE_BLOCKERS:
+            blocked = True
     noun = pos[root] == "NOUN"
-    ent = _entity_of(a, ctx, root, NAMED)
+    ent = entity_at.get(root)
+    if ent is not None and ent["label"] not in NAMED or ent is None and appos:
+        ent = _entity_of(a, ctx, root, NAMED)
+    if ent is None and noun and owner >= 0:
+        ent = _entity_of(a, ctx, owner, HOLDER_LABELS)
     if ent is None and noun:
-        owner = next((c for c in kids if c < root and deps[c] == "poss"), None)
-        ent = _entity_of(a, ctx, owner, HOLDER_LABELS) if owner is not None else None
-    if ent is None and noun:
-        ent = next((s for i in range(rng[0], rng[1]) if (s := ctx.entity_at.get(i)) is not None and s["label"] in AGENTS
-                    and heads[i] != root), None)
+        heads = a.heads
+        for i in range(rng[0], rng[1]):
+            s = entity_at.get(i)
+            if s is not None and s["label"] in AGENTS and heads[i] != root:
+                ent = s
+                break
     if ent is not None and rng[0] <= ent["token_start"] and ent["token_end"] < rng[1]:
         return _entity_name(doc, ent)
-    if ent is None and noun and a.lemmas[root] in rules.titles and not any(deps[c] in ("prep", "relcl", "acl", "appos", "amod") for c in kids):
+    if ent is None and noun and not blocked and not appos and a.lemmas[root] in rules.titles:
         titled = ctx.titled_at(doc, rules.titles, a.lemmas[root], root)
         if titled is not None:
             return _entity_name(doc, titled)
     lo, hi = rng
     if pos[root] in ("NOUN", "PROPN", "NUM"):
         hi = min(hi, root + 1)
-        of = next((c for c in kids if c > root and deps[c] == "prep" and lowers[c] == "of"), None)
-        pobj = next((g for g in a.children(of) if deps[g] == "pobj"), None) if of is not None else None
-        if pobj is not None and pobj < rng[1]:
-            hi = pobj + 1
+        if of >= 0:
+            for g in a.children(of):
+                if deps[g] == "pobj":
+                    if g < rng[1]:
+                        hi = g + 1
+                    break
     possessor: set[int] = set()
-    for c in kids:
-        if c < root and deps[c] == "poss":
-            possessor |= a.subtree(c)
+    for c in poss:
+        possessor |= a.subtree(c)
     while lo < hi - 1 and (deps[lo] in _LEAD_SKIP or lowers[lo] in _LEAD_WORDS or lo in possessor):
         lo += 1
     return a.span_text(lo, hi)
+
+
+_TITLE_BLOCKERS = frozenset({"prep", "relcl", "acl", "amod"})  # with "appos": "the president of X", "the new president" are not the one introduced
 
 
 def _features(doc: Doc, a: _Arrays, ctx: _Context, h: _Holder, ti: int, tkind: str, quoted: bool) -> tuple[list[str], int]:
@@ -702,10 +733,17 @@ class Gate:
 
     def __init__(self, weights: dict[str, float], bias: float, cutoff: float) -> None:
         self.weights, self.bias, self.cutoff = weights, float(bias), float(cutoff)
+        self.known: dict[tuple[str, ...], float] = {}  # sides scored so far (the same features give the same sum)
 
-    def side(self, feats: list[str] | set[str]) -> float:
-        w = self.weights
-        return sum(map(w.get, set(feats), itertools.repeat(0.0)))
+    def side(self, feats: list[str]) -> float:
+        key = tuple(feats)
+        got = self.known.get(key)
+        if got is None:
+            if len(self.known) >= 200_000:
+                self.known.clear()
+            w = self.weights
+            got = self.known[key] = sum(map(w.get, set(feats), itertools.repeat(0.0)))
+        return got
 
     def keeps(self, row: list[str]) -> bool:
         """Whether a candidate with these features passes (the evaluation's view of the same test)."""
