@@ -335,18 +335,26 @@ def candidates(doc: Doc, rules: StanceAnnotator, lexicon: _Lexicon | None = None
             tinfo.append(((ta, tb), tname, ti, tkind, tn, tail, t_score, tq))
         if gate is not None:
             best_t = max((t[-2] for t in tinfo), default=-math.inf)
+            ranked = sorted(range(len(tinfo)), key=lambda j: tinfo[j][-2], reverse=True)  # the best-scored targets first
         sentence = (start, end)
         for h in holders:
             hn = h.name and _norm(h.name)
             vh = verdicts.get((hn, None))
             hfreq = "hfreq=" + _bucket(mentions.get(_norm(h.name), 0), (0, 1, 3, 6))
-            least = -math.inf
+            passing = tinfo
             if gate is not None:
                 least = gate.cutoff - gate.side(_holder_side(arrays, h, hfreq, vh))
                 if best_t < least:
                     continue
-            for (ta, tb), tname, ti, tkind, tn, tail, t_score, tq in tinfo:
-                if t_score < least or _same(h.name, tname) or (h.span is not None and h.span["token_start"] < tb and ta <= h.span["token_end"]):
+                picked = []
+                for j in ranked:  # the targets the gate passes with this holder, in text order
+                    if tinfo[j][-2] < least:
+                        break
+                    picked.append(j)
+                picked.sort()
+                passing = [tinfo[j] for j in picked]
+            for (ta, tb), tname, ti, tkind, tn, tail, _, tq in passing:
+                if _same(h.name, tname) or (h.span is not None and h.span["token_start"] < tb and ta <= h.span["token_end"]):
                     continue
                 feats, anchor = _features(doc, arrays, ctx, h, ti, tkind, tq)
                 feats.extend(sent_feats)
