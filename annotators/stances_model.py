@@ -164,8 +164,8 @@ class _Arrays:
         if self.kids is None:
             heads = np.asarray(self.heads, dtype=np.int64)
             heads = np.where(heads == np.arange(len(heads)), -1, heads)  # a root is no child of its own
-            order = np.argsort(heads, kind="stable")  # by head, in text order within one head
-            self.kids = (order.tolist(), np.searchsorted(heads[order], np.arange(len(heads) + 1)).tolist())
+            ranks = np.argsort(heads, kind="stable")  # by head, in text order within one head
+            self.kids = (ranks.tolist(), np.searchsorted(heads[ranks], np.arange(len(heads) + 1)).tolist())
         order, first = self.kids
         return order[first[i]:first[i + 1]]
 
@@ -265,7 +265,7 @@ def _noun_chunks(doc: Doc, a: _Arrays, lexicon: _Lexicon) -> list[tuple[int, int
     """The (start, end) of `doc.noun_chunks`, by spaCy's English rule over the arrays (a doc in
     another language asks spaCy)."""
     if doc.lang_ != "en":
-        return [(start, end) for start, end, _ in doc.noun_chunks_iterator(doc)]
+        return [(chunk.start, chunk.end) for chunk in doc.noun_chunks]
     pos_ids, dep_ids = a.pos_ids, a.dep_ids
     nominal = (pos_ids == NOUN_ID) | (pos_ids == PROPN_ID) | (pos_ids == PRON_ID)
     found = np.flatnonzero(nominal & (in_sorted(dep_ids, lexicon.np_dep_ids) | (dep_ids == lexicon.conj_id)))
