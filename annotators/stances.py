@@ -1,7 +1,7 @@
 """Stances: who is for or against what, as STANCE spans with a HOLDER and a TARGET.
 
-Reads the one parse and the layers already written. Cue words come from a Matcher over lemmas
-(word lists in `data/stances_cues.json`): verbs whose subject holds a position on their object
+Reads the one parse and the layers already written. Cue words are found by lemma, over the token
+arrays (word lists in `data/stances_cues.json`): verbs whose subject holds a position on their object
 ("X opposes Y", "push for Y"), nouns of position ("the rejection of Y"), and predicates that judge
 their subject in attributed content ("Y would be a mistake", he said). The holder is a span another
 layer wrote: the named entity that is the cue's subject, else the SOURCE of the quote the cue is in.
@@ -27,8 +27,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+from spacy.attrs import LEMMA, LOWER, POS
 from spacy.language import Language
-from spacy.matcher import Matcher
+from spacy.symbols import ADJ, NOUN, VERB
 from spacy.tokens import Doc, Token
 
 from .base import DATA as _DATA_DIR, Layer, LayerWriter, WordListComponent, annotations_of, require, shared, write_layer
@@ -101,28 +103,36 @@ class _Context:
     def antecedent(self, doc: Doc, pron: Token) -> dict[str, Any] | None:
         """The last PERSON that was the subject of a clause before `pron`, in its sentence or the
         one before it: the usual referent of a subject "he" or "she" in news prose."""
-        if self.subjects is None:
-            self.subjects = []
-            for i, s in sorted(self.entity_at.items()):
-                if s["label"] == "PERSON" and doc[i].dep_ in ("nsubj", "nsubjpass") and doc[i].head.i not in range(s["token_start"], s["token_end"] + 1):
-                    self.subjects.append((i, s))
         sent = pron.sent
         first = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+        return self.antecedent_at(doc, pron.i, first)
+
+    def antecedent_at(self, doc: Doc, i: int, first: int) -> dict[str, Any] | None:
+        """`antecedent` of the pronoun at token `i`, looking back to token `first`."""
+        if self.subjects is None:
+            self.subjects = []
+            for j, s in sorted(self.entity_at.items()):
+                if s["label"] == "PERSON" and doc[j].dep_ in ("nsubj", "nsubjpass") and doc[j].head.i not in range(s["token_start"], s["token_end"] + 1):
+                    self.subjects.append((j, s))
         best = None
-        for i, s in self.subjects:
-            if i >= pron.i:
+        for j, s in self.subjects:
+            if j >= i:
                 break
-            if i >= first:
+            if j >= first:
                 best = s
         return best
 
     def titled(self, doc: Doc, titles: dict[str, str], noun: Token) -> dict[str, Any] | None:
         """The last PERSON before `noun` written after the title that `noun` names ("President
         Barack Obama ... the president")."""
-        want = titles[noun.lemma_.lower()]
+        return self.titled_at(doc, titles, noun.lemma_.lower(), noun.i)
+
+    def titled_at(self, doc: Doc, titles: dict[str, str], lemma: str, at: int) -> dict[str, Any] | None:
+        """`titled` for the noun of (lower-cased) `lemma` at token `at`."""
+        want = titles[lemma]
         best = None
         for i, s in sorted(self.entity_at.items()):
-            if i >= noun.i:
+            if i >= at:
                 break
             if s["label"] != "PERSON" or i != s["token_start"]:
                 continue
@@ -169,7 +179,7 @@ class StanceAnnotator(WordListComponent):
         self.use_word_lists(_DATA_DIR)
 
     def load(self, folder: Path) -> None:
-        """Read the stance word lists from `folder` and build the cue matcher."""
+        """Read the stance word lists from `folder` and index the cue words."""
         lex = load_lexicon(Path(folder) / DATA.name)
         self.verbs: dict[str, str] = {w: pol for pol, ws in lex["verbs"].items() for w in ws}
         self.not_place = frozenset(lex["not_place_object"])
@@ -191,14 +201,39 @@ class StanceAnnotator(WordListComponent):
         self.labelling = frozenset(lex["labelling"])
         self.complaint = frozenset(lex["complaint"])
         self.titles: dict[str, str] = {w.lower(): t for t, ws in lex["titles"].items() for w in ws}
-        self.matcher = Matcher(self.vocab)
-        verbs = sorted(set(self.verbs) | set(self.verb_preps) | set(self.eval_verb) | self.labelling | self.complaint)
-        self.matcher.add("VERB", [[{"LEMMA": {"IN": verbs}, "POS": "VERB"}]])
         self.agents: dict[str, str] = {w: pol for pol, ws in lex["agent_nouns"].items() for w in ws}
-        self.matcher.add("NOUN", [[{"LEMMA": {"IN": sorted(set(self.nouns) | set(self.eval_noun))}, "POS": "NOUN"}]])
-        self.matcher.add("AGENT", [[{"LEMMA": {"IN": sorted(self.agents)}, "POS": "NOUN"}]])
-        adjs = sorted(set(self.eval_adj) | set(self.adj_preps))
-        self.matcher.add("ADJ", [[{"LOWER": {"IN": adjs}, "POS": {"IN": ["ADJ", "VERB"]}}]])
+        # the cue words as string ids, matched against the doc's token arrays: a verb lemma with POS
+        # VERB, a noun lemma (position or judging noun, agent noun) with POS NOUN, an adjective form
+        # with POS ADJ or VERB; cues come in token order, the kinds of one token in that order
+        strings = self.vocab.strings
+        ids = {
+            "VERB": set(self.verbs) | set(self.verb_preps) | set(self.eval_verb) | self.labelling | self.complaint,
+            "NOUN": set(self.nouns) | set(self.eval_noun),
+            "AGENT": set(self.agents),
+            "ADJ": set(self.eval_adj) | set(self.adj_preps),
+        }
+        self.cue_ids: dict[str, frozenset[int]] = {k: frozenset(strings.add(w) for w in ws) for k, ws in ids.items()}
+        self._lemma_cues = np.array(sorted(self.cue_ids["VERB"] | self.cue_ids["NOUN"] | self.cue_ids["AGENT"]), dtype=np.uint64)
+        self._form_cues = np.array(sorted(self.cue_ids["ADJ"]), dtype=np.uint64)
+
+    def cues(self, doc: Doc) -> list[tuple[str, int]]:
+        """The cue words of `doc` as (kind, token index), in token order."""
+        arr = doc.to_array([LEMMA, LOWER, POS])
+        lemma, lower, pos = arr[:, 0], arr[:, 1], arr[:, 2]
+        hits = np.flatnonzero(in_sorted(lemma, self._lemma_cues) | in_sorted(lower, self._form_cues))
+        verbs, nouns, agents, adjs = self.cue_ids["VERB"], self.cue_ids["NOUN"], self.cue_ids["AGENT"], self.cue_ids["ADJ"]
+        out: list[tuple[str, int]] = []
+        for i, lm, lw, p in zip(hits.tolist(), lemma[hits].tolist(), lower[hits].tolist(), pos[hits].tolist()):
+            if p == VERB and lm in verbs:
+                out.append(("VERB", i))
+            if p == NOUN:
+                if lm in nouns:
+                    out.append(("NOUN", i))
+                if lm in agents:
+                    out.append(("AGENT", i))
+            if (p == ADJ or p == VERB) and lw in adjs:
+                out.append(("ADJ", i))
+        return out
 
     # -- the component -------------------------------------------------------------------------
 
@@ -230,9 +265,8 @@ class StanceAnnotator(WordListComponent):
         """The stances of `doc`, in cue order; a cue whose holder or target is not found gives none."""
         ctx = _Context(doc)
         out: list[Stance] = []
-        for match_id, start, _ in self.matcher(doc):
+        for kind, start in self.cues(doc):
             tok = doc[start]
-            kind = doc.vocab.strings[match_id]
             if _in_question(tok):
                 continue
             if kind == "VERB":
@@ -754,6 +788,14 @@ def _in_question(tok: Token) -> bool:
         last = last.doc[last.i - 1]
     return last.text == "?"
 
+
+
+def in_sorted(values: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """Which of `values` are in the sorted array `table` (as `np.isin`, by binary search)."""
+    if not len(table):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(table, values), len(table) - 1)
+    return np.asarray(table[at] == values)
 
 
 def _overlaps(x: tuple[int, int], y: tuple[int, int]) -> bool:

@@ -13,6 +13,7 @@ coefficients, intercepts) scored with numpy: no pickle, nothing executable in a 
 from __future__ import annotations
 
 import itertools
+from bisect import bisect_left
 import json
 import math
 from collections import Counter
@@ -22,13 +23,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from spacy.attrs import DEP, HEAD, LEMMA, LOWER, POS
+from spacy.attrs import DEP, HEAD, LEMMA, LOWER, ORTH, POS, SPACY
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+from spacy.symbols import NOUN as NOUN_ID, PRON as PRON_ID, PROPN as PROPN_ID
+from spacy.tokens import Doc, Token
 
 from .base import LayerWriter, require
 from .errors import AnnotatorError
-from .stances import HOLDER_LABELS, NAMED, Stance, StanceAnnotator, _Context, _entity_name
+from .stances import _LEAD_SKIP, _LEAD_WORDS, AGENTS, HOLDER_LABELS, NAMED, Stance, StanceAnnotator, _Context, _entity_name, in_sorted
 
 __all__ = ["CLASSES", "FORMAT", "FORMAT_VERSION", "DEFAULT_MODEL", "Candidate", "StanceModel", "StanceModelAnnotator", "candidates", "predict"]
 
@@ -41,6 +43,7 @@ CARD = "README.md"
 
 _PERSONAL = frozenset({"he", "she", "him", "her", "his"})
 _MAX_PATH = 6  # longer dependency paths are one feature: "far"
+_TITLED_DEPS = ("nsubj", "nsubjpass", "poss")  # "the president said", "the speaker's plan"
 _MAX_TARGETS = 12  # per sentence, in text order: a long list sentence stays cheap
 
 
@@ -60,8 +63,8 @@ class Candidate:
 class _Holder:
     __slots__ = ("span", "name", "token", "kind")
 
-    def __init__(self, span: dict[str, Any] | None, name: str | None, token: Token | None, kind: str) -> None:
-        self.span, self.name, self.token, self.kind = span, name, token, kind
+    def __init__(self, span: dict[str, Any] | None, name: str | None, token: int | None, kind: str) -> None:
+        self.span, self.name, self.token, self.kind = span, name, token, kind  # token: the holder's head word
 
 
 @lru_cache(maxsize=4096)
@@ -103,6 +106,16 @@ class _Lexicon:
         self.hedges = rules.hedges
         self.names: dict[int, str] = {}  # hashes of labels and forms -> their strings, filled as docs come
         self.lemma_names: dict[int, str] = {}  # hashes of lemmas -> lower-cased lemma
+        self.lemma_pol: dict[int, str | None] = {}  # hashes of lemmas -> the polarity of the lower-cased lemma
+        self.form_pol: dict[int, str | None] = {}  # hashes of lower-case forms -> their polarity
+        strings = rules.vocab.strings
+        self.neg_id, self.aux_id = strings.add("neg"), strings.add("aux")
+        self.np_dep_ids = np.array(sorted(strings.add(d) for d in _NP_DEPS), dtype=np.uint64)
+        self.conj_id = strings.add("conj")
+        self.personal_ids = np.array(sorted(strings.add(w) for w in _PERSONAL), dtype=np.uint64)
+        self.titled_dep_ids = np.array(sorted(strings.add(d) for d in _TITLED_DEPS), dtype=np.uint64)
+        self.titles = rules.titles
+        self.hedge_ids = np.array(sorted(strings.add(w) for w in self.hedges), dtype=np.uint64)
 
     def of(self, tok: Token) -> str | None:
         return self.polarity.get(tok.lemma_.lower()) or self.polarity.get(tok.lower_)
@@ -112,32 +125,80 @@ class _Arrays:
     """The doc's parse as plain lists, read once: heads, dependency labels, lower-case lemmas and
     forms, coarse tags, cue polarities, and the tokens with a negation or hedge child."""
 
-    __slots__ = ("heads", "deps", "lemmas", "lowers", "pos", "pols", "neg", "hedge", "ups")
+    __slots__ = ("heads", "deps", "lemmas", "lowers", "pos", "pols", "neg", "hedge", "ups", "forms", "spaces", "names", "kids", "dep_ids", "lower_ids", "pos_ids", "doc")
 
     def __init__(self, doc: Doc, lexicon: _Lexicon) -> None:
         arr = doc.to_array([DEP, LEMMA, LOWER, POS])
         strings = doc.vocab.strings
-        self.heads: list[int] = (np.arange(len(doc)) + doc.to_array([HEAD]).astype(np.int64)).tolist()
-        names = lexicon.names
-        cols = []
-        for col in range(4):
-            values = arr[:, col].tolist()
-            if col != 1:
-                for v in set(values) - names.keys():
-                    names[v] = strings[v]
-            cols.append(values)
-        dep_ids, lemma_ids, lower_ids, pos_ids = cols
-        # lemmas map to their lower-cased form, so they have a table of their own
-        self.deps = [names[v] for v in dep_ids]
-        self.lemmas = [lexicon.lemma_names.setdefault(v, strings[v].lower()) for v in lemma_ids]
-        self.lowers = [names[v] for v in lower_ids]
-        self.pos = [names[v] for v in pos_ids]
-        heads, deps = self.heads, self.deps
-        self.neg = frozenset(heads[i] for i, d in enumerate(deps) if d == "neg")
-        self.hedge = frozenset(heads[i] for i, d in enumerate(deps) if d == "aux" and self.lowers[i] in lexicon.hedges)
+        heads_np = np.arange(len(doc)) + doc.to_array([HEAD]).astype(np.int64)
+        self.heads: list[int] = heads_np.tolist()
+        names, lemma_names, lemma_pol, form_pol = lexicon.names, lexicon.lemma_names, lexicon.lemma_pol, lexicon.form_pol
+        dep_ids, lemma_ids, lower_ids, pos_ids = (arr[:, col].tolist() for col in range(4))
+        for values in (dep_ids, lower_ids, pos_ids):
+            for v in set(values).difference(names):
+                names[v] = strings[v]
         table = lexicon.polarity
-        self.pols: list[str | None] = [table.get(lm) or table.get(lw) for lm, lw in zip(self.lemmas, self.lowers)]
+        for v in set(lemma_ids).difference(lemma_names):
+            # lemmas map to their lower-cased form, so they have a table of their own
+            lemma_names[v] = strings[v].lower()
+            lemma_pol[v] = table.get(lemma_names[v])
+        for v in set(lower_ids).difference(form_pol):
+            form_pol[v] = table.get(names[v])
+        get = names.__getitem__
+        self.deps = list(map(get, dep_ids))
+        self.lemmas = list(map(lemma_names.__getitem__, lemma_ids))
+        self.lowers = list(map(get, lower_ids))
+        self.pos = list(map(get, pos_ids))
+        self.dep_ids, self.lower_ids, self.pos_ids = arr[:, 0], arr[:, 2], arr[:, 3]
+        self.neg = frozenset(heads_np[arr[:, 0] == lexicon.neg_id].tolist())
+        self.hedge = frozenset(heads_np[(arr[:, 0] == lexicon.aux_id) & in_sorted(arr[:, 2], lexicon.hedge_ids)].tolist())
+        self.pols: list[str | None] = [p or q for p, q in zip(map(lemma_pol.__getitem__, lemma_ids), map(form_pol.__getitem__, lower_ids))]
         self.ups: dict[int, tuple[list[int], dict[int, int]]] = {}
+        self.forms: list[str] | None = None  # the tokens' forms and spaces, read when a phrase is named
+        self.spaces: list[int] = []
+        self.doc, self.names = doc, names
+        self.kids: tuple[list[int], list[int]] | None = None
+
+    def children(self, i: int) -> list[int]:
+        """The tokens whose head is `i`, in text order (as `Token.children`)."""
+        if self.kids is None:
+            heads = np.asarray(self.heads, dtype=np.int64)
+            heads = np.where(heads == np.arange(len(heads)), -1, heads)  # a root is no child of its own
+            ranks = np.argsort(heads, kind="stable")  # by head, in text order within one head
+            self.kids = (ranks.tolist(), np.searchsorted(heads[ranks], np.arange(len(heads) + 1)).tolist())
+        order, first = self.kids
+        return order[first[i]:first[i + 1]]
+
+    def subtree(self, i: int) -> set[int]:
+        """Token `i` and all its descendants (as `Token.subtree`)."""
+        out = {i}
+        todo = [i]
+        while todo:
+            for c in self.children(todo.pop()):
+                if c not in out:
+                    out.add(c)
+                    todo.append(c)
+        return out
+
+    def span_text(self, start: int, end: int) -> str:
+        """The text of tokens [start, end), as `doc[start:end].text`."""
+        if end <= start:
+            return ""
+        forms = self.forms
+        if forms is None:  # read once, when the first phrase is named
+            doc = self.doc
+            arr = doc.to_array([ORTH, SPACY])
+            names, strings = self.names, doc.vocab.strings
+            ids = arr[:, 0].tolist()
+            for v in set(ids).difference(names):
+                names[v] = strings[v]
+            forms = self.forms = list(map(names.__getitem__, ids))
+            self.spaces = arr[:, 1].tolist()
+        if end - start == 1:
+            return forms[start]
+        spaces = self.spaces
+        # as spaCy joins them: each token's form and its space, but the last one's
+        return "".join([f + " " if sp else f for f, sp in zip(forms[start:end - 1], spaces[start:end - 1])]) + forms[end - 1]
 
     def up(self, i: int) -> tuple[list[int], dict[int, int]]:
         """Token `i` and its ancestors up to the root, with each one's place in that list."""
@@ -172,12 +233,60 @@ class _Arrays:
         return up, down, None
 
 
-def _root(doc: Doc, start: int, end: int) -> Token:
-    """The syntactic head of tokens [start, end): the one whose head lies outside."""
-    for t in doc[start:end]:
-        if not start <= t.head.i < end or t.head.i == t.i:
+def _root(heads: list[int], start: int, end: int) -> int:
+    """The syntactic head of tokens [start, end): the first whose head lies outside."""
+    for t in range(start, end):
+        h = heads[t]
+        if not start <= h < end or h == t:
             return t
-    return doc[start]
+    return start
+
+
+def _span_root(doc: Doc, heads: list[int], start: int, end: int) -> int:
+    """`doc[start:end].root.i`, from the heads when one token is the root or the only one headed
+    outside the span (spaCy's own rule when there are several)."""
+    outside = -1
+    for i in range(start, end):
+        h = heads[i]
+        if h == i:
+            return i
+        if not start <= h < end:
+            if outside >= 0:
+                return int(doc[start:end].root.i)
+            outside = i
+    return outside if outside >= 0 else start
+
+
+# spaCy's English noun chunks: a noun or pronoun in one of these relations (or a conjunct of one), from its left edge
+_NP_DEPS = frozenset({"oprd", "nsubj", "dobj", "nsubjpass", "pcomp", "pobj", "dative", "appos", "attr", "ROOT"})
+
+
+def _noun_chunks(doc: Doc, a: _Arrays, lexicon: _Lexicon) -> list[tuple[int, int]]:
+    """The (start, end) of `doc.noun_chunks`, by spaCy's English rule over the arrays (a doc in
+    another language asks spaCy)."""
+    if doc.lang_ != "en":
+        return [(chunk.start, chunk.end) for chunk in doc.noun_chunks]
+    pos_ids, dep_ids = a.pos_ids, a.dep_ids
+    nominal = (pos_ids == NOUN_ID) | (pos_ids == PROPN_ID) | (pos_ids == PRON_ID)
+    found = np.flatnonzero(nominal & (in_sorted(dep_ids, lexicon.np_dep_ids) | (dep_ids == lexicon.conj_id)))
+    deps, heads = a.deps, a.heads
+    out: list[tuple[int, int]] = []
+    prev_end = -1
+    for i in found.tolist():
+        left = int(doc[i].left_edge.i)
+        if left <= prev_end:
+            continue  # no nested chunks
+        if deps[i] != "conj":
+            prev_end = i
+            out.append((left, i + 1))
+            continue
+        head = heads[i]
+        while deps[head] == "conj" and heads[head] < head:
+            head = heads[head]
+        if deps[head] in _NP_DEPS:  # coordinated to a noun phrase
+            prev_end = i
+            out.append((left, i + 1))
+    return out
 
 
 def candidates(doc: Doc, rules: StanceAnnotator, lexicon: _Lexicon | None = None, found: list[Stance] | None = None,
@@ -189,46 +298,65 @@ def candidates(doc: Doc, rules: StanceAnnotator, lexicon: _Lexicon | None = None
     ctx = _Context(doc)
     verdicts = _verdicts(doc, rules.extract(doc) if found is None else found)
     mentions = Counter(_norm(_entity_name(doc, s)) for s in {id(s): s for s in ctx.entity_at.values()}.values())
-    sents = list(doc.sents)
+    bounds = [(sent.start, sent.end) for sent in doc.sents]
     out: list[Candidate] = []
     quote_sources = [(a, b, src, _source_name(doc, ctx, rules, src)) for a, b, src in ctx.quotes if _usable_source(doc, src)]
     arrays = _Arrays(doc, lexicon)
-    pols = arrays.pols
+    pols, heads = arrays.pols, arrays.heads
     sent_start = [0] * len(doc)
-    for sent in sents:
-        sent_start[sent.start:sent.end] = [sent.start] * (sent.end - sent.start)
-    chunks: dict[int, list[Span]] = {}
-    for chunk in doc.noun_chunks:  # once per doc, by sentence start
-        chunks.setdefault(sent_start[chunk.start], []).append(chunk)
-    for k, sent in enumerate(sents):
-        holders = _holders(doc, ctx, rules, sents, k, quote_sources, arrays)
-        targets = _targets(doc, ctx, rules, sent, chunks.get(sent.start, []))
-        sent_feats = [f"scue={pols[i]}" for i in range(sent.start, sent.end) if pols[i] is not None]
-        in_quote = {i for a, b, _ in ctx.quotes for i in range(max(a, sent.start), min(b, sent.end))}
+    for start, end in bounds:
+        sent_start[start:end] = [start] * (end - start)
+    chunks: dict[int, list[tuple[int, int, int]]] = {}
+    for start, end in _noun_chunks(doc, arrays, lexicon):  # once per doc, by sentence start
+        chunks.setdefault(sent_start[start], []).append((start, end, _span_root(doc, heads, start, end)))
+    quoted: set[int] = set()
+    for a, b, _ in ctx.quotes:
+        quoted.update(range(a, b))
+    cue_at = [i for i, p in enumerate(pols) if p is not None]
+    # the tokens that can name a holder (entities, personal pronouns, title nouns as subjects) or a target (entities)
+    entity_at = sorted(ctx.entity_at)
+    titled = np.flatnonzero((arrays.pos_ids == NOUN_ID) & in_sorted(arrays.dep_ids, lexicon.titled_dep_ids)).tolist()
+    holder_at = sorted(set(entity_at).union(np.flatnonzero(in_sorted(arrays.lower_ids, lexicon.personal_ids)).tolist(),
+                                            [i for i in titled if arrays.lemmas[i] in lexicon.titles]))
+    for k, (start, end) in enumerate(bounds):
+        holders = _holders(doc, ctx, rules, bounds, k, quote_sources, arrays, sent_start,
+                           holder_at[bisect_left(holder_at, start):bisect_left(holder_at, end)])
+        targets = _targets(doc, arrays, ctx, rules, chunks.get(start, []), sent_start,
+                           entity_at[bisect_left(entity_at, start):bisect_left(entity_at, end)])
+        sent_feats = [f"scue={pols[i]}" for i in cue_at[bisect_left(cue_at, start):bisect_left(cue_at, end)]]
         tinfo = []
         s_score = gate.bias + gate.side(sent_feats) if gate is not None else 0.0
-        for (ta, tb), tname, troot, tkind in targets:  # what a target adds to every pair, once
+        for (ta, tb), tname, ti, tkind in targets:  # what a target adds to every pair, once
             tn = _norm(tname)
             vt = verdicts.get((None, tn))
             tail = ([f"rule_t={vt}"] if vt else []) + ["tfreq=" + _bucket(mentions.get(tn, 0), (0, 1, 3, 6))]
-            t_score = s_score + gate.side(tail + _target_side(arrays, troot.i, tkind, in_quote)) if gate is not None else 0.0
-            tinfo.append(((ta, tb), tname, troot.i, tkind, tn, tail, t_score))
+            tq = start <= ti < end and ti in quoted
+            t_score = s_score + gate.side(tail + _target_side(arrays, ti, tkind, tq)) if gate is not None else 0.0
+            tinfo.append(((ta, tb), tname, ti, tkind, tn, tail, t_score, tq))
         if gate is not None:
-            best_t = max((t[-1] for t in tinfo), default=-math.inf)
-        sentence = (sent.start, sent.end)
+            best_t = max((t[-2] for t in tinfo), default=-math.inf)
+            ranked = sorted(range(len(tinfo)), key=lambda j: tinfo[j][-2], reverse=True)  # the best-scored targets first
+        sentence = (start, end)
         for h in holders:
             hn = h.name and _norm(h.name)
             vh = verdicts.get((hn, None))
             hfreq = "hfreq=" + _bucket(mentions.get(_norm(h.name), 0), (0, 1, 3, 6))
-            least = -math.inf
+            passing = tinfo
             if gate is not None:
                 least = gate.cutoff - gate.side(_holder_side(arrays, h, hfreq, vh))
                 if best_t < least:
                     continue
-            for (ta, tb), tname, ti, tkind, tn, tail, t_score in tinfo:
-                if t_score < least or _same(h.name, tname) or (h.span is not None and h.span["token_start"] < tb and ta <= h.span["token_end"]):
+                picked = []
+                for j in ranked:  # the targets the gate passes with this holder, in text order
+                    if tinfo[j][-2] < least:
+                        break
+                    picked.append(j)
+                picked.sort()
+                passing = [tinfo[j] for j in picked]
+            for (ta, tb), tname, ti, tkind, tn, tail, _, tq in passing:
+                if _same(h.name, tname) or (h.span is not None and h.span["token_start"] < tb and ta <= h.span["token_end"]):
                     continue
-                feats, anchor = _features(doc, arrays, ctx, h, ti, tkind, in_quote)
+                feats, anchor = _features(doc, arrays, ctx, h, ti, tkind, tq)
                 feats.extend(sent_feats)
                 v = verdicts.get((hn, tn))
                 if v:
@@ -241,13 +369,13 @@ def candidates(doc: Doc, rules: StanceAnnotator, lexicon: _Lexicon | None = None
     return out
 
 
-def _target_side(a: _Arrays, ti: int, tkind: str, in_quote: set[int]) -> list[str]:
+def _target_side(a: _Arrays, ti: int, tkind: str, quoted: bool) -> list[str]:
     """The target's own features, as `_features` writes them."""
     th = a.heads[ti]
     out = [f"t={tkind}", f"tdep={a.deps[ti]}", f"tlemma={a.lemmas[ti]}", f"thead={a.lemmas[th]}"]
     if a.pols[th]:
         out.append(f"thead_cue={a.pols[th]}")
-    if ti in in_quote:
+    if quoted:
         out.append("t_quoted")
     return out
 
@@ -258,7 +386,7 @@ def _holder_side(a: _Arrays, h: _Holder, hfreq: str, rule_h: str | None) -> list
     if rule_h:
         out.append(f"rule_h={rule_h}")
     if h.token is not None:
-        hi = h.token.i
+        hi = h.token
         out.append(f"hdep={a.deps[hi]}")
         if a.deps[hi] in ("nsubj", "nsubjpass") and a.deps[a.heads[hi]] == "ROOT":
             out.append("h_subject_of_root")
@@ -284,14 +412,17 @@ def _usable_source(doc: Doc, src: dict[str, Any]) -> bool:
     return bool(name) or doc[src["token_start"]].lower_ not in _PERSONAL | {"i", "we", "they", "it", "you"}
 
 
-def _holders(doc: Doc, ctx: _Context, rules: StanceAnnotator, sents: list[Span], k: int,
-             quote_sources: list[tuple[int, int, dict[str, Any], str]], arrays: _Arrays) -> list[_Holder]:
-    """The agents of sentence `k`, the sources of its quotes and of the two sentences before it, and the author."""
-    sent = sents[k]
+def _holders(doc: Doc, ctx: _Context, rules: StanceAnnotator, bounds: list[tuple[int, int]], k: int,
+             quote_sources: list[tuple[int, int, dict[str, Any], str]], arrays: _Arrays, sent_start: list[int],
+             agents: list[int]) -> list[_Holder]:
+    """The agents of sentence `k` (at the tokens `agents`: entities, personal pronouns, title
+    nouns), the sources of its quotes and of the two sentences before it, and the author."""
+    start, end = bounds[k]
+    heads = arrays.heads
     out: list[_Holder] = []
     names: set[str] = set()
 
-    def add(span: dict[str, Any] | None, name: str | None, token: Token | None, kind: str) -> None:
+    def add(span: dict[str, Any] | None, name: str | None, token: int | None, kind: str) -> None:
         key = _norm(name)
         if key in names:
             return
@@ -299,51 +430,52 @@ def _holders(doc: Doc, ctx: _Context, rules: StanceAnnotator, sents: list[Span],
         out.append(_Holder(span, name, token, kind))
 
     for a, b, src, name in quote_sources:
-        if a < sent.end and sent.start < b or sent.start <= src["token_start"] < sent.end:
-            add(src, name, doc[src["token_start"]:src["token_end"] + 1].root, "SOURCE")
+        if a < end and start < b or start <= src["token_start"] < end:
+            add(src, name, _span_root(doc, heads, src["token_start"], src["token_end"] + 1), "SOURCE")
     seen: set[int] = set()
-    for i in range(sent.start, sent.end):
-        s = ctx.entity_at.get(i)
+    entity_at, source_at = ctx.entity_at, ctx.source_at
+    lowers, pos, lemmas, deps = arrays.lowers, arrays.pos, arrays.lemmas, arrays.deps
+    for i in agents:
+        s = entity_at.get(i)
         if s is not None and id(s) not in seen and s["label"] in HOLDER_LABELS:
             seen.add(id(s))
-            add(s, _entity_name(doc, s), doc[s["token_start"]:s["token_end"] + 1].root, s["label"])
-        if i in ctx.source_at or i in ctx.entity_at:
+            add(s, _entity_name(doc, s), _span_root(doc, heads, s["token_start"], s["token_end"] + 1), s["label"])
+        if i in source_at or s is not None:
             continue
-        if arrays.lowers[i] in _PERSONAL:
-            tok = doc[i]
-            ante = _referent(doc, ctx, tok)
+        if lowers[i] in _PERSONAL:
+            ante = _referent(doc, ctx, i, sent_start)
             if ante is not None:
-                add(ante, _entity_name(doc, ante), tok, "PRON")
-        elif arrays.pos[i] == "NOUN" and arrays.lemmas[i] in rules.titles and arrays.deps[i] in ("nsubj", "nsubjpass", "poss"):
+                add(ante, _entity_name(doc, ante), i, "PRON")
+        elif pos[i] == "NOUN" and lemmas[i] in rules.titles and deps[i] in _TITLED_DEPS:
             # "the president said", "the speaker's plan": the person the article introduced with that title
-            tok = doc[i]
-            titled = ctx.titled(doc, rules.titles, tok)
+            titled = ctx.titled_at(doc, rules.titles, lemmas[i], i)
             if titled is not None:
-                add(titled, _entity_name(doc, titled), tok, "TITLE")
+                add(titled, _entity_name(doc, titled), i, "TITLE")
     for back in (1, 2):
         if k - back < 0:
             break
-        prev = sents[k - back]
+        pstart, pend = bounds[k - back]
         for _, _, src, name in quote_sources:
-            if prev.start <= src["token_start"] < prev.end:
+            if pstart <= src["token_start"] < pend:
                 add(src, name, None, f"SOURCE-{back}")
     add(None, None, None, "AUTHOR")
     return out
 
 
-def _referent(doc: Doc, ctx: _Context, pron: Token) -> dict[str, Any] | None:
-    """Who a personal pronoun most likely is: the last named person that was a subject in its or
-    the previous sentence, else the last person named in the three sentences before it."""
-    ante = ctx.antecedent(doc, pron)
+def _referent(doc: Doc, ctx: _Context, i: int, sent_start: list[int]) -> dict[str, Any] | None:
+    """Who the personal pronoun at token `i` most likely is: the last named person that was a
+    subject in its or the previous sentence, else the last person named in the three sentences
+    before it."""
+    first = sent_start[i]
+    ante = ctx.antecedent_at(doc, i, sent_start[first - 1] if first > 0 else first)
     if ante is not None:
         return ante
-    first = pron.sent.start
     for _ in range(3):
         if first == 0:
             break
-        first = doc[first - 1].sent.start
-    for i in range(pron.i - 1, first - 1, -1):
-        s = ctx.entity_at.get(i)
+        first = sent_start[first - 1]
+    for j in range(i - 1, first - 1, -1):
+        s = ctx.entity_at.get(j)
         if s is not None and s["label"] == "PERSON":
             return s
     return None
@@ -353,12 +485,14 @@ def _span_name(doc: Doc, span: dict[str, Any]) -> str:
     return str((span.get("attrs") or {}).get("name") or doc[span["token_start"]:span["token_end"] + 1].text)
 
 
-def _targets(doc: Doc, ctx: _Context, rules: StanceAnnotator, sent: Span, chunks: list[Span]) -> list[tuple[tuple[int, int], str, Token, str]]:
-    """The sentence's named entities, noun chunks and resolved personal pronouns, one per name."""
-    out: list[tuple[tuple[int, int], str, Token, str]] = []
+def _targets(doc: Doc, a: _Arrays, ctx: _Context, rules: StanceAnnotator, chunks: list[tuple[int, int, int]],
+             sent_start: list[int], entities: list[int]) -> list[tuple[tuple[int, int], str, int, str]]:
+    """The sentence's named entities (at the tokens `entities`), noun chunks (start, end, root)
+    and resolved personal pronouns, one per name: (token range, name, head word, kind)."""
+    out: list[tuple[tuple[int, int], str, int, str]] = []
     names: set[str] = set()
 
-    def add(rng: tuple[int, int], name: str, root: Token, kind: str) -> None:
+    def add(rng: tuple[int, int], name: str, root: int, kind: str) -> None:
         key = _norm(name)
         if not key or key in names or len(out) >= _MAX_TARGETS:
             return
@@ -366,42 +500,121 @@ def _targets(doc: Doc, ctx: _Context, rules: StanceAnnotator, sent: Span, chunks
         out.append((rng, name, root, kind))
 
     covered: set[int] = set()
-    spans: list[tuple[int, Any]] = [(c.start, c) for c in chunks]
+    spans: list[tuple[int, Any]] = [(c[0], c) for c in chunks]
     seen: set[int] = set()
-    for i in range(sent.start, sent.end):
-        s = ctx.entity_at.get(i)
-        if s is not None and id(s) not in seen and s["label"] in NAMED:
+    for i in entities:
+        s = ctx.entity_at[i]
+        if id(s) not in seen and s["label"] in NAMED:
             seen.add(id(s))
             spans.append((s["token_start"], s))
+    pos, lowers, deps = a.pos, a.lowers, a.deps
     # entities first, so a chunk around one ("Mayor Lena Fischer") is that entity; then the other chunks
-    for _, item in sorted(spans, key=lambda x: (isinstance(x[1], Span), x[0])):
+    for _, item in sorted(spans, key=lambda x: (isinstance(x[1], tuple), x[0])):
+        if len(out) >= _MAX_TARGETS:
+            break  # nothing more is added
         if isinstance(item, dict):
             rng = (item["token_start"], item["token_end"] + 1)
             covered.update(range(*rng))
-            add(rng, _entity_name(doc, item), _root(doc, *rng), "E_" + item["label"])
+            add(rng, _entity_name(doc, item), _root(a.heads, *rng), "E_" + item["label"])
             continue
-        chunk: Span = item
-        root = chunk.root
-        if root.i in covered:
+        cstart, cend, root = item
+        if root in covered:
             continue
-        if root.pos_ == "PRON":
-            if root.lower_ in _PERSONAL:
-                ante = _referent(doc, ctx, root)
+        if pos[root] == "PRON":
+            if lowers[root] in _PERSONAL:
+                ante = _referent(doc, ctx, root, sent_start)
                 if ante is not None:
-                    add((root.i, root.i + 1), _entity_name(doc, ante), root, "PRON")
+                    add((root, root + 1), _entity_name(doc, ante), root, "PRON")
             continue
-        owner = next((c for c in root.lefts if c.dep_ == "poss" and c.lower_ in ("his", "her")), None)
+        kids = a.children(root)
+        owner = None
+        for c in kids:
+            if c < root and deps[c] == "poss" and lowers[c] in ("his", "her"):
+                owner = c
+                break
         if owner is not None:
             # "his plan", "her nomination": a position on what a person did or has is on that person
-            ante = _referent(doc, ctx, owner)
+            ante = _referent(doc, ctx, owner, sent_start)
             if ante is not None:
-                add((owner.i, owner.i + 1), _entity_name(doc, ante), owner, "POSS")
-        name = rules._name(doc, ctx, root, (chunk.start, chunk.end))
-        add((chunk.start, chunk.end), name, root, "CHUNK")
+                add((owner, owner + 1), _entity_name(doc, ante), owner, "POSS")
+        add((cstart, cend), _chunk_name(doc, a, ctx, rules, root, (cstart, cend), kids), root, "CHUNK")
     return out
 
 
-def _features(doc: Doc, a: _Arrays, ctx: _Context, h: _Holder, ti: int, tkind: str, in_quote: set[int]) -> tuple[list[str], int]:
+def _entity_of(a: _Arrays, ctx: _Context, i: int, labels: frozenset[str]) -> dict[str, Any] | None:
+    """`_Context.entity` of the token at `i`, over the arrays."""
+    s = ctx.entity_at.get(i)
+    if s is not None and s["label"] in labels:
+        return s
+    for c in a.children(i):
+        if a.deps[c] == "appos":
+            s = ctx.entity_at.get(c)
+            if s is not None and s["label"] in labels and s["token_start"] <= c <= s["token_end"]:
+                return s
+    return None
+
+
+def _chunk_name(doc: Doc, a: _Arrays, ctx: _Context, rules: StanceAnnotator, root: int, rng: tuple[int, int], kids: list[int]) -> str:
+    """The name the rule layer gives a target phrase (`StanceAnnotator._name`), read from the
+    arrays; `kids` are the children of its head word `root`."""
+    pos, deps, lowers = a.pos, a.deps, a.lowers
+    entity_at = ctx.entity_at
+    owner = of = -1
+    appos = blocked = False
+    poss: list[int] = []
+    for c in kids:  # one pass over the children: possessors, the first "of", appositions, modifiers
+        d = deps[c]
+        if c < root:
+            if d == "poss":
+                poss.append(c)
+                if owner < 0:
+                    owner = c
+        elif of < 0 and d == "prep" and lowers[c] == "of":
+            of = c
+        if d == "appos":
+            appos = True
+        elif d in _TITLE_BLOCKERS:
+            blocked = True
+    noun = pos[root] == "NOUN"
+    ent = entity_at.get(root)
+    if ent is not None and ent["label"] not in NAMED or ent is None and appos:
+        ent = _entity_of(a, ctx, root, NAMED)
+    if ent is None and noun and owner >= 0:
+        ent = _entity_of(a, ctx, owner, HOLDER_LABELS)
+    if ent is None and noun:
+        heads = a.heads
+        for i in range(rng[0], rng[1]):
+            s = entity_at.get(i)
+            if s is not None and s["label"] in AGENTS and heads[i] != root:
+                ent = s
+                break
+    if ent is not None and rng[0] <= ent["token_start"] and ent["token_end"] < rng[1]:
+        return _entity_name(doc, ent)
+    if ent is None and noun and not blocked and not appos and a.lemmas[root] in rules.titles:
+        titled = ctx.titled_at(doc, rules.titles, a.lemmas[root], root)
+        if titled is not None:
+            return _entity_name(doc, titled)
+    lo, hi = rng
+    if pos[root] in ("NOUN", "PROPN", "NUM"):
+        hi = min(hi, root + 1)
+        if of >= 0:
+            for g in a.children(of):
+                if deps[g] == "pobj":
+                    if g < rng[1]:
+                        hi = g + 1
+                    break
+    possessor: set[int] = set()
+    for c in poss:
+        possessor |= a.subtree(c)
+    while lo < hi - 1 and (deps[lo] in _LEAD_SKIP or lowers[lo] in _LEAD_WORDS or lo in possessor):
+        lo += 1
+    return a.span_text(lo, hi)
+
+
+_TITLE_BLOCKERS = frozenset({"prep", "relcl", "acl", "amod"})  # with "appos": "the president of X", "the new president" are not the one introduced
+
+
+def _features(doc: Doc, a: _Arrays, ctx: _Context, h: _Holder, ti: int, tkind: str, quoted: bool) -> tuple[list[str], int]:
     """The sparse features of one pair (its target's head token is `ti`) and the token that carries its position."""
     heads, deps, lemmas, pos, pols = a.heads, a.deps, a.lemmas, a.pos, a.pols
     th = heads[ti]
@@ -411,7 +624,6 @@ def _features(doc: Doc, a: _Arrays, ctx: _Context, h: _Holder, ti: int, tkind: s
     hpol = pols[th]
     if hpol:
         f.append(f"thead_cue={hpol}")
-    quoted = ti in in_quote
     if quoted:
         f.append("t_quoted")
         src = ctx.quote_source(ti)
@@ -428,7 +640,7 @@ def _features(doc: Doc, a: _Arrays, ctx: _Context, h: _Holder, ti: int, tkind: s
         if quoted:
             f.append(f"{h.kind}|quoted")
         return f, anchor
-    hi = h.token.i
+    hi = h.token
     hdep = deps[hi]
     f.append(f"hdep={hdep}")
     subject = hdep in ("nsubj", "nsubjpass")
@@ -529,10 +741,17 @@ class Gate:
 
     def __init__(self, weights: dict[str, float], bias: float, cutoff: float) -> None:
         self.weights, self.bias, self.cutoff = weights, float(bias), float(cutoff)
+        self.known: dict[tuple[str, ...], float] = {}  # sides scored so far (the same features give the same sum)
 
-    def side(self, feats: list[str] | set[str]) -> float:
-        w = self.weights
-        return sum(w.get(f, 0.0) for f in set(feats))
+    def side(self, feats: list[str]) -> float:
+        key = tuple(feats)
+        got = self.known.get(key)
+        if got is None:
+            if len(self.known) >= 200_000:
+                self.known.clear()
+            w = self.weights
+            got = self.known[key] = sum(map(w.get, set(feats), itertools.repeat(0.0)))
+        return got
 
     def keeps(self, row: list[str]) -> bool:
         """Whether a candidate with these features passes (the evaluation's view of the same test)."""
@@ -571,7 +790,11 @@ class StanceModel:
         out = np.tile(self.intercept, (n, 1))
         get = self.index.get
         # a feature counts once however often a candidate has it, as in training (one-hot)
-        found = [[j for j in set(map(get, cand.features)) if j is not None] for cand in candidates]
+        found = []
+        for cand in candidates:
+            known = set(map(get, cand.features))
+            known.discard(None)  # (the others keep their order)
+            found.append(known)
         lengths = np.fromiter(map(len, found), dtype=np.intp, count=n)
         flat = np.fromiter(itertools.chain.from_iterable(found), dtype=np.intp, count=int(lengths.sum()))
         if len(flat):

@@ -89,6 +89,35 @@ def test_stances_model_gate_builds_only_the_pairs_it_passes(tmp_path: Path) -> N
     assert loaded.gate is not None and loaded.gate.to_dict() == gate.to_dict()
 
 
+def test_stances_model_arrays_read_the_parse_as_spacy_does() -> None:
+    """The layer reads the parse from arrays, not Token objects: the same noun chunks, heads,
+    children, subtrees, phrase texts and target names as spaCy and the rule layer give."""
+    from annotators.stances import StanceAnnotator, _Context
+    from annotators.stances_model import _Arrays, _chunk_name, _Lexicon, _noun_chunks, _span_root
+    from corpus.pipeline import Annotator
+
+    nlp = Annotator("entities,quotes").nlp
+    text = TEXT + (" The president of the council, Mark Ode, said his plan would hurt the city's poorest families."
+                   " \"We oppose the new tax on fuel,\" the mayor's office said in a statement.")
+    doc = nlp(text)
+    rules = StanceAnnotator(nlp, "rules")
+    lexicon = _Lexicon(rules)
+    a = _Arrays(doc, lexicon)
+    ctx = _Context(doc)
+    chunks = list(doc.noun_chunks)
+    assert chunks and _noun_chunks(doc, a, lexicon) == [(c.start, c.end) for c in chunks]
+    for tok in doc:
+        assert a.children(tok.i) == [c.i for c in tok.children]
+        assert a.subtree(tok.i) == {t.i for t in tok.subtree}
+        assert a.span_text(tok.left_edge.i, tok.i + 1) == doc[tok.left_edge.i:tok.i + 1].text
+    for c in chunks:
+        root = _span_root(doc, a.heads, c.start, c.end)
+        assert root == c.root.i
+        assert _chunk_name(doc, a, ctx, rules, root, (c.start, c.end), a.children(root)) == rules._name(doc, ctx, c.root, (c.start, c.end))
+    cues = rules.cues(doc)
+    assert cues == sorted(cues, key=lambda x: x[1]) and {doc[i].lemma_ for k, i in cues if k == "VERB"} >= {"criticize", "praise", "oppose"}
+
+
 @pytest.mark.parametrize(
     "a,b,same",
     [
