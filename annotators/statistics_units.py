@@ -495,10 +495,12 @@ class UnitTables:
 
 
 def _may_be_native_symbol(text: str) -> bool:
-    """Whether `text` could be a country's own currency symbol: not ASCII, with a currency sign or a
-    letter beyond ASCII ("₺", "zł", "Kč"). A dash, a curly quote or a degree sign next to a number
-    is not, and so never makes the process read every country's locale."""
-    return any(ord(c) > 127 and (unicodedata.category(c) == "Sc" or unicodedata.category(c).startswith("L")) for c in text)
+    """Whether `text` could be a country's own currency symbol: one short word (CLDR's are at most
+    five characters), not ASCII, with a currency sign or a letter beyond ASCII ("₺", "zł", "Kč"). A
+    dash, a curly quote, a name such as "Zrínyi" or a phrase next to a number is not, and so never
+    makes the process read every country's locale (half a second)."""
+    return 0 < len(text) <= 5 and not any(c.isspace() for c in text) and any(
+        ord(c) > 127 and (unicodedata.category(c) == "Sc" or unicodedata.category(c).startswith("L")) for c in text)
 
 
 @lru_cache(maxsize=4)

@@ -49,7 +49,7 @@ BATCH = 8
 BATCH_CHARS = 5_000
 _annotator: Any = None  # the parent's loaded Annotator, inherited by the forked workers
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
-_WARM_UP = ('The mayor of Oslo, Anne Berg, said on Monday that "about 3,000 workers will build 12 km of road for $5 million (40 zł a day)," '
+_WARM_UP = ('The mayor of Oslo, Anne Berg, said on Monday that "about 3,000 workers will build 12 km of road for $5 million," '
             "and the council said it opposed the plan.")
 
 
@@ -150,8 +150,7 @@ class LocalEngine:
             return ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_worker_load, initargs=(self.annotator.layers, self.model, self.options))
         _annotator = self.annotator
         # one record through every layer first: what the layers build on first use (unit registry,
-        # caches, the national currency symbols a "zł" makes the statistics layer read from CLDR) is
-        # then built once, here, and shared, not once per worker
+        # caches) is then built once, here, and shared, not once per worker
         self.annotator([{"text": _WARM_UP, "meta": {"id": "warm-up"}}])
         # frozen objects are never scanned by the collector, so the model's pages stay shared
         gc.collect()
