@@ -496,10 +496,11 @@ class UnitTables:
 
 def _may_be_native_symbol(text: str) -> bool:
     """Whether `text` could be a country's own currency symbol: one short word (CLDR's are at most
-    five characters), not ASCII, with a currency sign or a letter beyond ASCII ("₺", "zł", "Kč"). A
-    dash, a curly quote, a name such as "Zrínyi" or a phrase next to a number is not, and so never
-    makes the process read every country's locale (half a second)."""
-    return 0 < len(text) <= 5 and not any(c.isspace() for c in text) and any(
+    five characters, with no ASCII punctuation but a full stop), not ASCII, with a currency sign or a
+    letter beyond ASCII ("₺", "zł", "Kč"). A dash, a curly quote, "(£", a name such as "Zrínyi" or a
+    phrase next to a number is not, and so never makes the process read every country's locale
+    (half a second)."""
+    return 0 < len(text) <= 5 and all(ord(c) > 127 or c.isalnum() or c == "." for c in text) and any(
         ord(c) > 127 and (unicodedata.category(c) == "Sc" or unicodedata.category(c).startswith("L")) for c in text)
 
 
