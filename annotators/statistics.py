@@ -262,21 +262,24 @@ class StatisticsAnnotator(WordListComponent):
         self._words_from = self._grams_of = None  # read afresh: the doc may have changed since the last call
         found: list[Statistic] = []
         free = 0
-        for i in seeds:
-            if i < free:
-                continue
-            self._floor = found[-1].end if found else 0  # what the statistic before has taken
-            try:
-                stat = self.parse_at(doc, i)
-            except Skip as skip:
-                free = max(free, skip.end)
-                continue
-            if stat is None:
-                continue
-            if found and stat.start < found[-1].end:  # an approximator or currency already taken
-                continue
-            found.append(stat)
-            free = stat.end
+        try:
+            for i in seeds:
+                if i < free:
+                    continue
+                self._floor = found[-1].end if found else 0  # what the statistic before has taken
+                try:
+                    stat = self.parse_at(doc, i)
+                except Skip as skip:
+                    free = max(free, skip.end)
+                    continue
+                if stat is None:
+                    continue
+                if found and stat.start < found[-1].end:  # an approximator or currency already taken
+                    continue
+                found.append(stat)
+                free = stat.end
+        finally:
+            self._words_from = self._grams_of = None  # the component keeps no doc alive past its call
         return found
 
     def _seeds(self, doc: Doc) -> list[int]:

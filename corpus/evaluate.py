@@ -120,21 +120,12 @@ def _same_name(a: str | None, b: str | None) -> bool:
     return bool(wa) and bool(wb) and (wa <= wb or wb <= wa)
 
 
-def _same_holder(a: str | None, b: str | None) -> bool:
-    """Holders agree as names do, and a stance without a holder on both sides is the author's own
-    (SEESAW's "None" subject; a STANCE without a HOLDER relation)."""
-    return (a is None and b is None) or _same_name(a, b)
-
-
+@lru_cache(maxsize=1)
 def _seesaw_aliases() -> dict[str, str]:
-    try:
-        from .importers.seesaw import ALIASES
-    except ImportError:  # pragma: no cover - the importer ships with the package
-        return {}
+    """The SEESAW importer's surface forms, lower-cased, each mapped to its canonical name."""
+    from .importers.seesaw import ALIASES
+
     return {" ".join(a.lower().split()): " ".join(c.lower().split()) for c, forms in ALIASES.items() for a in forms}
-
-
-_STANCE_ALIASES: dict[str, str] | None = None
 
 
 def _stance_words(name: str) -> list[str]:
@@ -151,16 +142,14 @@ def _same_entity(a: str | None, b: str | None) -> bool:
     the SEESAW importer lists for a canonical name ("Justice Department" ~ "United States
     Department of Justice"), or as one person's first name and its short form ("Greg Craig" ~
     "Gregory B. Craig": same last name, one first name begins the other)."""
-    global _STANCE_ALIASES
     if not a or not b:
         return False
     if _same_name(a, b):
         return True
-    if _STANCE_ALIASES is None:
-        _STANCE_ALIASES = _seesaw_aliases()
+    aliases = _seesaw_aliases()
     wa, wb = _stance_words(a), _stance_words(b)
     na, nb = " ".join(wa), " ".join(wb)
-    na, nb = _STANCE_ALIASES.get(na, na), _STANCE_ALIASES.get(nb, nb)
+    na, nb = aliases.get(na, na), aliases.get(nb, nb)
     if _same_name(na, nb):
         return True
     if len(wa) == 2 and len(wb) == 2 and wa[1] == wb[1] and min(len(wa[0]), len(wb[0])) >= 2:
