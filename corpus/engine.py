@@ -97,6 +97,24 @@ def _annotate(batch: list[Item], annotator: Any = None) -> list[Item]:
     return [x if isinstance(x, Reject) else next(done) for x in batch]
 
 
+def _annotate_lines(batch: list[Item], annotator: Any = None) -> list[str | Reject]:
+    """`_annotate`, each record returned as its JSON line: a worker sends the parent one string per
+    record instead of a nested dict to unpickle and encode again, and a record that cannot be
+    written as JSON (a NaN in an attribute) is rejected here, alone, instead of ending the run."""
+    from .pipeline import where
+
+    out: list[str | Reject] = []
+    for given, item in zip(batch, _annotate(batch, annotator)):
+        if isinstance(item, Reject):
+            out.append(item)
+            continue
+        try:
+            out.append(dumps(item))
+        except (TypeError, ValueError) as exc:
+            out.append(Reject(where(given), "E054", CODES["E054"].format(cause=f"the annotated record cannot be written as JSON: {exc}"), raw=given))
+    return out
+
+
 def _worker_start(parent: int | None) -> None:
     """In each worker: die with the parent (Linux; the pid check covers a parent already gone) and
     leave Ctrl-C to the parent, which stops the pool."""
@@ -166,14 +184,22 @@ class LocalEngine:
 
     def run(self, items: Iterable[Item], batch_size: int = BATCH) -> Iterator[Item]:
         """Annotate `items` (records, or rejects passed through) in input order."""
+        return self._run(items, batch_size, _annotate)  # type: ignore[arg-type]
+
+    def run_lines(self, items: Iterable[Item], batch_size: int = BATCH) -> Iterator[str | Reject]:
+        """`run`, each annotated record given as its JSON line (`jsonl.dumps`), as a file of them
+        is written: the same bytes, with less work for the parent that writes them."""
+        return self._run(items, batch_size, _annotate_lines)
+
+    def _run(self, items: Iterable[Item], batch_size: int, annotate: Any) -> Iterator[Any]:
         if self._pool is None:
             for batch in batched(items, batch_size):
-                yield from _annotate(batch, self.annotator)
+                yield from annotate(batch, self.annotator)
             return
-        pending: deque[Future[list[Item]]] = deque()
+        pending: deque[Future[list[Any]]] = deque()
         try:
             for batch in batched(items, batch_size, BATCH_CHARS):
-                pending.append(self._pool.submit(_annotate, batch))
+                pending.append(self._pool.submit(annotate, batch))
                 if len(pending) >= 4 * self.workers:  # bounded look-ahead: constant memory, cores kept busy
                     yield from pending.popleft().result()
             while pending:
@@ -318,8 +344,9 @@ class ResumableWriter:
                 self.kept += 1
         os.truncate(self.partial, good)
 
-    def write(self, record: dict[str, Any]) -> None:
-        self._fh.write(dumps(record) + "\n")
+    def write(self, record: dict[str, Any] | str) -> None:
+        """Write one record, or a record already encoded as its JSON line."""
+        self._fh.write((record if isinstance(record, str) else dumps(record)) + "\n")
         if time.monotonic() - self._flushed > 1.0:  # a kill loses at most about a second of work
             self._fh.flush()
             self._flushed = time.monotonic()

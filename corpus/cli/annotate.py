@@ -66,7 +66,7 @@ def _annotate_local(input: Path, output: str, selected: tuple[str, ...], rejects
         ok = False
         try:
             with RejectsWriter(rejects_path) as rej:
-                for item in track(local.run(todo, batch_size), f"annotate ({n_workers} workers)"):
+                for item in track(local.run_lines(todo, batch_size), f"annotate ({n_workers} workers)"):
                     if isinstance(item, Reject):
                         rej.write(item.to_json())
                         err_console.print(f"rejected {item.source}: {item.code} {item.reason}", style="yellow", markup=False, highlight=False, soft_wrap=True)
