@@ -1,9 +1,9 @@
 """Running annotation over a corpus: the local engine (all cores, one shared model, resumable).
 
 The parent loads the pipeline once and then forks its workers, which share the loaded model
-copy-on-write: a worker starts in milliseconds and its own memory is only what parsing needs. Plain records go
-out in small batches and come back annotated (no `Doc` is pickled); at most four batches per worker
-are in flight, so memory does not grow with the corpus, and results come back in input order, so the
+copy-on-write: a worker starts in milliseconds and its own memory is only what parsing needs. Records go
+out in small batches without their old tokens and come back as JSON lines (no `Doc` is pickled, and
+the parent has little left to do but write); at most four batches per worker are in flight, so memory does not grow with the corpus, and results come back in input order, so the
 output is the same bytes whatever the worker count. Workers die with their parent, even by kill -9.
 
 Output goes to `OUTPUT.partial`, beside a manifest `OUTPUT.partial.json` that names the run (input
@@ -30,6 +30,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -115,6 +116,19 @@ def _annotate_lines(batch: list[Item], annotator: Any = None) -> list[str | Reje
     return out
 
 
+def _untokenized(item: Item) -> Item:
+    """A record as a worker needs it: without its old tokens, which annotation replaces and never
+    reads (nine tenths of a converted record's bytes, not worth pickling to a worker and back)."""
+    if isinstance(item, dict) and "tokens" in item:
+        return {k: v for k, v in item.items() if k != "tokens"}
+    return item
+
+
+def _as_given(batch: list[Item], future: Future[list[Any]]) -> list[Any]:
+    """A worker's results, each reject of a record carrying the record as it was read (tokens too)."""
+    return [replace(out, raw=given) if isinstance(out, Reject) and isinstance(given, dict) else out for given, out in zip(batch, future.result())]
+
+
 def _worker_start(parent: int | None) -> None:
     """In each worker: die with the parent (Linux; the pid check covers a parent already gone) and
     leave Ctrl-C to the parent, which stops the pool."""
@@ -196,14 +210,14 @@ class LocalEngine:
             for batch in batched(items, batch_size):
                 yield from annotate(batch, self.annotator)
             return
-        pending: deque[Future[list[Any]]] = deque()
+        pending: deque[tuple[list[Item], Future[list[Any]]]] = deque()
         try:
             for batch in batched(items, batch_size, BATCH_CHARS):
-                pending.append(self._pool.submit(annotate, batch))
+                pending.append((batch, self._pool.submit(annotate, [_untokenized(x) for x in batch])))
                 if len(pending) >= 4 * self.workers:  # bounded look-ahead: constant memory, cores kept busy
-                    yield from pending.popleft().result()
+                    yield from _as_given(*pending.popleft())
             while pending:
-                yield from pending.popleft().result()
+                yield from _as_given(*pending.popleft())
         except BrokenProcessPool as exc:
             raise CorpusError("E124", CODES["E124"].format(cause=exc)) from exc
 

@@ -54,7 +54,8 @@ def _lines(path: Path) -> list[str]:
 
 def test_engine_two_workers_write_the_same_bytes_as_one(tmp_path: Path) -> None:
     records = _records(14)
-    records.insert(5, {"meta": {"id": "no-text"}, "text": "   "})
+    # workers get records without their old tokens: a reject must still carry the record as read
+    records.insert(5, {"meta": {"id": "no-text"}, "text": "   ", "tokens": [{"text": "   ", "start": 0, "end": 3, "id": 0, "ws": False}]})
     inp = _input(tmp_path / "in.jsonl", records, bad_after=9)
     for n in ("1", "2"):  # as users run it: a fresh process, whose workers share its model
         result = subprocess.run([CORPUS, "annotate", str(inp), "-o", str(tmp_path / f"w{n}.jsonl"), "--layers", "statistics", "--workers", n, "--batch-size", "3"],
@@ -63,6 +64,8 @@ def test_engine_two_workers_write_the_same_bytes_as_one(tmp_path: Path) -> None:
     assert (tmp_path / "w1.jsonl").read_bytes() == (tmp_path / "w2.jsonl").read_bytes()
     assert (tmp_path / "w1.jsonl.rejects.jsonl").read_bytes() == (tmp_path / "w2.jsonl.rejects.jsonl").read_bytes()
     assert [json.loads(line)["meta"]["id"] for line in _lines(tmp_path / "w2.jsonl")] == [r["meta"]["id"] for r in records if r["text"].strip()]
+    rejected = [json.loads(line) for line in _lines(tmp_path / "w2.jsonl.rejects.jsonl")]
+    assert [r["raw"] for r in rejected if r["source"] == "no-text"] == [records[5]]
 
 
 def test_engine_batches_end_at_a_count_or_at_a_size_of_text() -> None:
