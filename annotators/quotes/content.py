@@ -15,7 +15,7 @@ from .marks import Marks, Segments, is_close_mark, is_open_mark, named_by
 from .sources import attribution_gap, subject_of
 from .spans import CONTENT_DEPS, SUBJECTS, trim
 
-__all__ = ["Clause", "clause_content", "question_content", "adjacent_quote", "object_content", "findings_content", "directive_content", "wh_object", "gap_ok"]
+__all__ = ["Clause", "clause_content", "question_content", "adjacent_quote", "object_content", "findings_content", "directive_content", "wh_object", "gap_ok", "cut_nested_cue"]
 
 
 class Clause(NamedTuple):
@@ -178,6 +178,41 @@ def split_conjoined_cue(lex: Lexicon, doc: Doc, verb: Token, content: tuple[int,
                     borrowed[tok.i] = subject
                 return a, cut
     return content
+
+
+def cut_nested_cue(lex: Lexicon, doc: Doc, a: int, b: int, quoted: Marks) -> int:
+    """Where a content ends before a trailing clause that makes a report of its own: "said he
+    would review it [and warned against ...]", "claimed X was smart[, although he refused to
+    pledge ...]". The clause is conjoined to the content's verb, or is a concession to it, runs
+    to the content's end, and its verb is a cue of speech (of any kind after "though"): it is that
+    cue's attribution (one per token), not part of this one. Words inside a quotation are the
+    speaker's own and are never cut."""
+    for t in doc[a + 1:b]:
+        if t.pos_ != "VERB" or quoted.inside_double(t.i):
+            continue
+        lemma = t.lemma_.lower()
+        if t.dep_ == "conj":  # "and warned ...": the same speaker's next report, not a clause of another's
+            if lemma not in lex.speech or any(c.dep_ in SUBJECTS or c.dep_ in ("auxpass", "mark") for c in t.children):
+                continue
+        elif t.dep_ == "advcl":
+            if lemma not in lex.cue_lemmas or not any(c.dep_ == "mark" and c.lower_ in _CONCESSIVE for c in t.children):
+                continue
+        else:
+            continue
+        lo = t.left_edge.i
+        head = t.head
+        if lo <= a + 1 or head.i >= lo or not a <= head.i < b or head.pos_ not in ("VERB", "AUX") or a <= head.head.i < b and head.head.i != head.i:
+            continue  # only a clause on the content's own verb, not one deeper in it
+        if t.right_edge.i + 1 < b and not all(x.is_punct or x.is_space for x in doc[t.right_edge.i + 1:b]):
+            continue  # a clause in the middle is the content's own
+        cut = lo
+        while cut > a + 1 and (doc[cut - 1].is_punct and not is_close_mark(doc[cut - 1]) or doc[cut - 1].dep_ == "cc" or doc[cut - 1].is_space):
+            cut -= 1
+        return cut
+    return b
+
+
+_CONCESSIVE = frozenset({"although", "though", "while", "whereas"})
 
 
 _MAX_GAP = 24  # tokens between a quotation and its cue, at most (a speaker's name and title)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from .content import adjacent_quote, clause_content, cut_asides, question_content, directive_content, findings_content, infinitive_tail, object_content, split_conjoined_cue, wh_object
+from .content import adjacent_quote, clause_content, cut_asides, cut_nested_cue, question_content, directive_content, findings_content, infinitive_tail, object_content, split_conjoined_cue, wh_object
 from .lexicon import Lexicon
 from .marks import Marks, Segments
 from .sources import agentive, is_document, name_between, np_span, subject_of
@@ -110,6 +110,8 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
                          verb.i, subject.i, cue_type=cue_type)
     if content is None:
         return None
+    if content[0] > verb.i:
+        content = (content[0], cut_nested_cue(lex, doc, content[0], content[1], quoted))
     content = quoted.widen(content, verb.i)
     content = quoted.trim(doc, *content)
     if content is None or content[0] <= verb.i < content[1]:
