@@ -50,8 +50,14 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
         # "“My reaction, that was outrageous,” the strategist said", "12:15 p.m.¶Trump says": the
         # parser gave the cue two subjects; the speaker is the one outside the quotation, in the
         # cue's paragraph
-        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "csubj") and not quoted.inside_double(c.i)
+        # (on the verb the subject was found on: "X, a doctor, appeared on TV and began by saying")
+        subject = next((c for c in subject.head.children if c.dep_ in ("nsubj", "csubj") and not quoted.inside_double(c.i)
                         and quoted.para_id[c.i] == quoted.para_id[verb.i]), subject)
+        if quoted.para_id[subject.i] != quoted.para_id[verb.i]:
+            host = subject.head if subject.head.pos_ in ("VERB", "AUX") and quoted.para_id[subject.head.i] == quoted.para_id[verb.i] else verb
+            subject = _name_before(doc, host, quoted) or subject
+    if subject is None and verb.dep_ == "ROOT":
+        subject = _name_before(doc, verb, quoted)
     if subject is None and verb.tag_ == "VB" and verb.dep_ == "ROOT" and not any(c.dep_ == "aux" for c in verb.children):
         return None  # an imperative ("Imagine that ...", "Say Mexico ..."): nobody reports anything
     if lemma in lex.clause_only and lemma not in lex.speech and (subject is None or subject.lower_ in GENERIC_SUBJECTS):
@@ -137,6 +143,20 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
     if cue_type == "belief" and is_document(lex, subject):
         cue_type = "evidence"  # "the study found that ...", "records indicate that ..."
     return Quote(pieces, cue, source, verb.i, source_root.i if source_root is not None else None, cue_type=cue_type)
+
+
+def _name_before(doc: Doc, verb: Token, quoted: Marks) -> Token | None:
+    """ "12:15 p.m.¶[Donald Trump] is questioning ...", "In a meeting with the board [Trump] said
+    ...": a name right before a finite cue that the parser left without a subject (it hung the
+    name on a heading or a phrase before it). The last word of the name, or None."""
+    if verb.tag_ not in ("VBD", "VBZ", "VBP") and not any(c.dep_ == "aux" and c.tag_ in ("VBD", "VBZ", "VBP", "MD") for c in verb.lefts):
+        return None
+    at = verb.i - 1
+    while at >= 0 and at < doc[at].head.i <= verb.i and doc[at].dep_ in ("aux", "neg", "advmod"):
+        at -= 1
+    if at < 0 or doc[at].pos_ != "PROPN" or quoted.inside_double(at) or quoted.para_id[at] != quoted.para_id[verb.i]:
+        return None
+    return doc[at]
 
 
 def _regards_as(verb: Token) -> bool:
