@@ -92,7 +92,7 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
         if content is not None:
             cue_type = "question"
             content = quoted.clip(content, verb.i)
-    if content is None and (lemma in lex.object_like or lemma in lex.regard and _regards_as(verb)) and agentive(lex, subject) and verb.dep_ != "pcomp":
+    if content is None and (lemma in lex.object_like or lemma in lex.regard and _regards_as(verb)) and (agentive(lex, subject) or is_document(lex, subject)) and verb.dep_ != "pcomp":
         content = object_content(lex, doc, verb, lemma, quoted)
         if content is not None:
             cue_type = "intent" if lemma in lex.intent else "position" if lemma in lex.object else "belief" if lemma in lex.regard else "speech"
