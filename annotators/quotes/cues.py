@@ -23,7 +23,7 @@ from .content import adjacent_quote, clause_content, cut_asides, cut_nested_cue,
 from .lexicon import Lexicon
 from .marks import Marks, Segments
 from .sources import agentive, is_document, name_between, np_span, subject_of
-from .spans import CONTENT_DEPS, CUE_ADVERBS, CUE_LEFT, GENERIC_SUBJECTS, SUBJECTS, Quote, overlaps, trim, trim_plain
+from .spans import CONTENT_DEPS, CUE_ADVERBS, CUE_LEFT, GENERIC_SUBJECTS, IMPERSONAL_SUBJECTS, SUBJECTS, Quote, overlaps, trim, trim_plain
 
 __all__ = ["from_verb", "from_seem", "from_passive", "from_naming", "from_agent", "from_attitude", "from_phrase", "from_in", "from_noun", "cue_span"]
 
@@ -60,8 +60,8 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
         subject = _name_before(doc, verb, quoted)
     if subject is None and verb.tag_ == "VB" and verb.dep_ == "ROOT" and not any(c.dep_ == "aux" for c in verb.children):
         return None  # an imperative ("Imagine that ...", "Say Mexico ..."): nobody reports anything
-    if lemma in lex.clause_only and lemma not in lex.speech and (subject is None or subject.lower_ in GENERIC_SUBJECTS):
-        return None  # "I think", "you know": a speaker's hedge, not an attribution
+    if lemma in lex.clause_only and lemma not in lex.speech and (subject is None or subject.lower_ in IMPERSONAL_SUBJECTS or _hedge(verb, subject)):
+        return None  # "it seems", "I think": no one's thought is reported ("we know that", "I didn't expect" are)
     content: tuple[int, int] | None = None
     before: tuple[int, int] | None = None
     wh: tuple[int, int] | None = None  # "which [X says] ...": the relative word before the cue
@@ -87,7 +87,7 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
             content = adjacent
         elif adjacent is not None and adjacent[1] <= verb.i < content[0] and not overlaps(adjacent, content):
             before = adjacent  # "“A,” the coach said, “B”": both halves are the coach's
-    if content is None and lemma in lex.question and subject is not None and subject.lower_ not in GENERIC_SUBJECTS:
+    if content is None and lemma in lex.question and subject is not None and subject.lower_ not in IMPERSONAL_SUBJECTS and not _hedge(verb, subject):
         content = question_content(doc, verb)
         if content is not None:
             cue_type = "question"
@@ -143,6 +143,12 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
     if cue_type == "belief" and is_document(lex, subject):
         cue_type = "evidence"  # "the study found that ...", "records indicate that ..."
     return Quote(pieces, cue, source, verb.i, source_root.i if source_root is not None else None, cue_type=cue_type)
+
+
+def _hedge(verb: Token, subject: Token) -> bool:
+    """ "I think Y", "I guess Y": a first-person present with nothing on the verb, the writer's
+    hedge rather than a belief reported ("I didn't expect", "we know that", "I would hope" are)."""
+    return subject.lower_ == "i" and verb.tag_ == "VBP" and not any(c.dep_ in ("aux", "neg", "advmod") for c in verb.children)
 
 
 def _name_before(doc: Doc, verb: Token, quoted: Marks) -> Token | None:
