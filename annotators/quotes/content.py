@@ -267,14 +267,16 @@ def object_content(lex: Lexicon, doc: Doc, verb: Token, lemma: str, quoted: Mark
         if lemma in lex.intent and lemma not in lex.object:
             if c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
                 parts.append(c)
-            elif c.dep_ == "prep" and c.lower_ in particles and not parts:  # "voted [against] the bill"
-                parts.extend(p for p in c.children if p.dep_ in ("pobj", "pcomp"))
+            elif c.dep_ == "prep" and c.lower_ in particles and not parts:  # "voted [against] the bill", not "voted on Monday"
+                parts.extend(p for p in c.children if p.dep_ in ("pobj", "pcomp") and p.ent_type_ not in ("DATE", "TIME"))
             continue
         if c.dep_ == "dobj" and lemma in lex.light_verbs and c.i + 1 < len(doc) and doc[c.i + 1].head.i == c.i and doc[c.i + 1].lower_ in lex.prep_nouns.get(c.lemma_.lower(), ()):
             return None  # "raised [questions about] Y": the noun is the cue (see `cues.from_noun`)
         if c.dep_ in ("dobj", "oprd", "xcomp", "ccomp", "dative"):
             parts.append(c)
         elif c.dep_ in ("prep", "prt") and c.lower_ in particles and not parts:
+            if any(p.dep_ == "pobj" and p.ent_type_ in ("DATE", "TIME") for p in c.children):
+                continue  # "commented on Monday": when, not what about
             if c.lower_ == "to" and any(p.dep_ == "pobj" and (p.ent_type_ == "PERSON" or p.lemma_.lower() in lex.agents) for p in c.children):
                 return None  # "responded to a mother": the one answered, not what about
             parts.extend(p for p in c.children if p.dep_ in ("pobj", "pcomp"))
