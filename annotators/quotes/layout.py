@@ -191,10 +191,6 @@ def continuations(doc: Doc, quotes: list[Quote], segs: Segments, quoted: Marks, 
             # own, after the quotation a colon cue introduced, is the same speaker going on
             follows = (_introduced(doc, prev) and all(t.is_space for t in doc[pb:a])
                        and _whole_paragraph(doc, quoted, pa, pb) and _whole_paragraph(doc, quoted, a, b))
-            # "“A,” she said.¶“B.”": a paragraph that is wholly a quotation, right after a
-            # paragraph that ends with an attributed quotation and its cue, goes on with that speaker
-            follows = follows or (_whole_paragraph(doc, quoted, a, b) and _ends_with(doc, quoted, prev, pb)
-                                  and all(t.is_space for t in doc[quoted.paragraph(pa)[1]:a]))
         elif prev.cue_token is not None and pb <= prev.cue_token < a:
             # "“A,” X said, “B”" and "“A,” X said. “B”": only the cue's clause between
             end = doc[prev.cue_token].sent.end
@@ -219,18 +215,6 @@ def continuations(doc: Doc, quotes: list[Quote], segs: Segments, quoted: Marks, 
         owner[k] = nxt
         used.add(k)
 
-
-
-def _ends_with(doc: Doc, quoted: Marks, q: Quote, pb: int) -> bool:
-    """Whether the paragraph of a quotation ending at `pb` ends with it and, at most, the
-    sentence of its cue ("“A,” she said."), so that nobody else speaks after it."""
-    _, hi = quoted.paragraph(pb - 1)
-    if q.source is None or all(t.is_space or t.is_punct for t in doc[pb:hi]):
-        return q.source is not None
-    if q.cue_token is None or not pb <= q.cue_token < hi:
-        return False
-    end = doc[q.cue_token].sent.end
-    return all(t.is_space or t.is_punct for t in doc[max(end, pb):hi])
 
 
 def _introduced(doc: Doc, q: Quote) -> bool:
