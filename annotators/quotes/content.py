@@ -287,7 +287,7 @@ def object_content(lex: Lexicon, doc: Doc, verb: Token, lemma: str, quoted: Mark
             parts.append(c)  # "unveiled [a list of endorsements from 95 generals]": the parser hung it on the verb
     if not parts:
         return None
-    if len(parts) == 1 and parts[0].dep_ == "dobj" and parts[0].ent_type_ == "MONEY":
+    if any(p.dep_ == "dobj" and p.ent_type_ == "MONEY" for p in parts):
         return None  # "raised [$2 million]": a sum is not a position
     a, b = min(p.left_edge.i for p in parts), max(p.right_edge.i for p in parts) + 1
     for t in doc[a:b]:  # "endorsed Trump, [who says ...]": a relative clause with its own cue
