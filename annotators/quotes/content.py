@@ -50,6 +50,10 @@ def clause_content(lex: Lexicon, doc: Doc, verb: Token) -> Clause | None:
                 if obj is not None:
                     lo = obj.left_edge.i
             hi = child.right_edge.i + 1
+            if child.i < verb.i:
+                for c in verb.lefts:  # "A told B, but C refused, a spokesman said": the parser split the clause before the cue in two
+                    if c.i > child.i and c.dep_ in CONTENT_DEPS and all(t.is_punct or t.is_space or t.dep_ == "cc" for t in doc[hi:c.left_edge.i]):
+                        hi = c.right_edge.i + 1
             for c in child.rights:  # "says X would do and how experts say Y": another speaker's report ends it
                 if c.dep_ == "conj" and any(t.pos_ == "VERB" and t.lemma_.lower() in lex.speech and any(x.dep_ in SUBJECTS for x in t.children)
                                             and any(x.dep_ in CONTENT_DEPS for x in t.children) for t in c.subtree):
