@@ -74,6 +74,7 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
             content = quoted.clip(clause.content, verb.i)
             if content is not None and content[1] <= verb.i:
                 content = quoted.quote_first(doc, content)
+                content = _sentence_before(doc, verb, content, subject, quoted)
             if content is not None and content[0] > verb.i:
                 cut = cut_asides(lex, doc, content[0], content[1], quoted, relative=False)
                 if cut < content[1] and subject is not None:
@@ -143,6 +144,25 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
     if cue_type == "belief" and is_document(lex, subject):
         cue_type = "evidence"  # "the study found that ...", "records indicate that ..."
     return Quote(pieces, cue, source, verb.i, source_root.i if source_root is not None else None, cue_type=cue_type)
+
+
+def _sentence_before(doc: Doc, verb: Token, content: tuple[int, int], subject: Token | None, quoted: Marks) -> tuple[int, int]:
+    """ "A had told B, but C overruled it, the source added.": a cue that ends its sentence after a
+    comma and its subject reports the whole sentence before it, however the parser split it."""
+    if subject is None or subject.i > verb.i or subject.head.i != verb.i:
+        return content
+    sent = verb.sent
+    comma = subject.left_edge.i - 1
+    if comma <= sent.start or doc[comma].text != "," or content[1] > comma or content[0] <= sent.start:
+        return content
+    if any(t.pos_ in ("VERB", "AUX") or t.dep_ in ("dobj", "ccomp", "xcomp") for t in doc[verb.i + 1:sent.end]):
+        return content  # the cue goes on with words of its own
+    if any(quoted.inside_double(t.i) for t in doc[sent.start:comma]) or quoted.para_id[sent.start] != quoted.para_id[verb.i]:
+        return content
+    start = sent.start
+    while start < comma and (doc[start].is_space or doc[start].is_punct):
+        start += 1
+    return (start, content[1]) if start < content[0] else content
 
 
 def _hedge(verb: Token, subject: Token) -> bool:

@@ -97,3 +97,14 @@ NOTHING = [
 @pytest.mark.parametrize("text", NOTHING)
 def test_quotes_boundaries_nothing_to_find(nlp: Language, text: str) -> None:  # noqa: F811
     assert quotes(nlp, text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "The mayor had told aides that she would resign, but the council refused, a spokesman said.",
+    "The mayor had told aides that she wanted to resign, but the council overruled that request, the spokesman added.",
+])
+def test_quotes_cue_after_the_sentence_reports_all_of_it(nlp: Language, text: str) -> None:  # noqa: F811
+    # one attribution for the sentence, however the parser split it; the report inside it gives way
+    out = found(nlp, text)
+    assert len(out) == 1
+    assert out[0][0] == text[:text.rindex(",")]
