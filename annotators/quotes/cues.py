@@ -480,6 +480,24 @@ def from_noun(lex: Lexicon, doc: Doc, noun: Token, quoted: Marks) -> Quote | Non
             source = trim_plain(doc, source[0], source[1] - 1)
     if holder is not None and holder.tag_ in ("PRP$",) and holder.lower_ in ("its", "my", "our", "your"):
         source, holder = None, None
+    if holder is None:  # "warnings [from his attorney]", "criticism of the plan [by the union]": the one they come from
+        preps = [c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("from", "by")]
+        if cue_end > noun.i + 1:  # the parser may hang it on the content's last noun
+            preps += [t for t in doc[content[0]:content[1]] if t.dep_ == "prep" and t.lower_ in ("from", "by")
+                      and t.right_edge.i + 1 >= content[1] and t.i > content[0]]
+        for c in preps:
+            by = next((p for p in c.children if p.dep_ == "pobj" and agentive(lex, p) and not quoted.inside_double(p.i)), None)
+            found_by = trim_plain(doc, *np_span(doc, by)) if by is not None else None
+            if by is None or found_by is None or quoted.clip(found_by, noun.i) != found_by:
+                continue
+            if content[0] < c.i < content[1]:
+                cut = trim(doc, content[0], c.i)
+                if cut is None:
+                    continue
+                content = cut
+            if not overlaps(found_by, content):
+                holder, source = by, found_by
+                break
     verb = noun.head
     if holder is None and noun.dep_ == "dobj" and verb.lemma_.lower() in lex.light_verbs and cue_end > noun.i + 1:
         # "Critics raised [questions about] Y", "the union renewed its calls for Y": the one who
@@ -528,6 +546,8 @@ def prep_object(lex: Lexicon, doc: Doc, noun: Token, quoted: Marks) -> tuple[int
     a, b = obj.left_edge.i, obj.right_edge.i + 1
     for c in noun.rights:  # "questions about [his microphone problems during the debate]": the
         if c.i > prep.i and c.dep_ == "prep" and c.left_edge.i == b:  # parser hung the rest on the noun
+            if c.lower_ in ("by", "from") and any(p.dep_ == "pobj" and agentive(lex, p) for p in c.children):
+                break  # "criticism of the plan [by the union]": who voices it (the source), not what about
             b = c.right_edge.i + 1
     return trim(doc, a, cut_asides(lex, doc, a, b, quoted, relative=True))
 

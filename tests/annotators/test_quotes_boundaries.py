@@ -108,3 +108,15 @@ def test_quotes_cue_after_the_sentence_reports_all_of_it(nlp: Language, text: st
     out = found(nlp, text)
     assert len(out) == 1
     assert out[0][0] == text[:text.rindex(",")]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Criticism of the plan by the teachers' union grew.", ("the plan", "Criticism of", "the teachers' union")),
+    ("Calls for a ceasefire from aid groups grew louder.", ("a ceasefire", "Calls for", "aid groups")),
+])
+def test_quotes_reporting_noun_takes_its_source_from_by_or_from(nlp: Language, text: str, expected: tuple[str, str, str]) -> None:  # noqa: F811
+    assert found(nlp, text) == [expected]
+
+
+def test_quotes_by_a_date_is_no_source(nlp: Language) -> None:  # noqa: F811
+    assert all(s != "Friday" for _, _, s in found(nlp, "The board rejected calls for a review by Friday."))
