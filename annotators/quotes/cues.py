@@ -225,6 +225,14 @@ def from_seem(lex: Lexicon, doc: Doc, verb: Token, quoted: Marks) -> Quote | Non
     subject = next((c for c in verb.children if c.dep_ in ("nsubj", "csubj")), None)
     pred = next((c for c in verb.rights if (c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children))
                  or c.dep_ in ("acomp", "oprd")), None)
+    if subject is not None and subject.lower_ == "it" and pred is None:
+        # "It appears [that the plan is failing]": a perception with a dummy subject reports its clause
+        clause = next((c for c in verb.rights if c.dep_ == "ccomp" and any(x.dep_ in SUBJECTS for x in c.children)), None)
+        content = quoted.clip((clause.left_edge.i, clause.right_edge.i + 1), verb.i) if clause is not None else None
+        content = quoted.trim(doc, *content) if content is not None else None
+        if content is None or content[0] <= verb.i:
+            return None
+        return Quote([content], cue_span(lex, doc, verb, content), None, verb.i, None, cue_type="belief")
     if subject is None or pred is None or subject.lower_ in ("it", "there", "this", "that") or subject.tag_ == "EX":
         return None
     subject_range = (subject.left_edge.i, subject.right_edge.i + 1) if subject.tag_ not in ("WDT", "WP") else (subject.i, subject.i + 1)

@@ -120,3 +120,8 @@ def test_quotes_reporting_noun_takes_its_source_from_by_or_from(nlp: Language, t
 
 def test_quotes_by_a_date_is_no_source(nlp: Language) -> None:  # noqa: F811
     assert all(s != "Friday" for _, _, s in found(nlp, "The board rejected calls for a review by Friday."))
+
+
+def test_quotes_dummy_it_perception_reports_its_clause(nlp: Language) -> None:  # noqa: F811
+    # no source is written; "It seems to rain" (no clause) stays empty (see test_quotes NOTHING)
+    assert found(nlp, "It appeared that the mayor was unable to answer.") == [("that the mayor was unable to answer", "appeared", None)]
