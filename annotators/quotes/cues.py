@@ -60,7 +60,9 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
         subject = _name_before(doc, verb, quoted)
     if subject is None and verb.tag_ == "VB" and verb.dep_ == "ROOT" and not any(c.dep_ == "aux" for c in verb.children):
         return None  # an imperative ("Imagine that ...", "Say Mexico ..."): nobody reports anything
-    if lemma in lex.clause_only and lemma not in lex.speech and (subject is None or subject.lower_ in IMPERSONAL_SUBJECTS or _hedge(verb, subject)):
+    impersonal_passive = subject is None and any(c.dep_ == "nsubjpass" and c.lower_ == "it" for c in verb.children)  # "It is believed that Y"
+    if lemma in lex.clause_only and lemma not in lex.speech and not impersonal_passive and (
+            subject is None or subject.lower_ in IMPERSONAL_SUBJECTS or _hedge(verb, subject)):
         return None  # "it seems", "I think": no one's thought is reported ("we know that", "I didn't expect" are)
     content: tuple[int, int] | None = None
     before: tuple[int, int] | None = None

@@ -125,3 +125,11 @@ def test_quotes_by_a_date_is_no_source(nlp: Language) -> None:  # noqa: F811
 def test_quotes_dummy_it_perception_reports_its_clause(nlp: Language) -> None:  # noqa: F811
     # no source is written; "It seems to rain" (no clause) stays empty (see test_quotes NOTHING)
     assert found(nlp, "It appeared that the mayor was unable to answer.") == [("that the mayor was unable to answer", "appeared", None)]
+
+
+@pytest.mark.parametrize("text,content,cue", [
+    ("It is widely believed that the mayor will resign.", "that the mayor will resign", "is widely believed"),
+    ("It is expected that prices will rise.", "that prices will rise", "is expected"),
+])
+def test_quotes_impersonal_passive_reports_its_clause(nlp: Language, text: str, content: str, cue: str) -> None:  # noqa: F811
+    assert found(nlp, text) == [(content, cue, None)]
