@@ -112,6 +112,8 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
             content = quoted.clip(infinitive_tail(lex, doc, verb, content), verb.i)
     if content is None and (lemma in lex.speech or lemma in lex.object) and subject is not None and subject.lower_ not in GENERIC_SUBJECTS:
         content = wh_object(verb)
+    if content is None and (lemma in lex.speech or lemma in lex.clause_only) and subject is not None:
+        content = _pro_form(doc, verb)  # "said as much", "does not think so", "said the same thing"
     if content is None and (lemma in lex.speech or lemma in lex.quote_only) and subject is not None:
         content = _block_after_colon(doc, verb, quoted)  # "He added:¶It is typical of ...": a block quotation
         if content is not None:
@@ -167,10 +169,26 @@ def _sentence_before(doc: Doc, verb: Token, content: tuple[int, int], subject: T
     return (start, content[1]) if start < content[0] else content
 
 
+def _pro_form(doc: Doc, verb: Token) -> tuple[int, int] | None:
+    """ "said [so]", "indicated [as much]", "said [the same thing]": a word that stands for a report
+    given before, right after the cue."""
+    at = verb.i + 1
+    if at >= len(doc):
+        return None
+    if doc[at].lower_ == "so" and doc[at].head.i == verb.i and doc[at].dep_ == "advmod":
+        return at, at + 1
+    if doc[at].lower_ == "as" and at + 1 < len(doc) and doc[at + 1].lower_ == "much" and doc[at + 1].head.i == verb.i:
+        return at, at + 2
+    obj = next((c for c in verb.rights if c.dep_ == "dobj" and c.left_edge.i == at), None)
+    if obj is not None and any(c.lower_ == "same" for c in obj.lefts):
+        return at, obj.i + 1
+    return None
+
+
 def _hedge(verb: Token, subject: Token) -> bool:
     """ "I think Y", "I guess Y": a first-person present with nothing on the verb, the writer's
     hedge rather than a belief reported ("I didn't expect", "we know that", "I would hope" are)."""
-    return subject.lower_ == "i" and verb.tag_ == "VBP" and not any(c.dep_ in ("aux", "neg", "advmod") for c in verb.children)
+    return subject.lower_ == "i" and verb.tag_ == "VBP" and not any(c.dep_ in ("aux", "neg", "advmod") for c in verb.lefts)
 
 
 def _name_before(doc: Doc, verb: Token, quoted: Marks) -> Token | None:

@@ -133,3 +133,17 @@ def test_quotes_dummy_it_perception_reports_its_clause(nlp: Language) -> None:  
 ])
 def test_quotes_impersonal_passive_reports_its_clause(nlp: Language, text: str, content: str, cue: str) -> None:  # noqa: F811
     assert found(nlp, text) == [(content, cue, None)]
+
+
+@pytest.mark.parametrize("text,content", [
+    ("The campaign manager said as much on Sunday.", "as much"),
+    ("He does not think so.", "so"),
+    ("Several senators have said the same thing.", "the same thing"),
+])
+def test_quotes_pro_form_stands_for_the_report(nlp: Language, text: str, content: str) -> None:  # noqa: F811
+    assert [q for q, _, _ in found(nlp, text)] == [content]
+
+
+@pytest.mark.parametrize("text", ["I think so.", "He did so quickly."])
+def test_quotes_pro_form_needs_a_reporting_cue(nlp: Language, text: str) -> None:  # noqa: F811
+    assert found(nlp, text) == []
