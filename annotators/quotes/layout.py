@@ -84,8 +84,11 @@ def headline(lex: Lexicon, doc: Doc, quoted: Marks, quotes: list[Quote]) -> list
     if start >= len(doc):
         return []
     lo, hi = quoted.paragraph(start)
-    if hi - lo > 30 or any(q.content and q.content[0][0] < hi and q.content[0][1] > lo for q in quotes) or any(t.text == ":" for t in doc[lo:hi]):
+    if hi - lo > 30 or any(q.content and q.content[0][0] < hi and q.content[0][1] > lo for q in quotes):
         return []
+    colon = next((t.i for t in doc[lo:hi] if t.text == ":"), None)
+    if colon is not None:
+        return _topic_headline(doc, quoted, start, colon, hi)
     verbs = lex.speech | lex.object | lex.intent | lex.question | lex.evidence
     signed = _quote_first_headline(lex, doc, quoted, start, hi)
     if signed is not None:
@@ -106,6 +109,19 @@ def headline(lex: Lexicon, doc: Doc, quoted: Marks, quotes: list[Quote]) -> list
             content = (content[0], cut)
         return [Quote([content], (v, v + 1), source, v, source[1] - 1, cue_type="speech" if word[:-1] in lex.speech else "position")]
     return []
+
+
+def _topic_headline(doc: Doc, quoted: Marks, start: int, colon: int, hi: int) -> list[Quote]:
+    """ "A lesson from Maria Lopez: 'Be the voice people hear'": a headline whose words after the
+    colon are one quotation (single marks are the headline convention); a person named before the
+    colon is its source."""
+    rest = trim(doc, colon + 1, hi)
+    seg = next(((a, b) for a, b, _ in quoted.segs if rest is not None and a == rest[0]), None)
+    if rest is None or seg is None or not all(t.is_punct or t.is_space for t in doc[seg[1]:rest[1]]) or seg[1] - seg[0] < 3:
+        return []
+    person = next((e for e in doc.ents if e.label_ == "PERSON" and start <= e.start and e.end <= colon), None)
+    source = (person.start, person.end) if person is not None else None
+    return [Quote([seg], (colon, colon + 1), source, colon, person.root.i if person is not None else None)]
 
 
 def _quote_first_headline(lex: Lexicon, doc: Doc, quoted: Marks, start: int, hi: int) -> Quote | None:

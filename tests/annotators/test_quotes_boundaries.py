@@ -147,3 +147,12 @@ def test_quotes_pro_form_stands_for_the_report(nlp: Language, text: str, content
 @pytest.mark.parametrize("text", ["I think so.", "He did so quickly."])
 def test_quotes_pro_form_needs_a_reporting_cue(nlp: Language, text: str) -> None:  # noqa: F811
     assert found(nlp, text) == []
+
+
+def test_quotes_topic_headline_with_a_quotation_after_the_colon(nlp: Language) -> None:  # noqa: F811
+    out = found(nlp, "A lesson from Maria Lopez: 'Be the voice people hear'\n\nThe union met on Monday.")
+    assert out == [("'Be the voice people hear'", ":", "Maria Lopez")]
+
+
+def test_quotes_topic_headline_without_a_quotation_reports_nothing(nlp: Language) -> None:  # noqa: F811
+    assert found(nlp, "Strike day: the union walks out\n\nThe union met on Monday.") == []
