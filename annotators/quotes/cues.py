@@ -123,6 +123,8 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
         return None
     if content[0] > verb.i:
         content = (content[0], cut_nested_cue(lex, doc, content[0], content[1], quoted))
+        if cue_type in ("speech", "belief"):
+            content = _colon_elaboration(doc, content, quoted)
     content = quoted.widen(content, verb.i)
     content = quoted.trim(doc, *content)
     if content is None or content[0] <= verb.i < content[1]:
@@ -167,6 +169,24 @@ def _sentence_before(doc: Doc, verb: Token, content: tuple[int, int], subject: T
     while start < comma and (doc[start].is_space or doc[start].is_punct):
         start += 1
     return (start, content[1]) if start < content[0] else content
+
+
+def _colon_elaboration(doc: Doc, content: tuple[int, int], quoted: Marks) -> tuple[int, int]:
+    """ "said she had the quality the job needs: “Steadiness.”", "notes that three things are
+    happening at once: prices are rising, ...": what the colon opens spells the report out and
+    belongs to it, up to the end of its sentence in the same paragraph."""
+    a, b = content
+    at = b
+    while at < len(doc) and doc[at].is_space and "\n" not in doc[at].text:
+        at += 1
+    if at + 1 >= len(doc) or doc[at].text != ":" or "\n" in doc[at].whitespace_ or quoted.para_id[at + 1] != quoted.para_id[at]:
+        return content
+    end = quoted.paragraph(at)[1]  # the parser's sentences may break inside a list: the first full stop ends it
+    end = next((t.i + 1 for t in doc[at + 1:end] if t.text in (".", "?", "!") and not quoted.inside_double(t.i)), end)
+    widened = trim(doc, a, end)
+    if widened is None or widened[1] <= at + 1:
+        return content
+    return quoted.widen(widened, a - 1)
 
 
 def _pro_form(doc: Doc, verb: Token) -> tuple[int, int] | None:

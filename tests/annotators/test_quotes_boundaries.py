@@ -156,3 +156,8 @@ def test_quotes_topic_headline_with_a_quotation_after_the_colon(nlp: Language) -
 
 def test_quotes_topic_headline_without_a_quotation_reports_nothing(nlp: Language) -> None:  # noqa: F811
     assert found(nlp, "Strike day: the union walks out\n\nThe union met on Monday.") == []
+
+
+def test_quotes_colon_elaboration_belongs_to_the_report(nlp: Language) -> None:  # noqa: F811
+    text = 'She said she had the quality the job needs: "Steadiness, and strength." Then she left.'
+    assert found(nlp, text) == [('she had the quality the job needs: "Steadiness, and strength."', "said", "She")]
