@@ -2,15 +2,18 @@
 
 - `from_verb`: reporting verbs ("said that", "“...,” he said"), thought and belief ("believes
   that"), positions and intentions ("called for X", "vowed to"), polls and records ("a poll shows
-  X"), orders ("told X to"); the word lists in `Lexicon` decide which content each verb may take;
+  X"), orders ("told X to"), pro-forms ("said as much"), impersonal passives ("It is believed
+  that Y"); the word lists in `Lexicon` decide which content each verb may take, and a content
+  ends before the speaker's next report ("said X and warned against Y");
 - `from_seem` and `from_passive`: perception and judgement with the source left out ("X seems to
-  Y", "X was accused of Y");
+  Y", "It appears that Y", "X was accused of Y");
 - `from_agent`: a passive verb of evaluation or report with its agent ("Y is endorsed by X");
 - `from_naming`: a name nobody in the text gives ("Y, also known as Z");
 - `from_attitude`: predicative adjectives of belief, feeling and intent ("X is convinced that Y",
   "X is determined to Y", "X is worried about Y");
 - `from_phrase` and `from_in`: "according to X", "in the poll", "in his eyes";
-- `from_noun`: reporting and intention nouns ("Trump's claim that Y", "a plan to Y").
+- `from_noun`: reporting and intention nouns ("Trump's claim that Y", "a plan to Y", "warnings
+  from X that Y").
 
 A new family is a function here returning a `Quote` (or None), called from `extract`.
 """
