@@ -15,7 +15,7 @@ from .marks import Marks, Segments, is_close_mark, is_open_mark, named_by
 from .sources import attribution_gap, subject_of
 from .spans import CONTENT_DEPS, SUBJECTS, trim
 
-__all__ = ["Clause", "clause_content", "question_content", "adjacent_quote", "object_content", "findings_content", "directive_content", "wh_object", "gap_ok"]
+__all__ = ["Clause", "clause_content", "question_content", "adjacent_quote", "object_content", "findings_content", "directive_content", "wh_object", "gap_ok", "cut_nested_cue"]
 
 
 class Clause(NamedTuple):
@@ -50,6 +50,10 @@ def clause_content(lex: Lexicon, doc: Doc, verb: Token) -> Clause | None:
                 if obj is not None:
                     lo = obj.left_edge.i
             hi = child.right_edge.i + 1
+            if child.i < verb.i:
+                for c in verb.lefts:  # "A told B, but C refused, a spokesman said": the parser split the clause before the cue in two
+                    if c.i > child.i and c.dep_ in CONTENT_DEPS and all(t.is_punct or t.is_space or t.dep_ == "cc" for t in doc[hi:c.left_edge.i]):
+                        hi = c.right_edge.i + 1
             for c in child.rights:  # "says X would do and how experts say Y": another speaker's report ends it
                 if c.dep_ == "conj" and any(t.pos_ == "VERB" and t.lemma_.lower() in lex.speech and any(x.dep_ in SUBJECTS for x in t.children)
                                             and any(x.dep_ in CONTENT_DEPS for x in t.children) for t in c.subtree):
@@ -180,6 +184,41 @@ def split_conjoined_cue(lex: Lexicon, doc: Doc, verb: Token, content: tuple[int,
     return content
 
 
+def cut_nested_cue(lex: Lexicon, doc: Doc, a: int, b: int, quoted: Marks) -> int:
+    """Where a content ends before a trailing clause that makes a report of its own: "said he
+    would review it [and warned against ...]", "claimed X was smart[, although he refused to
+    pledge ...]". The clause is conjoined to the content's verb, or is a concession to it, runs
+    to the content's end, and its verb is a cue of speech (of any kind after "though"): it is that
+    cue's attribution (one per token), not part of this one. Words inside a quotation are the
+    speaker's own and are never cut."""
+    for t in doc[a + 1:b]:
+        if t.pos_ != "VERB" or quoted.inside_double(t.i):
+            continue
+        lemma = t.lemma_.lower()
+        if t.dep_ == "conj":  # "and warned ...": the same speaker's next report, not a clause of another's
+            if lemma not in lex.speech or any(c.dep_ in SUBJECTS or c.dep_ in ("auxpass", "mark") for c in t.children):
+                continue
+        elif t.dep_ == "advcl":
+            if lemma not in lex.cue_lemmas or not any(c.dep_ == "mark" and c.lower_ in _CONCESSIVE for c in t.children):
+                continue
+        else:
+            continue
+        lo = t.left_edge.i
+        head = t.head
+        if lo <= a + 1 or head.i >= lo or not a <= head.i < b or head.pos_ not in ("VERB", "AUX") or a <= head.head.i < b and head.head.i != head.i:
+            continue  # only a clause on the content's own verb, not one deeper in it
+        if t.right_edge.i + 1 < b and not all(x.is_punct or x.is_space for x in doc[t.right_edge.i + 1:b]):
+            continue  # a clause in the middle is the content's own
+        cut = lo
+        while cut > a + 1 and (doc[cut - 1].is_punct and not is_close_mark(doc[cut - 1]) or doc[cut - 1].dep_ == "cc" or doc[cut - 1].is_space):
+            cut -= 1
+        return cut
+    return b
+
+
+_CONCESSIVE = frozenset({"although", "though", "while", "whereas"})
+
+
 _MAX_GAP = 24  # tokens between a quotation and its cue, at most (a speaker's name and title)
 
 
@@ -232,14 +271,16 @@ def object_content(lex: Lexicon, doc: Doc, verb: Token, lemma: str, quoted: Mark
         if lemma in lex.intent and lemma not in lex.object:
             if c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
                 parts.append(c)
-            elif c.dep_ == "prep" and c.lower_ in particles and not parts:  # "voted [against] the bill"
-                parts.extend(p for p in c.children if p.dep_ in ("pobj", "pcomp"))
+            elif c.dep_ == "prep" and c.lower_ in particles and not parts:  # "voted [against] the bill", not "voted on Monday"
+                parts.extend(p for p in c.children if p.dep_ in ("pobj", "pcomp") and p.ent_type_ not in ("DATE", "TIME"))
             continue
         if c.dep_ == "dobj" and lemma in lex.light_verbs and c.i + 1 < len(doc) and doc[c.i + 1].head.i == c.i and doc[c.i + 1].lower_ in lex.prep_nouns.get(c.lemma_.lower(), ()):
             return None  # "raised [questions about] Y": the noun is the cue (see `cues.from_noun`)
         if c.dep_ in ("dobj", "oprd", "xcomp", "ccomp", "dative"):
             parts.append(c)
         elif c.dep_ in ("prep", "prt") and c.lower_ in particles and not parts:
+            if any(p.dep_ == "pobj" and p.ent_type_ in ("DATE", "TIME") for p in c.children):
+                continue  # "commented on Monday": when, not what about
             if c.lower_ == "to" and any(p.dep_ == "pobj" and (p.ent_type_ == "PERSON" or p.lemma_.lower() in lex.agents) for p in c.children):
                 return None  # "responded to a mother": the one answered, not what about
             parts.extend(p for p in c.children if p.dep_ in ("pobj", "pcomp"))
@@ -250,6 +291,8 @@ def object_content(lex: Lexicon, doc: Doc, verb: Token, lemma: str, quoted: Mark
             parts.append(c)  # "unveiled [a list of endorsements from 95 generals]": the parser hung it on the verb
     if not parts:
         return None
+    if any(p.dep_ == "dobj" and p.ent_type_ == "MONEY" for p in parts):
+        return None  # "raised [$2 million]": a sum is not a position
     a, b = min(p.left_edge.i for p in parts), max(p.right_edge.i for p in parts) + 1
     for t in doc[a:b]:  # "endorsed Trump, [who says ...]": a relative clause with its own cue
         if (t.dep_ in ("relcl", "acl") and t.pos_ == "VERB" and t.lemma_.lower() in lex.speech | lex.clause_only and t.left_edge.i > a

@@ -2,15 +2,18 @@
 
 - `from_verb`: reporting verbs ("said that", "“...,” he said"), thought and belief ("believes
   that"), positions and intentions ("called for X", "vowed to"), polls and records ("a poll shows
-  X"), orders ("told X to"); the word lists in `Lexicon` decide which content each verb may take;
+  X"), orders ("told X to"), pro-forms ("said as much"), impersonal passives ("It is believed
+  that Y"); the word lists in `Lexicon` decide which content each verb may take, and a content
+  ends before the speaker's next report ("said X and warned against Y");
 - `from_seem` and `from_passive`: perception and judgement with the source left out ("X seems to
-  Y", "X was accused of Y");
+  Y", "It appears that Y", "X was accused of Y");
 - `from_agent`: a passive verb of evaluation or report with its agent ("Y is endorsed by X");
 - `from_naming`: a name nobody in the text gives ("Y, also known as Z");
 - `from_attitude`: predicative adjectives of belief, feeling and intent ("X is convinced that Y",
   "X is determined to Y", "X is worried about Y");
 - `from_phrase` and `from_in`: "according to X", "in the poll", "in his eyes";
-- `from_noun`: reporting and intention nouns ("Trump's claim that Y", "a plan to Y").
+- `from_noun`: reporting and intention nouns ("Trump's claim that Y", "a plan to Y", "warnings
+  from X that Y").
 
 A new family is a function here returning a `Quote` (or None), called from `extract`.
 """
@@ -19,11 +22,11 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from .content import adjacent_quote, clause_content, cut_asides, question_content, directive_content, findings_content, infinitive_tail, object_content, split_conjoined_cue, wh_object
+from .content import adjacent_quote, clause_content, cut_asides, cut_nested_cue, question_content, directive_content, findings_content, infinitive_tail, object_content, split_conjoined_cue, wh_object
 from .lexicon import Lexicon
 from .marks import Marks, Segments
 from .sources import agentive, is_document, name_between, np_span, subject_of
-from .spans import CONTENT_DEPS, CUE_ADVERBS, CUE_LEFT, GENERIC_SUBJECTS, SUBJECTS, Quote, overlaps, trim, trim_plain
+from .spans import CONTENT_DEPS, CUE_ADVERBS, CUE_LEFT, GENERIC_SUBJECTS, IMPERSONAL_SUBJECTS, SUBJECTS, Quote, overlaps, trim, trim_plain
 
 __all__ = ["from_verb", "from_seem", "from_passive", "from_naming", "from_agent", "from_attitude", "from_phrase", "from_in", "from_noun", "cue_span"]
 
@@ -50,12 +53,20 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
         # "“My reaction, that was outrageous,” the strategist said", "12:15 p.m.¶Trump says": the
         # parser gave the cue two subjects; the speaker is the one outside the quotation, in the
         # cue's paragraph
-        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "csubj") and not quoted.inside_double(c.i)
+        # (on the verb the subject was found on: "X, a doctor, appeared on TV and began by saying")
+        subject = next((c for c in subject.head.children if c.dep_ in ("nsubj", "csubj") and not quoted.inside_double(c.i)
                         and quoted.para_id[c.i] == quoted.para_id[verb.i]), subject)
+        if quoted.para_id[subject.i] != quoted.para_id[verb.i]:
+            host = subject.head if subject.head.pos_ in ("VERB", "AUX") and quoted.para_id[subject.head.i] == quoted.para_id[verb.i] else verb
+            subject = _name_before(doc, host, quoted) or subject
+    if subject is None and verb.dep_ == "ROOT":
+        subject = _name_before(doc, verb, quoted)
     if subject is None and verb.tag_ == "VB" and verb.dep_ == "ROOT" and not any(c.dep_ == "aux" for c in verb.children):
         return None  # an imperative ("Imagine that ...", "Say Mexico ..."): nobody reports anything
-    if lemma in lex.clause_only and lemma not in lex.speech and (subject is None or subject.lower_ in GENERIC_SUBJECTS):
-        return None  # "I think", "you know": a speaker's hedge, not an attribution
+    impersonal_passive = subject is None and any(c.dep_ == "nsubjpass" and c.lower_ == "it" for c in verb.children)  # "It is believed that Y"
+    if lemma in lex.clause_only and lemma not in lex.speech and not impersonal_passive and (
+            subject is None or subject.lower_ in IMPERSONAL_SUBJECTS or _hedge(verb, subject)):
+        return None  # "it seems", "I think": no one's thought is reported ("we know that", "I didn't expect" are)
     content: tuple[int, int] | None = None
     before: tuple[int, int] | None = None
     wh: tuple[int, int] | None = None  # "which [X says] ...": the relative word before the cue
@@ -68,6 +79,7 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
             content = quoted.clip(clause.content, verb.i)
             if content is not None and content[1] <= verb.i:
                 content = quoted.quote_first(doc, content)
+                content = _sentence_before(doc, verb, content, subject, quoted)
             if content is not None and content[0] > verb.i:
                 cut = cut_asides(lex, doc, content[0], content[1], quoted, relative=False)
                 if cut < content[1] and subject is not None:
@@ -81,12 +93,12 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
             content = adjacent
         elif adjacent is not None and adjacent[1] <= verb.i < content[0] and not overlaps(adjacent, content):
             before = adjacent  # "“A,” the coach said, “B”": both halves are the coach's
-    if content is None and lemma in lex.question and subject is not None and subject.lower_ not in GENERIC_SUBJECTS:
+    if content is None and lemma in lex.question and subject is not None and subject.lower_ not in IMPERSONAL_SUBJECTS and not _hedge(verb, subject):
         content = question_content(doc, verb)
         if content is not None:
             cue_type = "question"
             content = quoted.clip(content, verb.i)
-    if content is None and (lemma in lex.object_like or lemma in lex.regard and _regards_as(verb)) and agentive(lex, subject) and verb.dep_ != "pcomp":
+    if content is None and (lemma in lex.object_like or lemma in lex.regard and _regards_as(verb)) and (agentive(lex, subject) or is_document(lex, subject)) and verb.dep_ != "pcomp":
         content = object_content(lex, doc, verb, lemma, quoted)
         if content is not None:
             cue_type = "intent" if lemma in lex.intent else "position" if lemma in lex.object else "belief" if lemma in lex.regard else "speech"
@@ -103,6 +115,8 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
             content = quoted.clip(infinitive_tail(lex, doc, verb, content), verb.i)
     if content is None and (lemma in lex.speech or lemma in lex.object) and subject is not None and subject.lower_ not in GENERIC_SUBJECTS:
         content = wh_object(verb)
+    if content is None and (lemma in lex.speech or lemma in lex.clause_only) and subject is not None:
+        content = _pro_form(doc, verb)  # "said as much", "does not think so", "said the same thing"
     if content is None and (lemma in lex.speech or lemma in lex.quote_only) and subject is not None:
         content = _block_after_colon(doc, verb, quoted)  # "He added:¶It is typical of ...": a block quotation
         if content is not None:
@@ -110,6 +124,10 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
                          verb.i, subject.i, cue_type=cue_type)
     if content is None:
         return None
+    if content[0] > verb.i:
+        content = (content[0], cut_nested_cue(lex, doc, content[0], content[1], quoted))
+        if cue_type in ("speech", "belief"):
+            content = _colon_elaboration(doc, content, quoted)
     content = quoted.widen(content, verb.i)
     content = quoted.trim(doc, *content)
     if content is None or content[0] <= verb.i < content[1]:
@@ -135,6 +153,79 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
     if cue_type == "belief" and is_document(lex, subject):
         cue_type = "evidence"  # "the study found that ...", "records indicate that ..."
     return Quote(pieces, cue, source, verb.i, source_root.i if source_root is not None else None, cue_type=cue_type)
+
+
+def _sentence_before(doc: Doc, verb: Token, content: tuple[int, int], subject: Token | None, quoted: Marks) -> tuple[int, int]:
+    """ "A had told B, but C overruled it, the source added.": a cue that ends its sentence after a
+    comma and its subject reports the whole sentence before it, however the parser split it."""
+    if subject is None or subject.i > verb.i or subject.head.i != verb.i:
+        return content
+    sent = verb.sent
+    comma = subject.left_edge.i - 1
+    if comma <= sent.start or doc[comma].text != "," or content[1] > comma or content[0] <= sent.start:
+        return content
+    if any(t.pos_ in ("VERB", "AUX") or t.dep_ in ("dobj", "ccomp", "xcomp") for t in doc[verb.i + 1:sent.end]):
+        return content  # the cue goes on with words of its own
+    if any(quoted.inside_double(t.i) for t in doc[sent.start:comma]) or quoted.para_id[sent.start] != quoted.para_id[verb.i]:
+        return content
+    start = sent.start
+    while start < comma and (doc[start].is_space or doc[start].is_punct):
+        start += 1
+    return (start, content[1]) if start < content[0] else content
+
+
+def _colon_elaboration(doc: Doc, content: tuple[int, int], quoted: Marks) -> tuple[int, int]:
+    """ "said she had the quality the job needs: “Steadiness.”", "notes that three things are
+    happening at once: prices are rising, ...": what the colon opens spells the report out and
+    belongs to it, up to the end of its sentence in the same paragraph."""
+    a, b = content
+    at = b
+    while at < len(doc) and doc[at].is_space and "\n" not in doc[at].text:
+        at += 1
+    if at + 1 >= len(doc) or doc[at].text != ":" or "\n" in doc[at].whitespace_ or quoted.para_id[at + 1] != quoted.para_id[at]:
+        return content
+    end = quoted.paragraph(at)[1]  # the parser's sentences may break inside a list: the first full stop ends it
+    end = next((t.i + 1 for t in doc[at + 1:end] if t.text in (".", "?", "!") and not quoted.inside_double(t.i)), end)
+    widened = trim(doc, a, end)
+    if widened is None or widened[1] <= at + 1:
+        return content
+    return quoted.widen(widened, a - 1)
+
+
+def _pro_form(doc: Doc, verb: Token) -> tuple[int, int] | None:
+    """ "said [so]", "indicated [as much]", "said [the same thing]": a word that stands for a report
+    given before, right after the cue."""
+    at = verb.i + 1
+    if at >= len(doc):
+        return None
+    if doc[at].lower_ == "so" and doc[at].head.i == verb.i and doc[at].dep_ == "advmod":
+        return at, at + 1
+    if doc[at].lower_ == "as" and at + 1 < len(doc) and doc[at + 1].lower_ == "much" and doc[at + 1].head.i == verb.i:
+        return at, at + 2
+    obj = next((c for c in verb.rights if c.dep_ == "dobj" and c.left_edge.i == at), None)
+    if obj is not None and any(c.lower_ == "same" for c in obj.lefts):
+        return at, obj.i + 1
+    return None
+
+
+def _hedge(verb: Token, subject: Token) -> bool:
+    """ "I think Y", "I guess Y": a first-person present with nothing on the verb, the writer's
+    hedge rather than a belief reported ("I didn't expect", "we know that", "I would hope" are)."""
+    return subject.lower_ == "i" and verb.tag_ == "VBP" and not any(c.dep_ in ("aux", "neg", "advmod") for c in verb.lefts)
+
+
+def _name_before(doc: Doc, verb: Token, quoted: Marks) -> Token | None:
+    """ "12:15 p.m.¶[Donald Trump] is questioning ...", "In a meeting with the board [Trump] said
+    ...": a name right before a finite cue that the parser left without a subject (it hung the
+    name on a heading or a phrase before it). The last word of the name, or None."""
+    if verb.tag_ not in ("VBD", "VBZ", "VBP") and not any(c.dep_ == "aux" and c.tag_ in ("VBD", "VBZ", "VBP", "MD") for c in verb.lefts):
+        return None
+    at = verb.i - 1
+    while at >= 0 and at < doc[at].head.i <= verb.i and doc[at].dep_ in ("aux", "neg", "advmod"):
+        at -= 1
+    if at < 0 or doc[at].pos_ != "PROPN" or quoted.inside_double(at) or quoted.para_id[at] != quoted.para_id[verb.i]:
+        return None
+    return doc[at]
 
 
 def _regards_as(verb: Token) -> bool:
@@ -177,6 +268,14 @@ def from_seem(lex: Lexicon, doc: Doc, verb: Token, quoted: Marks) -> Quote | Non
     subject = next((c for c in verb.children if c.dep_ in ("nsubj", "csubj")), None)
     pred = next((c for c in verb.rights if (c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children))
                  or c.dep_ in ("acomp", "oprd")), None)
+    if subject is not None and subject.lower_ == "it" and pred is None:
+        # "It appears [that the plan is failing]": a perception with a dummy subject reports its clause
+        clause = next((c for c in verb.rights if c.dep_ == "ccomp" and any(x.dep_ in SUBJECTS for x in c.children)), None)
+        content = quoted.clip((clause.left_edge.i, clause.right_edge.i + 1), verb.i) if clause is not None else None
+        content = quoted.trim(doc, *content) if content is not None else None
+        if content is None or content[0] <= verb.i:
+            return None
+        return Quote([content], cue_span(lex, doc, verb, content), None, verb.i, None, cue_type="belief")
     if subject is None or pred is None or subject.lower_ in ("it", "there", "this", "that") or subject.tag_ == "EX":
         return None
     subject_range = (subject.left_edge.i, subject.right_edge.i + 1) if subject.tag_ not in ("WDT", "WP") else (subject.i, subject.i + 1)
@@ -432,6 +531,24 @@ def from_noun(lex: Lexicon, doc: Doc, noun: Token, quoted: Marks) -> Quote | Non
             source = trim_plain(doc, source[0], source[1] - 1)
     if holder is not None and holder.tag_ in ("PRP$",) and holder.lower_ in ("its", "my", "our", "your"):
         source, holder = None, None
+    if holder is None:  # "warnings [from his attorney]", "criticism of the plan [by the union]": the one they come from
+        preps = [c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("from", "by")]
+        if cue_end > noun.i + 1:  # the parser may hang it on the content's last noun
+            preps += [t for t in doc[content[0]:content[1]] if t.dep_ == "prep" and t.lower_ in ("from", "by")
+                      and t.right_edge.i + 1 >= content[1] and t.i > content[0]]
+        for c in preps:
+            by = next((p for p in c.children if p.dep_ == "pobj" and agentive(lex, p) and not quoted.inside_double(p.i)), None)
+            found_by = trim_plain(doc, *np_span(doc, by)) if by is not None else None
+            if by is None or found_by is None or quoted.clip(found_by, noun.i) != found_by:
+                continue
+            if content[0] < c.i < content[1]:
+                cut = trim(doc, content[0], c.i)
+                if cut is None:
+                    continue
+                content = cut
+            if not overlaps(found_by, content):
+                holder, source = by, found_by
+                break
     verb = noun.head
     if holder is None and noun.dep_ == "dobj" and verb.lemma_.lower() in lex.light_verbs and cue_end > noun.i + 1:
         # "Critics raised [questions about] Y", "the union renewed its calls for Y": the one who
@@ -480,6 +597,8 @@ def prep_object(lex: Lexicon, doc: Doc, noun: Token, quoted: Marks) -> tuple[int
     a, b = obj.left_edge.i, obj.right_edge.i + 1
     for c in noun.rights:  # "questions about [his microphone problems during the debate]": the
         if c.i > prep.i and c.dep_ == "prep" and c.left_edge.i == b:  # parser hung the rest on the noun
+            if c.lower_ in ("by", "from") and any(p.dep_ == "pobj" and agentive(lex, p) for p in c.children):
+                break  # "criticism of the plan [by the union]": who voices it (the source), not what about
             b = c.right_edge.i + 1
     return trim(doc, a, cut_asides(lex, doc, a, b, quoted, relative=True))
 

@@ -84,9 +84,15 @@ def headline(lex: Lexicon, doc: Doc, quoted: Marks, quotes: list[Quote]) -> list
     if start >= len(doc):
         return []
     lo, hi = quoted.paragraph(start)
-    if hi - lo > 30 or any(q.content and q.content[0][0] < hi and q.content[0][1] > lo for q in quotes) or any(t.text == ":" for t in doc[lo:hi]):
+    if hi - lo > 30 or any(q.content and q.content[0][0] < hi and q.content[0][1] > lo for q in quotes):
         return []
+    colon = next((t.i for t in doc[lo:hi] if t.text == ":"), None)
+    if colon is not None:
+        return _topic_headline(doc, quoted, start, colon, hi)
     verbs = lex.speech | lex.object | lex.intent | lex.question | lex.evidence
+    signed = _quote_first_headline(lex, doc, quoted, start, hi)
+    if signed is not None:
+        return [signed]
     for v in range(start + 1, min(hi, start + 8)):
         word = doc[v].lower_
         if not word.endswith("s") or quoted.inside_double(v) or not doc[v - 1].text[:1].isupper():
@@ -103,6 +109,37 @@ def headline(lex: Lexicon, doc: Doc, quoted: Marks, quotes: list[Quote]) -> list
             content = (content[0], cut)
         return [Quote([content], (v, v + 1), source, v, source[1] - 1, cue_type="speech" if word[:-1] in lex.speech else "position")]
     return []
+
+
+def _topic_headline(doc: Doc, quoted: Marks, start: int, colon: int, hi: int) -> list[Quote]:
+    """ "A lesson from Maria Lopez: 'Be the voice people hear'": a headline whose words after the
+    colon are one quotation (single marks are the headline convention); a person named before the
+    colon is its source."""
+    rest = trim(doc, colon + 1, hi)
+    seg = next(((a, b) for a, b, _ in quoted.segs if rest is not None and a == rest[0]), None)
+    if rest is None or seg is None or not all(t.is_punct or t.is_space for t in doc[seg[1]:rest[1]]) or seg[1] - seg[0] < 3:
+        return []
+    person = next((e for e in doc.ents if e.label_ == "PERSON" and start <= e.start and e.end <= colon), None)
+    source = (person.start, person.end) if person is not None else None
+    return [Quote([seg], (colon, colon + 1), source, colon, person.root.i if person is not None else None)]
+
+
+def _quote_first_headline(lex: Lexicon, doc: Doc, quoted: Marks, start: int, hi: int) -> Quote | None:
+    """ "'We will strike again,' union leader says": a headline that opens with a quotation (single
+    marks are the headline convention) and ends with the speaker and a verb of saying."""
+    seg = next(((a, b) for a, b, _ in quoted.segs if a == start and b < hi), None)
+    if seg is None:
+        return None
+    end = hi
+    while end > seg[1] and (doc[end - 1].is_space or doc[end - 1].is_punct):
+        end -= 1
+    v = end - 1
+    if v - seg[1] < 2 or v - seg[1] > 9 or doc[v].lemma_.lower() not in lex.speech and doc[v].lower_[:-1] not in lex.speech:
+        return None
+    source = trim(doc, seg[1], v)
+    if source is None or not any(t.pos_ in ("PROPN", "NOUN") or t.text[:1].isupper() for t in doc[source[0]:source[1]]):
+        return None
+    return Quote([seg], (v, v + 1), source, v, source[1] - 1)
 
 
 def _title_case(doc: Doc, a: int, b: int) -> bool:
@@ -128,9 +165,15 @@ def signed_quotes(doc: Doc, segs: Segments, quoted: Marks, used: set[int]) -> li
         if name_start >= len(doc) or quoted.para_id[name_start] != quoted.para_id[dash]:
             continue
         ent = next((e for e in doc.ents if e.start == name_start and e.label_ in ("PERSON", "ORG")), None)
-        if ent is None:
-            continue
-        out.append(Quote([(a, b)], (dash, dash + 1), (ent.start, ent.end), dash, ent.root.i))
+        source = (ent.start, ent.end) if ent is not None else None
+        if ent is None:  # "“...” — union leader Maria Lopez": a title before the name, the rest of the line
+            _, hi = quoted.paragraph(dash)
+            rest = trim(doc, name_start, hi)
+            ent = next((e for e in doc.ents if rest is not None and rest[0] <= e.start and e.end == rest[1] and e.label_ == "PERSON"), None)
+            if ent is None or rest is None or rest[1] - rest[0] > 8 or any(t.pos_ in ("VERB", "AUX") for t in doc[rest[0]:rest[1]]):
+                continue
+            source = rest
+        out.append(Quote([(a, b)], (dash, dash + 1), source, dash, ent.root.i))
         used.add(k)
     return out
 

@@ -37,6 +37,8 @@ def subject_of(verb: Token) -> Token | None:
         if any(c.dep_ == "auxpass" for c in tok.children) or any(c.dep_ == "nsubjpass" for c in tok.children):
             agent = next((c for c in tok.children if c.dep_ == "agent"), None)
             pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+            if pobj is None and seen:  # "After saying X, [she] was whisked off": the one the clause is about
+                return next((c for c in tok.children if c.dep_ == "nsubjpass" and c.pos_ in ("PROPN", "PRON", "NOUN")), None)
             return pobj
         if tok.dep_ == "relcl":
             return tok.head

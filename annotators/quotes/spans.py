@@ -22,6 +22,9 @@ INHERIT = frozenset({"conj", "advcl", "xcomp"})
 NOT_CUE = frozenset({"amod", "compound", "acomp"})
 CONTENT_DEPS = frozenset({"ccomp"})
 GENERIC_SUBJECTS = frozenset({"i", "you", "we", "one", "it", "this", "that"})
+# Subjects that hold no thought ("it seems", "this suggests"); "I", "you" and "we" do ("we know
+# that ...", "I wonder whether ..." are the writer's or a reader's attributions in PolNeAR).
+IMPERSONAL_SUBJECTS = frozenset({"one", "it", "this", "that"})
 DASHES = frozenset({"―", "—", "–", "--"})
 
 # What kind of attribution a cue makes (QUOTE `attrs.cue_type`; the registry in
