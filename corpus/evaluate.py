@@ -98,12 +98,17 @@ def _name(span: Span | None, text: str) -> str | None:
 _NAME_NOISE = frozenset("the mr mr. mrs mrs. ms ms. dr dr. sen sen. rep rep. gov gov. president senator representative governor".split())
 
 
+# Punctuation that a source's span carries around its words ("Jane Roe, 59, of Leeds").
+_NAME_EDGES = ".,;:!?\"'“”‘’()[]"
+
+
 def _name_words(name: str) -> set[str]:
-    """The words of a name, lower-cased, without possessives, titles or a plural -s
-    ("Sen. Ted Cruz's" -> {ted, cruz}; "Republicans" -> {republican})."""
+    """The words of a name, lower-cased, without possessives, titles, a plural -s or the
+    punctuation around them ("Sen. Ted Cruz's" -> {ted, cruz}; "Republicans" -> {republican};
+    "Jane Roe, 59," -> {jane, roe, 59})."""
     words = set()
     for w in name.replace("’s", "").replace("'s", "").split():
-        if w in _NAME_NOISE:
+        if w in _NAME_NOISE or (w := w.strip(_NAME_EDGES)) in _NAME_NOISE or not w:
             continue
         words.add(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w)
     return words

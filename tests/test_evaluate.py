@@ -125,6 +125,10 @@ def test_evaluate_overlap_needs_half_of_each_span(a: tuple[int, int], b: tuple[i
         ("hillary clinton", "bill clinton", False),
         ("the senate", "the house", False),
         ("mr.", "obama", False),
+        ("jane roe, 59, of leeds, england.", "jane roe", True),  # the punctuation a source span carries
+        ("(mr. roe)", "roe", True),
+        ("jane roe,", "john roe", False),
+        ("--", "jane roe", False),
     ],
 )
 def test_evaluate_names_match_despite_titles_and_plurals(a: str, b: str, same: bool) -> None:
