@@ -865,6 +865,7 @@ class StatisticsAnnotator(WordListComponent):
                 return j + n, names[key], 1
             if n == 1 and key in self.units.shared_heads and toks[0].pos_ in ("NOUN", "PROPN") and self._pounds_are_money(doc, core, j + 1):
                 code = self.units.currency_in_context(key, self._grams(doc))  # "marks" in a text about Germany
+                code = code or self.units.shared_singular.get(key)  # "8 billion dinars": money, whose is not said
                 if code is not None:
                     return j + 1, code, 1
             if key in minor and len(key[0]) > 1:
@@ -972,6 +973,11 @@ class StatisticsAnnotator(WordListComponent):
                 longer = self._unit(doc[k:k + n].text)
                 if longer is not None and longer != PERCENT:
                     return k + n, longer
+        for n in (3, 2, 1):  # "yen per dollar", "per Swiss franc": a currency below is its code
+            if k + n <= len(doc) and doc[k + n - 1].pos_ in ("NOUN", "PROPN"):
+                code = self.units.currency_names.get(tuple(t.lower_ for t in doc[k:k + n]))
+                if code is not None and not (n == 1 and doc[k].lower_ in self.units.pound_names):
+                    return k + n, code
         noun = doc[k]
         word = noun.lower_
         unit = self._unit(noun.text) if word not in lex.per_aliases else None

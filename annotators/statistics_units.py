@@ -35,6 +35,8 @@ PREFIX_SYMBOLS = frozenset({"k", "M", "G", "T", "m", "c", "µ", "μ", "n", "d", 
 SQUARE_CUBIC = {"square": "square", "sq": "square", "sq.": "square", "cubic": "cubic", "cu": "cubic", "cu.": "cubic"}
 # Words for a degree that name a temperature scale when one follows ("degrees Celsius", "deg F").
 DEGREE_WORDS = frozenset({"degree", "degrees", "deg", "deg.", "°"})
+# ISO 4217's codes for precious metals (gold, silver, platinum, palladium): priced, not money.
+METALS = frozenset({"XAU", "XAG", "XPT", "XPD"})
 
 
 @dataclass(frozen=True)
@@ -187,6 +189,8 @@ class UnitTables:
                 self.currency_names[key] = next(iter(owners))
             elif len(owners) > 1:
                 self.currency_names.pop(key, None)  # "dollar", "pound": only a news default may say which
+        for key in [k for k, code in self.currency_names.items() if code in METALS]:
+            del self.currency_names[key]  # "3 silver": a medal or a metal, never money by name
         for word, code in spec["defaults"].items():
             self.currency_names[surface_key(word)] = code
             # the country's adjective before a news spelling CLDR does not use: "Russian roubles", "Brazilian reais"
@@ -199,6 +203,7 @@ class UnitTables:
         # "marks", "guilders", "dinars": names several currencies share and no news default settles;
         # the text's country may (`currency_in_context`).
         self.shared_heads = {key: frozenset(owners) for key, owners in heads.items() if len(owners) > 1 and key not in self.currency_names}
+        self.shared_singular = self._shared_singular(spec["translations"])
         self._places: dict[str, frozenset[tuple[str, ...]]] | None = None
         # Symbols: English CLDR symbols ("$" USD, "A$", "£" GBP) over our news abbreviations; a country's
         # own symbol ("₺", "zł") is looked up when needed (`_native_symbols`).
@@ -216,6 +221,34 @@ class UnitTables:
         self.minor = {surface_key(k): v for k, v in spec["minor"].items()}
         self.pound_names = frozenset(spec["ambiguous"]["pound_names"])
         self.money_lemmas = frozenset(spec["ambiguous"]["money_lemmas"])
+
+    def _shared_singular(self, translations: dict[str, Any]) -> dict[tuple[str, ...], str]:
+        """The singular name of each currency word several national currencies share ("dinars" ->
+        "dinar", "kroner" -> "krone", "lei" -> "leu"), from CLDR's singular and plural names: the
+        money a text names when no country settles which one (`currency_in_context`). Not a word a
+        precious metal shares ("gold": ISO's XAU) nor one our lists keep as a thing ("marks", "units")."""
+        from babel.numbers import get_currency_name
+
+        singular: dict[str, str] = {}
+        for english in translations:
+            if not english.endswith("s"):
+                singular[english] = english
+                singular[english + "s"] = english  # "crowns"
+        for owners in self.shared_heads.values():
+            for code in owners:
+                one = surface_key(get_currency_name(code, count=1, locale="en"))[-1:]
+                many = surface_key(get_currency_name(code, count=2, locale="en"))[-1:]
+                if one and many:
+                    singular.setdefault(one[0], one[0])
+                    singular.setdefault(many[0], one[0])
+        out: dict[tuple[str, ...], str] = {}
+        for key, owners in self.shared_heads.items():
+            word = key[0]
+            if len(key) != 1 or not word.isalpha() or word in self.not_units or owners & METALS:
+                continue
+            if word in singular:
+                out[key] = singular[word]
+        return out
 
     def currency_in_context(self, key: tuple[str, ...], grams: frozenset[tuple[str, ...]]) -> str | None:
         """The one currency named `key` ("marks") whose country the text names, by the adjective of its
@@ -237,10 +270,20 @@ class UnitTables:
 
         territories = Locale("en").territories
         by_code: dict[str, set[tuple[str, ...]]] = {}
+        heads_of: dict[str, set[tuple[str, ...]]] = {}
+        for key, owners in self.shared_heads.items():
+            for code in owners:
+                heads_of.setdefault(code, set()).add(key)
         for territory, used in get_global("territory_currencies").items():
-            for code, *_ in used:
-                if territory in territories:
-                    by_code.setdefault(code, set()).add(surface_key(territories[territory]))
+            if territory not in territories:
+                continue
+            spells = sorted(used, key=lambda u: u[1] or (0,))
+            for n, (code, *_) in enumerate(spells):
+                # a country names the last of the currencies it used under one name: Norway's crowns
+                # are the Norwegian krone, not the Swedish krona of the union before 1905
+                if any(heads_of.get(code, set()) & heads_of.get(later, set()) for later, *_ in spells[n + 1:]):
+                    continue
+                by_code.setdefault(code, set()).add(surface_key(territories[territory]))
         codes = {code for owners in self.shared_heads.values() for code in owners}
         for code in codes:
             adjective = surface_key(get_currency_name(code, count=1, locale="en"))[:-1]
@@ -404,6 +447,13 @@ class UnitTables:
             return Unit(PERCENT, "percent")
         if words in self.news_units:
             return self.news_units[words]
+        cut = next((n for n, w in enumerate(words) if w in JOINERS), 0)
+        if 0 < cut < len(words) - 1 and words[:cut] in self.percent:
+            # "5% a year", "3 pct per month": percent is ours, not pint's ("pct" would be a pico-carat)
+            below = self._unit(" ".join(words[cut + 1:]))
+            if below is None or below.name == PERCENT or " / " in below.name:
+                return None
+            return Unit(f"{PERCENT} / {below.name}", "rate")
         expression = self.aliases.get(text) or self.aliases_lower.get(words)
         if expression is not None:
             return self._parse(expression)

@@ -100,6 +100,11 @@ CASES = [
     ("They bought a 5,000-square-foot house.", "5,000-square-foot", 5000, "foot ** 2", "=", "quantity", "house"),
     ("The plant will make 34,500 tonnes of steel a year.", "34,500 tonnes of steel a year", 34500, "metric_ton / year", "=", "quantity", None),
     ("A new bulb uses 9 kWh less.", "9 kWh", 9, "kilowatt_hour", "=", "quantity", None),
+    ("Rents climbed 4% a year in the suburbs.", "4% a year", 4, "% / year", "=", "percent", None),
+    ("The notes pay 3.5 pct a year.", "3.5 pct a year", 3.5, "% / year", "=", "percent", None),
+    ("Prices went up 2 percent per month.", "2 percent per month", 2, "% / month", "=", "percent", None),
+    ("The rupee slid to 83 rupees per dollar.", "83 rupees per dollar", 83, "INR / USD", "=", "money", None),
+    ("The hotel charges 90 euros a night.", "90 euros a night", 90, "EUR / night", "=", "money", None),
 ]
 
 
@@ -415,10 +420,13 @@ def test_statistics_list_markers_without_an_opening_bracket_are_not_counts(nlp: 
     [
         ("The Dutch insurer paid 300 million guilders for the bank.", "NLG"),  # the text names the country by its adjective
         ("Kuwait set the fine at 500 dinars.", "KWD"),  # or by the country's name
-        ("He paid 500 dinars for the rug.", None),  # several currencies, none named: no guess
+        ("He paid 500 dinars for the rug.", "dinar"),  # several currencies, none named: money in dinars, no country guessed
+        ("The firm paid 2 million crowns to settle the claim in Norway.", "NOK"),  # the country's last crown, not Sweden's of 1873-1905
+        ("She won 5 gold and 3 silver at the games.", None),  # metals and medals are never money by name
         ("In Germany, she scored 90 marks in the test.", None),  # a word that is also a thing needs a money context
     ],
 )
 def test_statistics_a_shared_currency_name_is_read_by_the_texts_country(nlp: Language, text: str, unit: str | None) -> None:
-    (stat,) = statistics(nlp, text)
+    stat = statistics(nlp, text)[0]
     assert stat["unit"] == unit
+    assert stat["kind"] == ("money" if unit else "count")
