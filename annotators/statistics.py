@@ -385,6 +385,26 @@ class StatisticsAnnotator(WordListComponent):
                 currency = second_currency
                 unit = second_unit
                 written.append((j, doc[second.end:k].text))
+        elif opener == "from" and upper is None and unit is None and currency is None and j < len(doc) and doc[j].lower_ == "to":
+            # "from 10 to 15 degrees", "rose from 2 to 3 million barrels": two statistics, written with one unit
+            second_of = self._range(doc, j, core, False)
+            if second_of is not None and (second_of[2] or second_of[3]) and not (core.plain and self._is_year(core.value)):
+                k, second, unit, currency = second_of
+                if second.scaled and not core.scaled and second.value > 0:
+                    scale = self._scale_of(doc, second)
+                    if scale > 1 and value * scale < second.value:
+                        value *= scale
+                minor = self._currency_after(doc, second.end, second) if currency is not None and second.currency is None else None
+                if minor is not None:
+                    value *= minor[2]  # "from 80 to 60 cents": 0.80 USD
+                written.append((j, doc[second.end:k].text))
+                rate = self._per_tail(doc, k)
+                if rate is not None:  # "from 80 to 60 cents a share"
+                    written.append((k, doc[k:rate[0]].text))
+                    if currency is not None:
+                        currency = f"{currency} / {rate[1]}"
+                    elif unit is not None and " / " not in unit:
+                        unit = self._rate(unit, rate[1])
         # Per-unit tails: "$70 a share", "15% per annum", "64.2 cents a dozen", "22 points per game".
         if currency is None and unit is None and j < len(doc) and doc[j].lower_ in lex.rate_nouns:
             tail = self._per_tail(doc, j + 1)
@@ -763,7 +783,11 @@ class StatisticsAnnotator(WordListComponent):
                 else:
                     current *= scale
                 scaled = True
-            elif doc[j].text in HYPHENS and seen_number and j + 1 < len(doc) and doc[j + 1].lower_ in lex.number_words and not doc[j - 1].whitespace_ or w == "and" and seen_number and j + 1 < len(doc) and doc[j + 1].lower_ in (lex.small.keys() | lex.tens.keys()) and doc[j - 1].lower_ in lex.scales:
+            elif doc[j].text in HYPHENS and seen_number and j + 1 < len(doc) and doc[j + 1].lower_ in lex.number_words and (
+                not doc[j - 1].whitespace_ or _spaced_hyphen(doc, j) and (
+                    doc[j + 1].lower_ in lex.fractions or doc[j - 1].lower_ in lex.tens and 0 < lex.small.get(doc[j + 1].lower_, 0) < 10
+                )  # text tokenised with hyphens apart: "three - quarters", "twenty - five"
+            ) or w == "and" and seen_number and j + 1 < len(doc) and doc[j + 1].lower_ in (lex.small.keys() | lex.tens.keys()) and doc[j - 1].lower_ in lex.scales:
                 j += 1
                 continue
             elif w in ("a", "an") and fraction and j + 1 < len(doc) and doc[j + 1].lower_ in lex.scales:
@@ -832,10 +856,11 @@ class StatisticsAnnotator(WordListComponent):
             code = self._currency_symbol(text)
             if code is None and n == 2 and not toks[0].whitespace_:
                 code = self._currency_symbol(toks.text)  # "Rs.": one symbol the tokenizer split
-            if code is None and n == 2 and toks[-1].text == "$" and toks[0].text.lower().rstrip(".") in ("us", "u.s", "c", "hk", "nz", "mex", "a", "s"):
-                code = self._currency_symbol(toks[0].text.lower().rstrip(".") + " $")
-                if toks[0].lower_ == "a":
-                    code = None  # "a $5 bill": the article, not Australian dollars
+            if code is None and n == 2 and toks[-1].text == "$" and (toks[0].is_alpha or toks[0].text.endswith(".")) and toks[0].lower_ != "a":
+                # "us $", "c $", "hk $", "nt $", "r $": a country's dollar (or real) symbol written apart, as CLDR
+                # writes it together ("NT$"); not "a $5 bill" (the article, not Australian dollars)
+                prefix = toks[0].text.lower().rstrip(".")
+                code = self._currency_symbol(prefix + " $") or self._currency_symbol(prefix.replace(".", "").upper() + "$")
             if code is not None and not (text.isalpha() and toks[0].is_stop):  # "ALL 5": a word, not Albanian lek
                 return i - n, code, 1
             if n == 1:
@@ -854,6 +879,8 @@ class StatisticsAnnotator(WordListComponent):
         for n in range(min(3, len(doc) - j), 0, -1):
             toks = doc[j:j + n]
             key = tuple(lowers[j:j + n])
+            if key not in names and n > 1 and "." in key[0]:
+                key = (key[0].replace(".", ""), *key[1:])  # "U.S. dollars" as "us dollars"
             if key in names:
                 if key[-1] in self.units.pound_names and not self._pounds_are_money(doc, core, j + n):
                     return None
@@ -914,6 +941,11 @@ class StatisticsAnnotator(WordListComponent):
             k += 1
         elif k + 2 < len(doc) and doc[k].text in HYPHENS and _spaced_hyphen(doc, k) and doc[k + 2].text in HYPHENS and _spaced_hyphen(doc, k + 2):
             k += 1  # "28 - year - old", "a 3 - inch - thick wall": text tokenised with hyphens apart
+        elif (
+            k + 2 < len(doc) and doc[k].text in HYPHENS and _spaced_hyphen(doc, k) and doc[k + 1].is_alpha and len(doc[k + 1].text) > 2
+            and doc[k + 2].pos_ in ("NOUN", "PROPN", "ADJ") and doc[k + 2].is_alpha
+        ):
+            k += 1  # "a 30 - mile stretch", "the 1,000 - pound bomb": a unit before the noun it measures
         if k + 2 < len(doc) and doc[k].text in self.lex.brackets:  # "20 (kg)": a unit in brackets
             close = self.lex.brackets[doc[k].text]
             for n in (1, 2, 3):

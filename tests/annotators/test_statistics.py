@@ -105,6 +105,11 @@ CASES = [
     ("Prices went up 2 percent per month.", "2 percent per month", 2, "% / month", "=", "percent", None),
     ("The rupee slid to 83 rupees per dollar.", "83 rupees per dollar", 83, "INR / USD", "=", "money", None),
     ("The hotel charges 90 euros a night.", "90 euros a night", 90, "EUR / night", "=", "money", None),
+    ("The shop took 300 U.S. dollars on Monday.", "300 U.S. dollars", 300, "USD", "=", "money", None),
+    ("the mill paid nt $ 40 million for the land .", "nt $ 40 million", 40000000, "TWD", "=", "money", None),
+    ("the crew repaved a 30 - mile stretch of the road .", "30 - mile", 30, "mile", "=", "quantity", "stretch"),
+    ("nearly three - quarters of the tenants signed .", "nearly three - quarters", 75, "%", "~", "ratio", "of the tenants"),
+    ("twenty - five trees were planted .", "twenty - five", 25, None, "=", "count", "trees"),
 ]
 
 
@@ -118,6 +123,21 @@ def test_statistics_finds_value_unit_approximator_kind_and_concept(
     stat = match[0]
     assert stat["value"] == pytest.approx(value)
     assert (stat["unit"], stat["approximator"], stat["kind"], stat["concept"]) == (unit, approximator, kind, concept)
+
+
+@pytest.mark.parametrize(
+    "text,values,unit",
+    [
+        ("Readings ranged from 10 to 15 degrees.", [10, 15], "degree"),
+        ("Output climbed from 2 to 3 million barrels a day.", [2000000, 3000000], "oil_barrel / day"),
+        ("The payout fell from 80 to 60 cents a share.", [0.8, 0.6], "USD / share"),
+        ("The club grew from 40 to 55 members.", [40, 55], None),  # a count has no unit to share
+    ],
+)
+def test_statistics_from_x_to_y_share_the_unit_written_once(nlp: Language, text: str, values: list[float], unit: str | None) -> None:
+    found = statistics(nlp, text)
+    assert [s["value"] for s in found] == pytest.approx(values)
+    assert {s["unit"] for s in found} == {unit}
 
 
 def test_statistics_range_carries_value_max(nlp: Language) -> None:
