@@ -369,7 +369,7 @@ class UnitTables:
             parsed = self.registry.parse_units("_".join(words) if len(words) > 1 else words[0])
         except (pint.errors.PintError, AttributeError, TypeError, ValueError, AssertionError, KeyError):
             return None
-        return str(parsed).replace("_per_", " / ")
+        return self._per_name(str(parsed))
 
     def is_unit_word(self, word: str) -> bool:
         """Whether `word` may be part of a written unit (a cheap test before parsing a phrase)."""
@@ -515,7 +515,7 @@ class UnitTables:
             if joined is None and (dims not in self.dimensions or not all(self.registry.parse_units(u).dimensionality for u in parsed._units)):
                 return None
             parsed = joined or parsed
-        name = str(parsed).replace("_per_", " / ")  # "mile_per_hour" is "mile / hour", as "miles per hour" parses
+        name = self._per_name(str(parsed))  # "mile_per_hour" is "mile / hour", as "miles per hour" parses
         if " / " in name:
             dimension = "speed" if self.dimensions.get(dims) == "speed" else "rate"
         elif dims:
@@ -530,6 +530,20 @@ class UnitTables:
                 return None
             dimension = found
         return Unit(name, dimension, name)
+
+    def _per_name(self, name: str) -> str:
+        """pint's name of a unit it defines as one over another, written as the two parse apart:
+        "mile_per_hour" -> "mile / hour", "revolutions_per_minute" -> "turn / minute" (as
+        "revolutions per minute" reads)."""
+        if "_per_" not in name:
+            return name
+        import pint
+
+        parts = name.split("_per_")
+        try:
+            return " / ".join(str(self.registry.parse_units(part)) for part in parts)
+        except (pint.errors.PintError, AttributeError, TypeError, ValueError, AssertionError, KeyError):
+            return name.replace("_per_", " / ")
 
     def _joined(self, parsed: Any) -> Any:
         """pint's own unit for a product of two units written apart ("kilowatt hour" -> kilowatt_hour), or None."""

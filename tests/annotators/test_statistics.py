@@ -371,6 +371,11 @@ GENERAL = [
     ("The studio is 28 m^2 in all.", "28 m^2", 28, "meter ** 2"),
     ("The studio is 28 sq.m in all.", "28 sq.m", 28, "meter ** 2"),
     ("Exports reached 2,5 million tonnes.", "2,5 million tonnes", 2500000, "metric_ton"),  # a decimal comma
+    ("The feud has gone on for three decades.", "three decades", 3, "decade"),  # ten years, not pint's logarithmic decade
+    ("The drills hit 95 decibels at night.", "95 decibels", 95, "decibel"),
+    ("Crews were exposed to 20 millisieverts.", "20 millisieverts", 20, "millisievert"),
+    ("The engines give 700 kilonewtons of thrust.", "700 kilonewtons", 700, "kilonewton"),
+    ("The shaft spins at 1,500 rpm.", "1,500 rpm", 1500, "turn / minute"),  # pint's revolutions_per_minute, named as its parts
 ]
 
 
@@ -409,6 +414,8 @@ def test_statistics_unit_tables_name_units_one_way() -> None:
     assert {tables.unit(w).name for w in ("sq ft", "square feet", "square-foot")} == {"foot ** 2"}
     assert {tables.unit(w).name for w in ("°C", "degrees Celsius", "deg C", "centigrade", "Celsius", "celcius")} == {"degree_Celsius"}
     assert tables.spelled("fahrenhiet") == "fahrenheit" and tables.spelled("gallows") is None
+    assert tables.unit("decibels").pint is None  # a logarithmic scale has no SI value
+    assert tables.unit("grey") is None and tables.unit("gray") is None  # a colour; "milligray" stays a dose
     # a gold set's name the layer does not write still gets pint's name, never null; a counted noun gets none
     assert (tables.canonical("turn"), tables.canonical("square metre"), tables.canonical("consultant")) == ("turn", "meter ** 2", None)
 
