@@ -657,7 +657,7 @@ class StatisticsAnnotator(WordListComponent):
         if suf:
             if suf in lex.scale_symbols:
                 value, scaled = value * lex.scale_symbols[suf], True
-            elif suf.lower() in ("m", "k", "b") and (currency is not None or self._currency_before(doc, i) is not None):
+            elif suf.lower() in ("m", "k", "b") and (currency is not None or self._currency_before(doc, i) is not None or self._currency_follows(doc, i + 1)):
                 value, scaled = value * lex.scales[suf.lower()] if suf.lower() != "m" else value * 1_000_000, True  # "$5k", "£3m"
             elif suf.lower() in lex.scales and len(suf) > 1:
                 value, scaled = value * lex.scales[suf.lower()], True
@@ -719,7 +719,7 @@ class StatisticsAnnotator(WordListComponent):
                 value, scaled = value * lex.scales[w.lower_], True
             elif w.text in lex.scale_symbols:
                 value, scaled = value * lex.scale_symbols[w.text], True
-            elif w.text == "m" and (currency is not None or self._currency_before(doc, i) is not None):
+            elif w.text == "m" and (currency is not None or self._currency_before(doc, i) is not None or self._currency_follows(doc, end + 1)):
                 value, scaled = value * 1_000_000, True
             elif w.lower_ in lex.dozen:
                 value, scaled = value * lex.dozen[w.lower_], True
@@ -868,6 +868,13 @@ class StatisticsAnnotator(WordListComponent):
                 if len(t) == 4 and t[0] == "M" and t[1:].isupper() and self._currency_symbol(t[1:]) is not None:
                     return i - 1, self._currency_symbol(t[1:]) or "", 1_000_000
         return None
+
+    def _currency_follows(self, doc: Doc, j: int) -> bool:
+        """Whether a currency's name or code is written at doc[j] ("1.2m euros", "5bn USD"): a glued "m" is then a million."""
+        lowers = self._words(doc)[1]
+        if any(tuple(lowers[j:j + n]) in self.units.currency_names for n in (3, 2, 1) if j + n <= len(doc)):
+            return True
+        return j < len(doc) and doc[j].text.isupper() and self._currency_symbol(doc[j].text) is not None
 
     def _currency_after(self, doc: Doc, j: int, core: Core) -> tuple[int, str, int | Decimal] | None:
         """(end, code, multiplier) of a currency after the number: "20 dollars", "420 million swiss francs",

@@ -110,6 +110,8 @@ CASES = [
     ("the crew repaved a 30 - mile stretch of the road .", "30 - mile", 30, "mile", "=", "quantity", "stretch"),
     ("nearly three - quarters of the tenants signed .", "nearly three - quarters", 75, "%", "~", "ratio", "of the tenants"),
     ("twenty - five trees were planted .", "twenty - five", 25, None, "=", "count", "trees"),
+    ("The villa went for 1.2m euros.", "1.2m euros", 1200000, "EUR", "=", "money", None),  # a currency after: "m" is a million
+    ("The villa has a 1.2m wall.", "1.2m", 1.2, "meter", "=", "quantity", "wall"),  # none: a metre
 ]
 
 
