@@ -44,6 +44,8 @@ COUNTED_DEPS = frozenset({"nummod", "quantmod", "compound", "amod", "nmod", "npa
 WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
 MAX_PHRASE = 5
 ORDINAL_SUFFIXES = frozenset({"st", "nd", "rd", "th"})
+# Words between a number and its unit that leave the unit the number's: "two more years", "50 extra pounds".
+MEASURE_ADJECTIVES = frozenset({"more", "extra", "additional", "further", "full", "straight", "consecutive", "successive", "whole"})
 TIME_UNITS = frozenset({"second", "minute", "hour", "day", "week", "month", "year"})
 
 
@@ -329,9 +331,15 @@ class StatisticsAnnotator(WordListComponent):
                 found_unit = self._unit_after(doc, j)
                 after = doc[j] if found_unit is None and j < len(doc) else None
                 nxt_text, nxt_lower = (after.text, after.lower_) if after is not None else ("", "")
-                if found_unit is None and core.fraction:
+                if found_unit is None and nxt_lower in MEASURE_ADJECTIVES and j + 1 < len(doc):
+                    further = self._unit_after(doc, j + 1)  # "two more years", "50 extra pounds", "3 full days"
+                    if further is not None and further[1] != PERCENT:
+                        written.append((j + 1, doc[j + 1:further[0]].text))
+                        j, unit = further
+                        after, nxt_text, nxt_lower = None, "", ""
+                if found_unit is None and unit is None and core.fraction:
                     found_unit = self._fraction_of_unit(doc, j, core)
-                if found_unit is None and (nxt_text in lex.marks or nxt_lower in lex.mark_words):
+                if found_unit is None and unit is None and (nxt_text in lex.marks or nxt_lower in lex.mark_words):
                     found_unit = self._mark_after(doc, j, core)
                 if found_unit is not None:
                     k, unit = found_unit

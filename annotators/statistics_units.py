@@ -35,6 +35,8 @@ PREFIX_SYMBOLS = frozenset({"k", "M", "G", "T", "m", "c", "µ", "μ", "n", "d", 
 SQUARE_CUBIC = {"square": "square", "sq": "square", "sq.": "square", "cubic": "cubic", "cu": "cubic", "cu.": "cubic"}
 # Words for a degree that name a temperature scale when one follows ("degrees Celsius", "deg F").
 DEGREE_WORDS = frozenset({"degree", "degrees", "deg", "deg.", "°"})
+# Words that qualify a currency's name and news may leave out ("New Taiwan dollar", "South Korean won").
+QUALIFIERS = frozenset({"new", "north", "south", "east", "west", "central"})
 # ISO 4217's codes for precious metals (gold, silver, platinum, palladium): priced, not money.
 METALS = frozenset({"XAU", "XAG", "XPT", "XPD"})
 
@@ -191,6 +193,23 @@ class UnitTables:
                 self.currency_names.pop(key, None)  # "dollar", "pound": only a news default may say which
         for key in [k for k, code in self.currency_names.items() if code in METALS]:
             del self.currency_names[key]  # "3 silver": a medal or a metal, never money by name
+        # A three-word name is also written without its qualifier: "Israeli shekels" (Israeli new shekel),
+        # "Taiwan dollars" (New Taiwan dollar), "Korean won" (South Korean won). Such a short name counts
+        # when one currency has it, or when the news default of its last word is among those that do
+        # ("Korean won": the won is South Korea's, not North Korea's).
+        shorts: dict[tuple[str, ...], set[str]] = {}
+        for key, owners in names.items():
+            if len(key) == 3 and all(w.isalpha() for w in key):
+                for drop in (0, 1):
+                    if key[drop] in QUALIFIERS:
+                        shorts.setdefault(key[:drop] + key[drop + 1:], set()).update(owners)
+        defaults = {surface_key(word): code for word, code in spec["defaults"].items()}
+        for short, owners in shorts.items():
+            if short in names:
+                continue
+            default = defaults.get(short[-1:])
+            if len(owners) == 1 or default in owners:
+                self.currency_names[short] = next(iter(owners)) if len(owners) == 1 else str(default)
         for word, code in spec["defaults"].items():
             self.currency_names[surface_key(word)] = code
             # the country's adjective before a news spelling CLDR does not use: "Russian roubles", "Brazilian reais"

@@ -112,6 +112,10 @@ CASES = [
     ("twenty - five trees were planted .", "twenty - five", 25, None, "=", "count", "trees"),
     ("The villa went for 1.2m euros.", "1.2m euros", 1200000, "EUR", "=", "money", None),  # a currency after: "m" is a million
     ("The villa has a 1.2m wall.", "1.2m", 1.2, "meter", "=", "quantity", "wall"),  # none: a metre
+    ("The talks could drag on for two more years.", "two more years", 2, "year", "=", "quantity", None),
+    ("The bid was raised to 80 million Israeli shekels.", "80 million Israeli shekels", 80000000, "ILS", "=", "money", None),
+    ("The chipmaker spent 9 billion Taiwan dollars.", "9 billion Taiwan dollars", 9000000000, "TWD", "=", "money", None),
+    ("Seoul set aside 4 trillion Korean won.", "4 trillion Korean won", 4000000000000, "KRW", "=", "money", None),
 ]
 
 
