@@ -637,6 +637,8 @@ class StatisticsAnnotator(WordListComponent):
                 approx = lex.prefix_approx[surface_key(pre)]
             elif (code := self._currency_symbol(pre)) is not None:
                 currency, written = code, pre
+            elif (len(num) >= 3 or suf) and (code := self.units.glued_symbol(pre)) is not None:
+                currency, written = code, pre  # "Rp15,000", "TSh500", "USh2bn": a country's English symbol; not "Le3" (a code)
             else:
                 return None  # "COVID-19", "G7", "F-16": a name or code
         if re.fullmatch(r"\d+,\d", num):
@@ -723,11 +725,12 @@ class StatisticsAnnotator(WordListComponent):
             if w.text in HYPHENS and not w.whitespace_ and not doc[end - 1].whitespace_ and end + 1 < len(doc) and doc[end + 1].lower_ in lex.scales and len(doc[end + 1].text) > 1:
                 end += 1  # "$2.5-billion"
                 w = doc[end]
-            if w.lower_ in lex.scales and len(w.text) > 1:
-                value, scaled = value * lex.scales[w.lower_], True
-            elif w.text in lex.scale_symbols:
-                value, scaled = value * lex.scale_symbols[w.text], True
-            elif w.text == "m" and (currency is not None or self._currency_before(doc, i) is not None or self._currency_follows(doc, end + 1)):
+            word = w.text[:-1] if len(w.text) > 1 and w.text.endswith(".") and w.is_sent_end else w.text  # "$1.5 m.": the full stop ends the sentence
+            if word.lower() in lex.scales and len(word) > 1:
+                value, scaled = value * lex.scales[word.lower()], True
+            elif word in lex.scale_symbols:
+                value, scaled = value * lex.scale_symbols[word], True
+            elif word == "m" and (currency is not None or self._currency_before(doc, i) is not None or self._currency_follows(doc, end + 1)):
                 value, scaled = value * 1_000_000, True
             elif w.lower_ in lex.dozen:
                 value, scaled = value * lex.dozen[w.lower_], True

@@ -236,6 +236,7 @@ class UnitTables:
         symbols["$"], symbols["£"], symbols["¥"] = "USD", "GBP", "JPY"  # CLDR's English readings, kept over national ones
         self.currency_symbols = symbols
         self._native: dict[str, str] | None = None
+        self._english: dict[str, str] | None = None
         self.currency_symbols_lower = {surface_key(s): c for s, c in spec["symbols"].items() if s == s.lower()}
         self.minor = {surface_key(k): v for k, v in spec["minor"].items()}
         self.pound_names = frozenset(spec["ambiguous"]["pound_names"])
@@ -321,6 +322,38 @@ class UnitTables:
         if code is None and _may_be_native_symbol(text):
             code = self._native_symbols().get(text)  # "₺", "₾", "zł": a country's own symbol
         return code
+
+    def glued_symbol(self, text: str) -> str | None:
+        """The ISO code of a symbol written glued before a number the English tables do not know, as
+        the English of the currency's own country writes it ("RM1.5bn" MYR, "Rp15,000" IDR, "Ksh500"
+        TZS, "USh" UGX, from CLDR's en_ID, en_TZ, en_UG, ...): two letters or more, one currency's, not
+        in capitals only ("SR", "MK" abbreviate anything; "RM" is in our news symbols)."""
+        if sum(c.isalpha() for c in text) < 2 or (text.isalpha() and text.isupper()) or len(text) > 5:
+            return None  # "G7", "MH17", "Boeing": never one, so the English locales are not read for them
+        return self._english_symbols().get(text)
+
+    def _english_symbols(self) -> dict[str, str]:
+        if self._english is not None:
+            return self._english
+        from babel import Locale
+        from babel.localedata import locale_identifiers
+        from babel.numbers import get_territory_currencies
+
+        owners: dict[str, set[str]] = {}
+        for name in locale_identifiers():
+            if not name.startswith("en_") or name.count("_") != 1:
+                continue
+            locale = Locale.parse(name)
+            current = get_territory_currencies(locale.territory) if locale.territory else []
+            symbol = locale.currency_symbols.get(current[0]) if current else None
+            if symbol and symbol != current[0]:
+                owners.setdefault(symbol, set()).add(current[0])
+        self._english = {
+            symbol: next(iter(codes)) for symbol, codes in owners.items()
+            if len(codes) == 1 and sum(c.isalpha() for c in symbol) >= 2 and symbol not in self.currency_symbols
+            and not (symbol.isalpha() and symbol.isupper())  # "SR", "VT", "MK": an abbreviation of anything
+        }
+        return self._english
 
     def _native_symbols(self) -> dict[str, str]:
         """Each country's own currency symbol from CLDR, where no other currency uses it ("₺" TRY,

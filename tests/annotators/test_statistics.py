@@ -116,6 +116,9 @@ CASES = [
     ("The bid was raised to 80 million Israeli shekels.", "80 million Israeli shekels", 80000000, "ILS", "=", "money", None),
     ("The chipmaker spent 9 billion Taiwan dollars.", "9 billion Taiwan dollars", 9000000000, "TWD", "=", "money", None),
     ("Seoul set aside 4 trillion Korean won.", "4 trillion Korean won", 4000000000000, "KRW", "=", "money", None),
+    ("The port will cost Rp15,000 billion.", "Rp15,000 billion", 15000000000000, "IDR", "=", "money", None),  # CLDR's en_ID symbol
+    ("Kuala Lumpur set aside RM1.5bn.", "RM1.5bn", 1500000000, "MYR", "=", "money", None),
+    ("The insurer paid S$1.5m.", "S$1.5m.", 1500000, "SGD", "=", "money", None),  # "m." ends the sentence
 ]
 
 
@@ -224,6 +227,8 @@ def test_statistics_change_target_is_two_statistics(nlp: Language) -> None:
         "The meeting starts at 10 a.m. and ends at 2:30 pm.",
         "Apollo 11 landed on the Moon.",
         "Leaders of the G7 met in Italy.",
+        "Flight MH17 was shot down over Ukraine.",
+        "The Le3 postcode and the Rf2 key are codes.",
         "The airline grounded its Boeing 737 fleet.",
         "NATO's Article 5 was invoked.",
         "See page 12 and section 3 of the report.",
