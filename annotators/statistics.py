@@ -370,17 +370,21 @@ class StatisticsAnnotator(WordListComponent):
             rng = self._range(doc, j, core, opener == "between")
         if rng is not None:
             k, second, second_unit, second_currency = rng
-            agree = second_currency in (None, currency) and (second_unit is None or unit is None or second_unit == unit)
+            agree = (second_currency is None or currency is None or second_currency == currency) and (second_unit is None or unit is None or second_unit == unit)
             agree = agree and not (currency is not None and second_unit is not None) and not (unit is not None and second_currency is not None)
             lower = value
             if second.scaled and not core.scaled and second.value > 0:
                 scale = self._scale_of(doc, second)
                 if scale > 1 and lower * scale < second.value:
                     lower *= scale
+            minor: Decimal | int = 1  # "between 5 and 7 cents": both in hundredths of the currency
+            if currency is None and second_currency is not None and second.currency is None:
+                money_after = self._currency_after(doc, second.end, second)
+                minor = money_after[2] if money_after is not None else 1
             if agree and second.value > lower:
                 if unit is None and currency is None and (second_unit or second_currency):
                     written.append((second.end, doc[second.end:k].text))
-                j, value, upper = k, lower, second.value
+                j, value, upper = k, lower * minor, second.value * minor
                 currency = currency or second_currency  # "5 to $10 million"
                 if unit is None and second_unit is not None:
                     unit = second_unit
@@ -392,9 +396,10 @@ class StatisticsAnnotator(WordListComponent):
                 # "50.1 to 42.9 percent": two figures compared, written with one unit
                 currency = second_currency
                 unit = second_unit
+                value *= minor
                 written.append((j, doc[second.end:k].text))
-        elif opener == "from" and upper is None and unit is None and currency is None and j < len(doc) and doc[j].lower_ == "to":
-            # "from 10 to 15 degrees", "rose from 2 to 3 million barrels": two statistics, written with one unit
+        elif (opener == "from" or self._is_change_target(doc, core, j)) and upper is None and unit is None and currency is None and j < len(doc) and doc[j].lower_ == "to":
+            # "from 10 to 15 degrees", "rose from 2 to 3 million barrels", "rose 5 to 7 euros": two statistics, one unit written
             second_of = self._range(doc, j, core, False)
             if second_of is not None and (second_of[2] or second_of[3]) and not (core.plain and self._is_year(core.value)):
                 k, second, unit, currency = second_of

@@ -141,12 +141,26 @@ def test_statistics_finds_value_unit_approximator_kind_and_concept(
         ("Output climbed from 2 to 3 million barrels a day.", [2000000, 3000000], "oil_barrel / day"),
         ("The payout fell from 80 to 60 cents a share.", [0.8, 0.6], "USD / share"),
         ("The club grew from 40 to 55 members.", [40, 55], None),  # a count has no unit to share
+        ("The fare rose 2 to 3 euros.", [2, 3], "EUR"),  # a change and its result, one currency written
     ],
 )
 def test_statistics_from_x_to_y_share_the_unit_written_once(nlp: Language, text: str, values: list[float], unit: str | None) -> None:
     found = statistics(nlp, text)
     assert [s["value"] for s in found] == pytest.approx(values)
     assert {s["unit"] for s in found} == {unit}
+
+
+@pytest.mark.parametrize(
+    "text,low,high,unit",
+    [
+        ("Guides earn 50 to 60 euros a day.", 50, 60, "EUR / day"),
+        ("The shares traded between 5 and 7 cents.", 0.05, 0.07, "USD"),  # the hundredths named once
+        ("Tickets cost 20 to 30 Swiss francs.", 20, 30, "CHF"),
+    ],
+)
+def test_statistics_money_ranges_take_the_currency_written_after_them(nlp: Language, text: str, low: float, high: float, unit: str) -> None:
+    (stat,) = statistics(nlp, text)
+    assert (stat["value"], stat["value_max"], stat["unit"], stat["kind"]) == (pytest.approx(low), pytest.approx(high), unit, "range")
 
 
 def test_statistics_range_carries_value_max(nlp: Language) -> None:
