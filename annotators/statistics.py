@@ -407,9 +407,9 @@ class StatisticsAnnotator(WordListComponent):
                     scale = self._scale_of(doc, second)
                     if scale > 1 and value * scale < second.value:
                         value *= scale
-                minor = self._currency_after(doc, second.end, second) if currency is not None and second.currency is None else None
-                if minor is not None:
-                    value *= minor[2]  # "from 80 to 60 cents": 0.80 USD
+                in_minor = self._currency_after(doc, second.end, second) if currency is not None and second.currency is None else None
+                if in_minor is not None:
+                    value *= in_minor[2]  # "from 80 to 60 cents": 0.80 USD
                 written.append((j, doc[second.end:k].text))
                 rate = self._per_tail(doc, k)
                 if rate is not None:  # "from 80 to 60 cents a share"
