@@ -8,7 +8,8 @@ approximator accuracy, matched per sentence as CQE's own evaluation does). Run:
 
 Figures come per part: `check` holds every fifth item of each set by position (indices 4, 9, 14,
 ...; the items have no id), which the rules were never tuned on; `tune` is the rest; `all` both.
-`--errors` lists the tune part's misses only, so the check part stays unread.
+`--errors` lists the tune part's misses only, so the check part stays unread, and sums them by category
+(a value missed, a value extra, a unit whose class differs: "none (gold) -> measure (layer)").
 `--speed` also times the component against bare `nlp.pipe` over the Wikinews articles.
 `--approximators` also scores approximators on the project's own authored sentences
 (scripts/data/approximators.jsonl, written with the rules in view: not a held-out figure).
@@ -90,9 +91,29 @@ def _share(x: float | None) -> str:
     return "-" if x is None else f"{x:.3f}"
 
 
-def _errors(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> None:
-    from corpus.evaluate import _same_value  # the evaluator's own value test
+def _unit_class(unit: str | None) -> str:
+    """A unit's class for the error summary: none (a count), percent, money, a rate, or a measure."""
+    if unit is None:
+        return "none"
+    if " / " in unit:
+        return "rate"
+    return "percent" if unit == "%" else "money" if unit.isupper() or unit in _MONEY_NAMES else "measure"
 
+
+_MONEY_NAMES: set[str] = set()  # currencies several countries share, written by name ("dinar"): filled from the tables
+
+
+def _errors(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> None:
+    """The tune part's differing sentences, then its errors summed by category (a value missed, a value
+    extra, a unit that differs by its class: "none -> measure" is a count the layer gave a unit)."""
+    from collections import Counter
+
+    from annotators.statistics_units import units
+    from corpus.evaluate import _same_value  # the evaluator's own value test
+    from corpus.importers.cqe import CURRENCIES as CQE_CURRENCIES  # money the importer keeps under CQE's name
+
+    _MONEY_NAMES.update(units().shared_singular.values(), CQE_CURRENCIES)
+    categories: Counter[str] = Counter()
     by_id = {p["meta"]["id"]: p for p in pred}
     for g in gold:
         p = by_id[g["meta"]["id"]]
@@ -102,8 +123,19 @@ def _errors(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> None:
         got = [((s["attrs"]["value"]), s["attrs"]["unit"]) for s in p["spans"] if s["label"] == "STATISTIC"]
         missing = [w for w in want if not any(_same_value(w[0], x[0]) and w[1] == x[1] for x in got)]
         extra = [x for x in got if not any(_same_value(w[0], x[0]) and w[1] == x[1] for w in want)]
+        for w in missing:
+            same = [x for x in extra if _same_value(w[0], x[0])]
+            if same:
+                categories[f"unit differs: {_unit_class(w[1])} (gold) -> {_unit_class(same[0][1])} (layer)"] += 1
+                extra.remove(same[0])
+            else:
+                categories["value missed"] += 1
+        if extra:
+            categories["value extra"] += len(extra)
         if missing or extra:
             print(f"  {g['text'][:110]!r}\n      missing {missing}  extra {extra}")
+    if categories:
+        print("  by category: " + "; ".join(f"{name} {n}" for name, n in categories.most_common()))
 
 
 def _speed(wikinews: Path) -> None:

@@ -1,4 +1,4 @@
-"""The authored approximator set (scripts/data/approximators.jsonl) and its scoring."""
+"""The statistics evaluation script: the authored approximator set (scripts/data/approximators.jsonl), its scoring, and the error summary."""
 
 from __future__ import annotations
 
@@ -77,3 +77,8 @@ def test_the_layer_reads_the_approximator_of_sentences_outside_the_set(script: d
     found = [s["attrs"] for s in record["spans"] if s["label"] == "STATISTIC"]
     scores = script["approximator_scores"]([{"text": text, "value": value, "approximator": approximator}], [found])
     assert scores["correct"] == 1, found
+
+
+def test_the_error_summary_names_a_units_class(script: dict[str, Any]) -> None:
+    unit_class = script["_unit_class"]
+    assert [unit_class(u) for u in (None, "%", "USD", "kilometer", "USD / share", "% / year")] == ["none", "percent", "money", "measure", "rate", "rate"]
