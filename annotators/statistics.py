@@ -195,6 +195,11 @@ def _spaced_hyphen(doc: Doc, k: int) -> bool:
     return k > 0 and doc[k - 1].whitespace_ == " " and doc[k].whitespace_ == " "
 
 
+def _day(tok: Token) -> bool:
+    """A day of the month written in digits ("5" of "December 5 and 6")."""
+    return tok.text.isdigit() and 1 <= int(tok.text) <= 31
+
+
 def _number(value: Decimal) -> int | float:
     """A JSON number: an int when the value is whole, else a float rounded to 6 significant decimals."""
     if value == value.to_integral_value():
@@ -398,9 +403,12 @@ class StatisticsAnnotator(WordListComponent):
                 unit = second_unit
                 value *= minor
                 written.append((j, doc[second.end:k].text))
-        elif (opener == "from" or self._is_change_target(doc, core, j)) and upper is None and unit is None and currency is None and j < len(doc) and doc[j].lower_ == "to":
-            # "from 10 to 15 degrees", "rose from 2 to 3 million barrels", "rose 5 to 7 euros": two statistics, one unit written
-            second_of = self._range(doc, j, core, False)
+        elif upper is None and unit is None and currency is None and j < len(doc) and (
+            doc[j].lower_ == "to" and (opener == "from" or self._is_change_target(doc, core, j)) or doc[j].lower_ == "or"
+        ):
+            # "from 10 to 15 degrees", "rose from 2 to 3 million barrels", "rose 5 to 7 euros", "two or three
+            # days": two statistics, one unit written
+            second_of = self._range(doc, j, core, False, alternative=True)
             if second_of is not None and (second_of[2] or second_of[3]) and not (core.plain and self._is_year(core.value)):
                 k, second, unit, currency = second_of
                 if second.scaled and not core.scaled and second.value > 0:
@@ -1071,12 +1079,13 @@ class StatisticsAnnotator(WordListComponent):
             return j, value  # "15 dollars and 15 people", "10 $ 30 $": not cents
         return end, value + minor.value / 100
 
-    def _range(self, doc: Doc, j: int, core: Core, between: bool) -> tuple[int, Core, str | None, str | None] | None:
-        """A second number after a joiner: (end, its core, its unit, its currency)."""
+    def _range(self, doc: Doc, j: int, core: Core, between: bool, alternative: bool = False) -> tuple[int, Core, str | None, str | None] | None:
+        """A second number after a joiner: (end, its core, its unit, its currency); with `alternative`
+        also after "or" ("two or three days")."""
         if j >= len(doc):
             return None
         joiner = doc[j].lower_
-        if not (joiner in self.lex.range_joiners or (between and joiner in self.lex.between_joiners)):
+        if not (joiner in self.lex.range_joiners or (between and joiner in self.lex.between_joiners) or (alternative and joiner == "or")):
             return None
         if joiner in HYPHENS and not core.digits:
             return None
@@ -1254,7 +1263,11 @@ class StatisticsAnnotator(WordListComponent):
         # Dates: "Oct. 7", "7 October", "January 2020", "in 1996".
         if core.digits and integer:
             p = core.start - 1
-            while p >= 0 and (doc[p].text in (".", ",", "the", "of") or doc[p].is_space):  # also "October\xa09"
+            while p >= 0 and (
+                doc[p].text in (".", ",", "the", "of") or doc[p].is_space  # also "October\xa09"
+                or (doc[p].lower_ in ("and", "or", "&", "to") or doc[p].text in HYPHENS) and p > 0 and _day(doc[p - 1])
+                or p < core.start - 1 and _day(doc[p])  # "December 5 and 6", "May 3, 4 and 5": the later days too
+            ):
                 p -= 1
             if p >= 0 and doc[p].lower_ in lex.months and doc[p].tag_ != "MD" and (core.value <= 31 or self._is_year(core.value)):
                 return False

@@ -142,6 +142,7 @@ def test_statistics_finds_value_unit_approximator_kind_and_concept(
         ("The payout fell from 80 to 60 cents a share.", [0.8, 0.6], "USD / share"),
         ("The club grew from 40 to 55 members.", [40, 55], None),  # a count has no unit to share
         ("The fare rose 2 to 3 euros.", [2, 3], "EUR"),  # a change and its result, one currency written
+        ("The repairs take two or three days.", [2, 3], "day"),  # alternatives, one unit written
     ],
 )
 def test_statistics_from_x_to_y_share_the_unit_written_once(nlp: Language, text: str, values: list[float], unit: str | None) -> None:
@@ -241,6 +242,7 @@ def test_statistics_change_target_is_two_statistics(nlp: Language) -> None:
         "The meeting starts at 10 a.m. and ends at 2:30 pm.",
         "Apollo 11 landed on the Moon.",
         "Leaders of the G7 met in Italy.",
+        "The summit runs on May 3, 4 and 5.",  # the later days of a month too
         "Flight MH17 was shot down over Ukraine.",
         "The Le3 postcode and the Rf2 key are codes.",
         "The airline grounded its Boeing 737 fleet.",
