@@ -499,6 +499,8 @@ class UnitTables:
             return Unit(PERCENT, "percent")
         if words in self.news_units:
             return self.news_units[words]
+        if len(text) == 1 and text not in self.short_symbols and text not in self.aliases:
+            return None  # "4c": a letter that only names a unit inside a longer form ("° c", "deg c"), not the speed of light
         cut = next((n for n, w in enumerate(words) if w in JOINERS), 0)
         if 0 < cut < len(words) - 1 and words[:cut] in self.percent:
             # "5% a year", "3 pct per month": percent is ours, not pint's ("pct" would be a pico-carat)

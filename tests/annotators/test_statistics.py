@@ -244,6 +244,8 @@ def test_statistics_change_target_is_two_statistics(nlp: Language) -> None:
         "Leaders of the G7 met in Italy.",
         "The summit runs on May 3, 4 and 5.",  # the later days of a month too
         "Area 51 has long been secret.",  # not 51 hectares
+        "In 2008 he was found guilty.",  # not hecto-charges
+        "The chart in Figure 4c shows it.",  # not the speed of light
         "Flight MH17 was shot down over Ukraine.",
         "The Le3 postcode and the Rf2 key are codes.",
         "The airline grounded its Boeing 737 fleet.",
