@@ -195,6 +195,14 @@ def _spaced_hyphen(doc: Doc, k: int) -> bool:
     return k > 0 and doc[k - 1].whitespace_ == " " and doc[k].whitespace_ == " "
 
 
+NBSP = frozenset({"\u00a0", "\u202f", "\u2009", "\u2007"})  # no-break, narrow no-break, thin and figure spaces
+
+
+def _after_nbsp(doc: Doc, j: int) -> int:
+    """The token after a no-break or thin space at doc[j] (which spaCy makes a token of its own), else j."""
+    return j + 1 if j + 1 < len(doc) and doc[j].text in NBSP and not doc[j - 1].whitespace_ else j
+
+
 def _day(tok: Token) -> bool:
     """A day of the month written in digits ("5" of "December 5 and 6")."""
     return tok.text.isdigit() and 1 <= int(tok.text) <= 31
@@ -320,6 +328,8 @@ class StatisticsAnnotator(WordListComponent):
         # Currency written before the number: "$ 75 million", "US$150", "c $ 16.4", "USD 200".
         if currency is None:
             found = self._currency_before(doc, start)
+            if found is None and start > 1 and doc[start - 1].text in NBSP and not doc[start - 2].whitespace_:
+                found = self._currency_before(doc, start - 1)  # "€\u00a050"
             if found is not None:
                 new_start, currency, mult = found
                 written.append((new_start, doc[new_start:start].text))
@@ -327,6 +337,7 @@ class StatisticsAnnotator(WordListComponent):
         j = end
         # Currency, unit or percent after the number.
         if currency is None and unit is None:
+            j = _after_nbsp(doc, end)  # "75\u00a0m", "50\u00a0euros": a no-break space between number and unit
             found_after = self._currency_after(doc, j, core)
             if found_after is not None:
                 k, currency, factor = found_after
@@ -352,6 +363,8 @@ class StatisticsAnnotator(WordListComponent):
                     j = k
                 elif nxt_lower in lex.times:
                     unit = self._size_side(doc, j, core)  # "2 x 3 metres": the first side is metres too
+            if currency is None and unit is None:
+                j = end  # nothing after the space: it is not the statistic's
             if unit is not None and (self.known[unit].dimension == "temperature" or unit == "degree"):
                 start, j, value = self._below_zero(doc, start, j, value)
         if currency is not None and j < len(doc) and doc[j].lower_ in lex.scales and not core.scaled:
@@ -734,6 +747,8 @@ class StatisticsAnnotator(WordListComponent):
                     value, end, plain = value + frac, end + 2, False
         # Scale words: "1.4 million", "2.5 bn", "35 lakh", "1.8 M", "$5 m", "two dozen".
         while end < len(doc) and not scaled and unit is None:
+            if _after_nbsp(doc, end) > end and (doc[end + 1].lower_ in lex.scales or doc[end + 1].text in lex.scale_symbols):
+                end += 1  # "5\u00a0million"
             w = doc[end]
             if w.text in HYPHENS and not w.whitespace_ and not doc[end - 1].whitespace_ and end + 1 < len(doc) and doc[end + 1].lower_ in lex.scales and len(doc[end + 1].text) > 1:
                 end += 1  # "$2.5-billion"
@@ -1269,12 +1284,12 @@ class StatisticsAnnotator(WordListComponent):
                 or p < core.start - 1 and _day(doc[p])  # "December 5 and 6", "May 3, 4 and 5": the later days too
             ):
                 p -= 1
-            if p >= 0 and doc[p].lower_ in lex.months and doc[p].tag_ != "MD" and (core.value <= 31 or self._is_year(core.value)):
+            if p >= 0 and doc[p].lower_ in lex.months and (doc[p].tag_ != "MD" or doc[p].is_title) and (core.value <= 31 or self._is_year(core.value)):
                 return False
             n = core.end
             while n < len(doc) and (doc[n].text in ("of", "the") or doc[n].is_space):
                 n += 1
-            if n < len(doc) and doc[n].lower_ in lex.months and doc[n].tag_ != "MD" and core.value <= 31:
+            if n < len(doc) and doc[n].lower_ in lex.months and (doc[n].tag_ != "MD" or doc[n].is_title) and core.value <= 31:
                 return False
             if core.plain and self._is_year(core.value) and approx is None and upper is None:
                 return False

@@ -116,6 +116,9 @@ CASES = [
     ("The bid was raised to 80 million Israeli shekels.", "80 million Israeli shekels", 80000000, "ILS", "=", "money", None),
     ("The chipmaker spent 9 billion Taiwan dollars.", "9 billion Taiwan dollars", 9000000000, "TWD", "=", "money", None),
     ("Seoul set aside 4 trillion Korean won.", "4 trillion Korean won", 4000000000000, "KRW", "=", "money", None),
+    ("The ferry is 75\u00a0m long.", "75\u00a0m", 75, "meter", "=", "quantity", None),  # a no-break space, as Wikipedia writes it
+    ("The fund holds 5\u00a0million\u00a0dollars.", "5\u00a0million\u00a0dollars", 5000000, "USD", "=", "money", None),
+    ("Entry costs \u20ac\u00a050.", "\u20ac\u00a050", 50, "EUR", "=", "money", None),
     ("The port will cost Rp15,000 billion.", "Rp15,000 billion", 15000000000000, "IDR", "=", "money", None),  # CLDR's en_ID symbol
     ("Kuala Lumpur set aside RM1.5bn.", "RM1.5bn", 1500000000, "MYR", "=", "money", None),
     ("The insurer paid S$1.5m.", "S$1.5m.", 1500000, "SGD", "=", "money", None),  # "m." ends the sentence
@@ -245,6 +248,7 @@ def test_statistics_change_target_is_two_statistics(nlp: Language) -> None:
         "The summit runs on May 3, 4 and 5.",  # the later days of a month too
         "Area 51 has long been secret.",  # not 51 hectares
         "In 2008 he was found guilty.",  # not hecto-charges
+        "On 5\u00a0May the polls opened.",  # a date, written with a no-break space
         "The chart in Figure 4c shows it.",  # not the speed of light
         "Flight MH17 was shot down over Ukraine.",
         "The Le3 postcode and the Rf2 key are codes.",
