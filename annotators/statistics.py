@@ -12,7 +12,7 @@ covers the approximator, currency, number, scale and unit ("nearly 32,000", "Abo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -641,10 +641,29 @@ class StatisticsAnnotator(WordListComponent):
         """The number that starts at `doc[i]` (digits, a fraction, number words), or None."""
         tok = doc[i]
         if any(c.isdigit() for c in tok.text):
-            return self._digit_core(doc, i)
+            return self._and_a_half(doc, self._digit_core(doc, i))
         if tok.text in self.lex.vulgar:
             return Core(i, i + 1, Decimal(str(self.lex.vulgar[tok.text])), digits=True, fraction=True)
-        return self._vague_core(doc, i) or self._word_core(doc, i)
+        return self._vague_core(doc, i) or self._and_a_half(doc, self._word_core(doc, i))
+
+    def _and_a_half(self, doc: Doc, core: Core | None) -> Core | None:
+        """A whole number and a fraction of one: "two and a half years", "3 and a quarter hours", "two-and-a-half"."""
+        if core is None or core.fraction or core.upper is not None or core.unit is not None or core.currency is not None:
+            return core
+        words: list[str] = []
+        k = core.end
+        while k < len(doc) and len(words) < 3:
+            if doc[k].text in HYPHENS and not doc[k].whitespace_ and not doc[k - 1].whitespace_:
+                k += 1
+                continue
+            words.append(doc[k].lower_)
+            k += 1
+        if len(words) == 3 and words[0] == "and" and words[1] in ("a", "one") and words[2] in ("half", "quarter", "third"):
+            value, scaled = core.value + Decimal(str(self.lex.fractions[words[2]])), core.scaled
+            if not scaled and k < len(doc) and doc[k].lower_ in self.lex.scales and len(doc[k].text) > 1:
+                value, scaled, k = value * self.lex.scales[doc[k].lower_], True, k + 1  # "2 and a half million"
+            return replace(core, end=k, value=value, plain=False, scaled=scaled)
+        return core
 
     def _digit_core(self, doc: Doc, i: int) -> Core | None:
         lex = self.lex
@@ -1114,8 +1133,8 @@ class StatisticsAnnotator(WordListComponent):
         second = self.core(doc, k)
         if second is None or (second.digits != core.digits and joiner in HYPHENS):
             return None
-        if core.plain and self._is_year(core.value) and joiner in HYPHENS:
-            raise Skip(second.end)  # "2019-20", "1939-1945": a period
+        if core.plain and self._is_year(core.value) and (joiner in HYPHENS or joiner == "to" and second.plain and self._is_year(second.value)):
+            raise Skip(second.end)  # "2019-20", "1939-1945", "2012 to 2019": a period
         end = second.end
         unit: str | None = None
         if second.unit is not None:
