@@ -195,12 +195,18 @@ def _spaced_hyphen(doc: Doc, k: int) -> bool:
     return k > 0 and doc[k - 1].whitespace_ == " " and doc[k].whitespace_ == " "
 
 
+TALLY_RE = re.compile(r"[-–]to[-–]\d[\d,]*(?![\d,.])(?!\s*(?:%|per))")  # "230-to-198", not "5-to-10 percent"
 NBSP = frozenset({"\u00a0", "\u202f", "\u2009", "\u2007"})  # no-break, narrow no-break, thin and figure spaces
 
 
 def _after_nbsp(doc: Doc, j: int) -> int:
-    """The token after a no-break or thin space at doc[j] (which spaCy makes a token of its own), else j."""
-    return j + 1 if j + 1 < len(doc) and doc[j].text in NBSP and not doc[j - 1].whitespace_ else j
+    """The token after a no-break or thin space at doc[j] (which spaCy makes a token of its own) or after
+    the second space of a doubled one, else j."""
+    if j + 1 >= len(doc) or not doc[j].is_space:
+        return j
+    if doc[j].text in NBSP and not doc[j - 1].whitespace_:
+        return j + 1
+    return j + 1 if doc[j].text == " " and doc[j - 1].whitespace_ == " " else j  # "5.7  million": a doubled space
 
 
 def _day(tok: Token) -> bool:
@@ -322,6 +328,14 @@ class StatisticsAnnotator(WordListComponent):
         if core is None:
             return None
         self._check_chain(doc, core)
+        if core.end < len(doc) and not doc[core.end - 1].whitespace_ and doc[core.end].text[:1] in HYPHENS:
+            last = doc[core.end - 1]
+            tally = TALLY_RE.match(doc.text, last.idx + len(last.text))
+            if tally is not None:  # "a 230-to-198 vote", "won 3-to-1": a tally, not a statistic
+                k = core.end
+                while k < len(doc) and doc[k].idx < tally.end():
+                    k += 1
+                raise Skip(k)
         start, end = core.start, core.end
         value, currency, unit, approx = core.value, core.currency, core.unit, core.approx
         written: list[tuple[int, str]] = [(core.start, core.written)] if core.written else []

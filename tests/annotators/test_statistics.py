@@ -116,6 +116,7 @@ CASES = [
     ("The bid was raised to 80 million Israeli shekels.", "80 million Israeli shekels", 80000000, "ILS", "=", "money", None),
     ("The chipmaker spent 9 billion Taiwan dollars.", "9 billion Taiwan dollars", 9000000000, "TWD", "=", "money", None),
     ("Seoul set aside 4 trillion Korean won.", "4 trillion Korean won", 4000000000000, "KRW", "=", "money", None),
+    ("Officials said 5.7  million barrels were lost.", "5.7  million barrels", 5700000, "oil_barrel", "=", "quantity", None),  # a doubled space
     ("The works took two and a half years.", "two and a half years", 2.5, "year", "=", "quantity", None),
     ("They raised 2 and a half million dollars.", "2 and a half million dollars", 2500000, "USD", "=", "money", None),
     ("The ferry is 75\u00a0m long.", "75\u00a0m", 75, "meter", "=", "quantity", None),  # a no-break space, as Wikipedia writes it
@@ -251,6 +252,7 @@ def test_statistics_change_target_is_two_statistics(nlp: Language) -> None:
         "Area 51 has long been secret.",  # not 51 hectares
         "In 2008 he was found guilty.",  # not hecto-charges
         "She studied there 2012 to 2019.",  # a period, not a range
+        "The bill passed on a 230-to-198 vote.",  # a tally
         "On 5\u00a0May the polls opened.",  # a date, written with a no-break space
         "The chart in Figure 4c shows it.",  # not the speed of light
         "Flight MH17 was shot down over Ukraine.",
