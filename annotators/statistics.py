@@ -948,6 +948,16 @@ class StatisticsAnnotator(WordListComponent):
             return True
         return j < len(doc) and doc[j].text.isupper() and self._currency_symbol(doc[j].text) is not None
 
+    def _other_currency(self, doc: Doc, j: int) -> bool:
+        """Whether the sentence of doc[j] names a currency elsewhere ("the dollar rose to 1.86 marks"):
+        a word that is also a thing is then money too."""
+        sent = doc[j].sent
+        names = self.units.currency_names
+        return any(
+            t.i != j and ((t.lower_,) in names or t.text in ("$", "€", "£", "¥") or (t.is_upper and len(t.text) == 3 and t.text in self.units.codes))
+            for t in sent
+        )
+
     def _currency_after(self, doc: Doc, j: int, core: Core) -> tuple[int, str, int | Decimal] | None:
         """(end, code, multiplier) of a currency after the number: "20 dollars", "420 million swiss francs",
         "75 USD", "30 MUSD", "12-cent" (a glued hyphen may come first)."""
@@ -969,7 +979,9 @@ class StatisticsAnnotator(WordListComponent):
                 if number.dep_ in ("nsubj", "nsubjpass") and number.head.i == toks[-1].i:
                     continue  # "Of the 12 candidates, 3 won.": the number is the subject of a verb
                 return j + n, names[key], 1
-            if n == 1 and key in self.units.shared_heads and toks[0].pos_ in ("NOUN", "PROPN") and self._pounds_are_money(doc, core, j + 1):
+            if n == 1 and key in self.units.shared_heads and toks[0].pos_ in ("NOUN", "PROPN") and (
+                self._pounds_are_money(doc, core, j + 1) or self._other_currency(doc, j)
+            ):
                 code = self.units.currency_in_context(key, self._grams(doc))  # "marks" in a text about Germany
                 code = code or self.units.shared_singular.get(key)  # "8 billion dinars": money, whose is not said
                 if code is not None:

@@ -489,6 +489,7 @@ def test_statistics_list_markers_without_an_opening_bracket_are_not_counts(nlp: 
         ("He paid 500 dinars for the rug.", "dinar"),  # several currencies, none named: money in dinars, no country guessed
         ("The firm paid 2 million crowns to settle the claim in Norway.", "NOK"),  # the country's last crown, not Sweden's of 1873-1905
         ("She won 5 gold and 3 silver at the games.", None),  # metals and medals are never money by name
+        ("In Frankfurt the dollar closed at 1.79 marks, as German banks bought.", "DEM"),  # another currency: money
         ("In Germany, she scored 90 marks in the test.", None),  # a word that is also a thing needs a money context
     ],
 )
