@@ -563,8 +563,9 @@ class StatisticsAnnotator(WordListComponent):
             glued = not doc[j - 1].whitespace_
             if tok.text in lex.primes or measured:
                 return j + 1, self._unit(lex.marks[tok.text]) or ""
-            if glued and lex.marks[tok.text] == "foot" and nxt is not None and not tok.whitespace_ and nxt.text[:1].isdigit():
-                return j + 1, self._unit("foot") or ""  # 6'2": the inches follow
+            inches_next = j + 2 < len(doc) and doc[j + 2].text in lex.marks and lex.marks[doc[j + 2].text] == "inch"
+            if glued and lex.marks[tok.text] == "foot" and nxt is not None and (not tok.whitespace_ or inches_next) and nxt.text[:1].isdigit():
+                return j + 1, self._unit("foot") or ""  # 6'2", 6' 2": the inches follow
             return None
         if tok.lower_ in lex.mark_words:
             at_end = nxt is None or (nxt.is_punct and nxt.text not in ("-", "/")) or nxt.is_sent_start

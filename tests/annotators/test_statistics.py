@@ -384,6 +384,7 @@ GENERAL = [
     ("Wait a quarter of an hour before serving.", "a quarter of an hour", 0.25, "hour"),
     ("The keeper is 6 ft 3 in tall.", "3 in", 3, "inch"),
     ("The blade is 7\" long.", "7\"", 7, "inch"),
+    ("The lock is 6' 2\" tall.", "6'", 6, "foot"),  # feet, then inches after a space (not an age of 6)
     ("The ceiling is 9′ high.", "9′", 9, "foot"),
     ("The tin holds 450 (g) of beans.", "450 (g)", 450, "gram"),
     ("The rug is 2 x 3 metres.", "2", 2, "meter"),
