@@ -662,7 +662,8 @@ class StatisticsAnnotator(WordListComponent):
         return self._vague_core(doc, i) or self._and_a_half(doc, self._word_core(doc, i))
 
     def _and_a_half(self, doc: Doc, core: Core | None) -> Core | None:
-        """A whole number and a fraction of one: "two and a half years", "3 and a quarter hours", "two-and-a-half"."""
+        """A whole number and a fraction of one: "two and a half years", "3 and a quarter hours", "two-and-a-half",
+        "one and two thirds metres"."""
         if core is None or core.fraction or core.upper is not None or core.unit is not None or core.currency is not None:
             return core
         words: list[str] = []
@@ -673,8 +674,10 @@ class StatisticsAnnotator(WordListComponent):
                 continue
             words.append(doc[k].lower_)
             k += 1
-        if len(words) == 3 and words[0] == "and" and words[1] in ("a", "one") and words[2] in ("half", "quarter", "third"):
-            value, scaled = core.value + Decimal(str(self.lex.fractions[words[2]])), core.scaled
+        count = 1 if len(words) == 3 and words[1] in ("a", "an") else self.lex.small.get(words[1], 0) if len(words) == 3 else 0
+        part = Decimal(str(self.lex.fractions[words[2]])) * count if count and words[2] in self.lex.fractions else Decimal(0)
+        if words[:1] == ["and"] and 0 < part < 1:  # "one and two thirds metres": 1 2/3
+            value, scaled = core.value + part, core.scaled
             if not scaled and k < len(doc) and doc[k].lower_ in self.lex.scales and len(doc[k].text) > 1:
                 value, scaled, k = value * self.lex.scales[doc[k].lower_], True, k + 1  # "2 and a half million"
             return replace(core, end=k, value=value, plain=False, scaled=scaled)

@@ -118,6 +118,7 @@ CASES = [
     ("Seoul set aside 4 trillion Korean won.", "4 trillion Korean won", 4000000000000, "KRW", "=", "money", None),
     ("Officials said 5.7  million barrels were lost.", "5.7  million barrels", 5700000, "oil_barrel", "=", "quantity", None),  # a doubled space
     ("The works took two and a half years.", "two and a half years", 2.5, "year", "=", "quantity", None),
+    ("The tusk is one and two thirds metres long.", "one and two thirds metres", 1.666667, "meter", "=", "quantity", None),
     ("They raised 2 and a half million dollars.", "2 and a half million dollars", 2500000, "USD", "=", "money", None),
     ("The ferry is 75\u00a0m long.", "75\u00a0m", 75, "meter", "=", "quantity", None),  # a no-break space, as Wikipedia writes it
     ("The fund holds 5\u00a0million\u00a0dollars.", "5\u00a0million\u00a0dollars", 5000000, "USD", "=", "money", None),
