@@ -1321,6 +1321,8 @@ class StatisticsAnnotator(WordListComponent):
         nxt = doc[end] if end < len(doc) else None
         if nxt is not None and (nxt.lower_ in lex.time_markers or (nxt.lower_ == "local" and end + 1 < len(doc) and doc[end + 1].lower_ == "time")):
             return False  # "10 a.m.", "2 pm", "14:00 GMT"
+        if unit == "point" and core.value == 1 and not core.digits and prev is not None and prev.lower_ == "at":
+            return False  # "at one point": when, not how much
         if not bare:
             return True
         integer = core.value == core.value.to_integral_value()
