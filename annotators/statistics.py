@@ -666,6 +666,8 @@ class StatisticsAnnotator(WordListComponent):
         "one and two thirds metres"."""
         if core is None or core.fraction or core.upper is not None or core.unit is not None or core.currency is not None:
             return core
+        if core.end >= len(doc) or doc[core.end].text not in ("and", "-"):
+            return core  # most numbers: nothing to read
         words: list[str] = []
         k = core.end
         while k < len(doc) and len(words) < 3:
