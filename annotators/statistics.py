@@ -12,7 +12,7 @@ covers the approximator, currency, number, scale and unit ("nearly 32,000", "Abo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -44,6 +44,8 @@ COUNTED_DEPS = frozenset({"nummod", "quantmod", "compound", "amod", "nmod", "npa
 WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
 MAX_PHRASE = 5
 ORDINAL_SUFFIXES = frozenset({"st", "nd", "rd", "th"})
+# Words between a number and its unit that leave the unit the number's: "two more years", "50 extra pounds".
+MEASURE_ADJECTIVES = frozenset({"more", "extra", "additional", "further", "full", "straight", "consecutive", "successive", "whole"})
 TIME_UNITS = frozenset({"second", "minute", "hour", "day", "week", "month", "year"})
 
 
@@ -193,6 +195,25 @@ def _spaced_hyphen(doc: Doc, k: int) -> bool:
     return k > 0 and doc[k - 1].whitespace_ == " " and doc[k].whitespace_ == " "
 
 
+TALLY_RE = re.compile(r"[-–]to[-–]\d[\d,]*(?![\d,.])(?!\s*(?:%|per))")  # "230-to-198", not "5-to-10 percent"
+NBSP = frozenset({"\u00a0", "\u202f", "\u2009", "\u2007"})  # no-break, narrow no-break, thin and figure spaces
+
+
+def _after_nbsp(doc: Doc, j: int) -> int:
+    """The token after a no-break or thin space at doc[j] (which spaCy makes a token of its own) or after
+    the second space of a doubled one, else j."""
+    if j + 1 >= len(doc) or not doc[j].is_space:
+        return j
+    if doc[j].text in NBSP and not doc[j - 1].whitespace_:
+        return j + 1
+    return j + 1 if doc[j].text == " " and doc[j - 1].whitespace_ == " " else j  # "5.7  million": a doubled space
+
+
+def _day(tok: Token) -> bool:
+    """A day of the month written in digits ("5" of "December 5 and 6")."""
+    return tok.text.isdigit() and 1 <= int(tok.text) <= 31
+
+
 def _number(value: Decimal) -> int | float:
     """A JSON number: an int when the value is whole, else a float rounded to 6 significant decimals."""
     if value == value.to_integral_value():
@@ -307,12 +328,22 @@ class StatisticsAnnotator(WordListComponent):
         if core is None:
             return None
         self._check_chain(doc, core)
+        if core.end < len(doc) and not doc[core.end - 1].whitespace_ and doc[core.end].text[:1] in HYPHENS:
+            last = doc[core.end - 1]
+            tally = TALLY_RE.match(doc.text, last.idx + len(last.text))
+            if tally is not None:  # "a 230-to-198 vote", "won 3-to-1": a tally, not a statistic
+                k = core.end
+                while k < len(doc) and doc[k].idx < tally.end():
+                    k += 1
+                raise Skip(k)
         start, end = core.start, core.end
         value, currency, unit, approx = core.value, core.currency, core.unit, core.approx
         written: list[tuple[int, str]] = [(core.start, core.written)] if core.written else []
         # Currency written before the number: "$ 75 million", "US$150", "c $ 16.4", "USD 200".
         if currency is None:
             found = self._currency_before(doc, start)
+            if found is None and start > 1 and doc[start - 1].text in NBSP and not doc[start - 2].whitespace_:
+                found = self._currency_before(doc, start - 1)  # "€\u00a050"
             if found is not None:
                 new_start, currency, mult = found
                 written.append((new_start, doc[new_start:start].text))
@@ -320,6 +351,7 @@ class StatisticsAnnotator(WordListComponent):
         j = end
         # Currency, unit or percent after the number.
         if currency is None and unit is None:
+            j = _after_nbsp(doc, end)  # "75\u00a0m", "50\u00a0euros": a no-break space between number and unit
             found_after = self._currency_after(doc, j, core)
             if found_after is not None:
                 k, currency, factor = found_after
@@ -329,9 +361,15 @@ class StatisticsAnnotator(WordListComponent):
                 found_unit = self._unit_after(doc, j)
                 after = doc[j] if found_unit is None and j < len(doc) else None
                 nxt_text, nxt_lower = (after.text, after.lower_) if after is not None else ("", "")
-                if found_unit is None and core.fraction:
+                if found_unit is None and nxt_lower in MEASURE_ADJECTIVES and j + 1 < len(doc):
+                    further = self._unit_after(doc, j + 1)  # "two more years", "50 extra pounds", "3 full days"
+                    if further is not None and further[1] != PERCENT:
+                        written.append((j + 1, doc[j + 1:further[0]].text))
+                        j, unit = further
+                        after, nxt_text, nxt_lower = None, "", ""
+                if found_unit is None and unit is None and core.fraction:
                     found_unit = self._fraction_of_unit(doc, j, core)
-                if found_unit is None and (nxt_text in lex.marks or nxt_lower in lex.mark_words):
+                if found_unit is None and unit is None and (nxt_text in lex.marks or nxt_lower in lex.mark_words):
                     found_unit = self._mark_after(doc, j, core)
                 if found_unit is not None:
                     k, unit = found_unit
@@ -339,6 +377,8 @@ class StatisticsAnnotator(WordListComponent):
                     j = k
                 elif nxt_lower in lex.times:
                     unit = self._size_side(doc, j, core)  # "2 x 3 metres": the first side is metres too
+            if currency is None and unit is None:
+                j = end  # nothing after the space: it is not the statistic's
             if unit is not None and (self.known[unit].dimension == "temperature" or unit == "degree"):
                 start, j, value = self._below_zero(doc, start, j, value)
         if currency is not None and j < len(doc) and doc[j].lower_ in lex.scales and not core.scaled:
@@ -362,17 +402,21 @@ class StatisticsAnnotator(WordListComponent):
             rng = self._range(doc, j, core, opener == "between")
         if rng is not None:
             k, second, second_unit, second_currency = rng
-            agree = second_currency in (None, currency) and (second_unit is None or unit is None or second_unit == unit)
+            agree = (second_currency is None or currency is None or second_currency == currency) and (second_unit is None or unit is None or second_unit == unit)
             agree = agree and not (currency is not None and second_unit is not None) and not (unit is not None and second_currency is not None)
             lower = value
             if second.scaled and not core.scaled and second.value > 0:
                 scale = self._scale_of(doc, second)
                 if scale > 1 and lower * scale < second.value:
                     lower *= scale
+            minor: Decimal | int = 1  # "between 5 and 7 cents": both in hundredths of the currency
+            if currency is None and second_currency is not None and second.currency is None:
+                money_after = self._currency_after(doc, second.end, second)
+                minor = money_after[2] if money_after is not None else 1
             if agree and second.value > lower:
                 if unit is None and currency is None and (second_unit or second_currency):
                     written.append((second.end, doc[second.end:k].text))
-                j, value, upper = k, lower, second.value
+                j, value, upper = k, lower * minor, second.value * minor
                 currency = currency or second_currency  # "5 to $10 million"
                 if unit is None and second_unit is not None:
                     unit = second_unit
@@ -384,7 +428,31 @@ class StatisticsAnnotator(WordListComponent):
                 # "50.1 to 42.9 percent": two figures compared, written with one unit
                 currency = second_currency
                 unit = second_unit
+                value *= minor
                 written.append((j, doc[second.end:k].text))
+        elif upper is None and unit is None and currency is None and j < len(doc) and (
+            doc[j].lower_ == "to" and (opener == "from" or self._is_change_target(doc, core, j)) or doc[j].lower_ == "or"
+        ):
+            # "from 10 to 15 degrees", "rose from 2 to 3 million barrels", "rose 5 to 7 euros", "two or three
+            # days": two statistics, one unit written
+            second_of = self._range(doc, j, core, False, alternative=True)
+            if second_of is not None and (second_of[2] or second_of[3]) and not (core.plain and self._is_year(core.value)):
+                k, second, unit, currency = second_of
+                if second.scaled and not core.scaled and second.value > 0:
+                    scale = self._scale_of(doc, second)
+                    if scale > 1 and value * scale < second.value:
+                        value *= scale
+                in_minor = self._currency_after(doc, second.end, second) if currency is not None and second.currency is None else None
+                if in_minor is not None:
+                    value *= in_minor[2]  # "from 80 to 60 cents": 0.80 USD
+                written.append((j, doc[second.end:k].text))
+                rate = self._per_tail(doc, k)
+                if rate is not None:  # "from 80 to 60 cents a share"
+                    written.append((k, doc[k:rate[0]].text))
+                    if currency is not None:
+                        currency = f"{currency} / {rate[1]}"
+                    elif unit is not None and " / " not in unit:
+                        unit = self._rate(unit, rate[1])
         # Per-unit tails: "$70 a share", "15% per annum", "64.2 cents a dozen", "22 points per game".
         if currency is None and unit is None and j < len(doc) and doc[j].lower_ in lex.rate_nouns:
             tail = self._per_tail(doc, j + 1)
@@ -495,8 +563,9 @@ class StatisticsAnnotator(WordListComponent):
             glued = not doc[j - 1].whitespace_
             if tok.text in lex.primes or measured:
                 return j + 1, self._unit(lex.marks[tok.text]) or ""
-            if glued and lex.marks[tok.text] == "foot" and nxt is not None and not tok.whitespace_ and nxt.text[:1].isdigit():
-                return j + 1, self._unit("foot") or ""  # 6'2": the inches follow
+            inches_next = j + 2 < len(doc) and doc[j + 2].text in lex.marks and lex.marks[doc[j + 2].text] == "inch"
+            if glued and lex.marks[tok.text] == "foot" and nxt is not None and (not tok.whitespace_ or inches_next) and nxt.text[:1].isdigit():
+                return j + 1, self._unit("foot") or ""  # 6'2", 6' 2": the inches follow
             return None
         if tok.lower_ in lex.mark_words:
             at_end = nxt is None or (nxt.is_punct and nxt.text not in ("-", "/")) or nxt.is_sent_start
@@ -587,10 +656,34 @@ class StatisticsAnnotator(WordListComponent):
         """The number that starts at `doc[i]` (digits, a fraction, number words), or None."""
         tok = doc[i]
         if any(c.isdigit() for c in tok.text):
-            return self._digit_core(doc, i)
+            return self._and_a_half(doc, self._digit_core(doc, i))
         if tok.text in self.lex.vulgar:
             return Core(i, i + 1, Decimal(str(self.lex.vulgar[tok.text])), digits=True, fraction=True)
-        return self._vague_core(doc, i) or self._word_core(doc, i)
+        return self._vague_core(doc, i) or self._and_a_half(doc, self._word_core(doc, i))
+
+    def _and_a_half(self, doc: Doc, core: Core | None) -> Core | None:
+        """A whole number and a fraction of one: "two and a half years", "3 and a quarter hours", "two-and-a-half",
+        "one and two thirds metres"."""
+        if core is None or core.fraction or core.upper is not None or core.unit is not None or core.currency is not None:
+            return core
+        if core.end >= len(doc) or doc[core.end].text not in ("and", "-"):
+            return core  # most numbers: nothing to read
+        words: list[str] = []
+        k = core.end
+        while k < len(doc) and len(words) < 3:
+            if doc[k].text in HYPHENS and not doc[k].whitespace_ and not doc[k - 1].whitespace_:
+                k += 1
+                continue
+            words.append(doc[k].lower_)
+            k += 1
+        count = 1 if len(words) == 3 and words[1] in ("a", "an") else self.lex.small.get(words[1], 0) if len(words) == 3 else 0
+        part = Decimal(str(self.lex.fractions[words[2]])) * count if count and words[2] in self.lex.fractions else Decimal(0)
+        if words[:1] == ["and"] and 0 < part < 1:  # "one and two thirds metres": 1 2/3
+            value, scaled = core.value + part, core.scaled
+            if not scaled and k < len(doc) and doc[k].lower_ in self.lex.scales and len(doc[k].text) > 1:
+                value, scaled, k = value * self.lex.scales[doc[k].lower_], True, k + 1  # "2 and a half million"
+            return replace(core, end=k, value=value, plain=False, scaled=scaled)
+        return core
 
     def _digit_core(self, doc: Doc, i: int) -> Core | None:
         lex = self.lex
@@ -609,6 +702,8 @@ class StatisticsAnnotator(WordListComponent):
                 approx = lex.prefix_approx[surface_key(pre)]
             elif (code := self._currency_symbol(pre)) is not None:
                 currency, written = code, pre
+            elif (len(num) >= 3 or suf) and (code := self.units.glued_symbol(pre)) is not None:
+                currency, written = code, pre  # "Rp15,000", "TSh500", "USh2bn": a country's English symbol; not "Le3" (a code)
             else:
                 return None  # "COVID-19", "G7", "F-16": a name or code
         if re.fullmatch(r"\d+,\d", num):
@@ -637,7 +732,7 @@ class StatisticsAnnotator(WordListComponent):
         if suf:
             if suf in lex.scale_symbols:
                 value, scaled = value * lex.scale_symbols[suf], True
-            elif suf.lower() in ("m", "k", "b") and (currency is not None or self._currency_before(doc, i) is not None):
+            elif suf.lower() in ("m", "k", "b") and (currency is not None or self._currency_before(doc, i) is not None or self._currency_follows(doc, i + 1)):
                 value, scaled = value * lex.scales[suf.lower()] if suf.lower() != "m" else value * 1_000_000, True  # "$5k", "£3m"
             elif suf.lower() in lex.scales and len(suf) > 1:
                 value, scaled = value * lex.scales[suf.lower()], True
@@ -691,15 +786,18 @@ class StatisticsAnnotator(WordListComponent):
                     value, end, plain = value + frac, end + 2, False
         # Scale words: "1.4 million", "2.5 bn", "35 lakh", "1.8 M", "$5 m", "two dozen".
         while end < len(doc) and not scaled and unit is None:
+            if _after_nbsp(doc, end) > end and (doc[end + 1].lower_ in lex.scales or doc[end + 1].text in lex.scale_symbols):
+                end += 1  # "5\u00a0million"
             w = doc[end]
             if w.text in HYPHENS and not w.whitespace_ and not doc[end - 1].whitespace_ and end + 1 < len(doc) and doc[end + 1].lower_ in lex.scales and len(doc[end + 1].text) > 1:
                 end += 1  # "$2.5-billion"
                 w = doc[end]
-            if w.lower_ in lex.scales and len(w.text) > 1:
-                value, scaled = value * lex.scales[w.lower_], True
-            elif w.text in lex.scale_symbols:
-                value, scaled = value * lex.scale_symbols[w.text], True
-            elif w.text == "m" and (currency is not None or self._currency_before(doc, i) is not None):
+            word = w.text[:-1] if len(w.text) > 1 and w.text.endswith(".") and w.is_sent_end else w.text  # "$1.5 m.": the full stop ends the sentence
+            if word.lower() in lex.scales and len(word) > 1:
+                value, scaled = value * lex.scales[word.lower()], True
+            elif word in lex.scale_symbols:
+                value, scaled = value * lex.scale_symbols[word], True
+            elif word == "m" and (currency is not None or self._currency_before(doc, i) is not None or self._currency_follows(doc, end + 1)):
                 value, scaled = value * 1_000_000, True
             elif w.lower_ in lex.dozen:
                 value, scaled = value * lex.dozen[w.lower_], True
@@ -763,7 +861,11 @@ class StatisticsAnnotator(WordListComponent):
                 else:
                     current *= scale
                 scaled = True
-            elif doc[j].text in HYPHENS and seen_number and j + 1 < len(doc) and doc[j + 1].lower_ in lex.number_words and not doc[j - 1].whitespace_ or w == "and" and seen_number and j + 1 < len(doc) and doc[j + 1].lower_ in (lex.small.keys() | lex.tens.keys()) and doc[j - 1].lower_ in lex.scales:
+            elif doc[j].text in HYPHENS and seen_number and j + 1 < len(doc) and doc[j + 1].lower_ in lex.number_words and (
+                not doc[j - 1].whitespace_ or _spaced_hyphen(doc, j) and (
+                    doc[j + 1].lower_ in lex.fractions or doc[j - 1].lower_ in lex.tens and 0 < lex.small.get(doc[j + 1].lower_, 0) < 10
+                )  # text tokenised with hyphens apart: "three - quarters", "twenty - five"
+            ) or w == "and" and seen_number and j + 1 < len(doc) and doc[j + 1].lower_ in (lex.small.keys() | lex.tens.keys()) and doc[j - 1].lower_ in lex.scales:
                 j += 1
                 continue
             elif w in ("a", "an") and fraction and j + 1 < len(doc) and doc[j + 1].lower_ in lex.scales:
@@ -832,10 +934,11 @@ class StatisticsAnnotator(WordListComponent):
             code = self._currency_symbol(text)
             if code is None and n == 2 and not toks[0].whitespace_:
                 code = self._currency_symbol(toks.text)  # "Rs.": one symbol the tokenizer split
-            if code is None and n == 2 and toks[-1].text == "$" and toks[0].text.lower().rstrip(".") in ("us", "u.s", "c", "hk", "nz", "mex", "a", "s"):
-                code = self._currency_symbol(toks[0].text.lower().rstrip(".") + " $")
-                if toks[0].lower_ == "a":
-                    code = None  # "a $5 bill": the article, not Australian dollars
+            if code is None and n == 2 and toks[-1].text == "$" and (toks[0].is_alpha or toks[0].text.endswith(".")) and toks[0].lower_ != "a":
+                # "us $", "c $", "hk $", "nt $", "r $": a country's dollar (or real) symbol written apart, as CLDR
+                # writes it together ("NT$"); not "a $5 bill" (the article, not Australian dollars)
+                prefix = toks[0].text.lower().rstrip(".")
+                code = self._currency_symbol(prefix + " $") or self._currency_symbol(prefix.replace(".", "").upper() + "$")
             if code is not None and not (text.isalpha() and toks[0].is_stop):  # "ALL 5": a word, not Albanian lek
                 return i - n, code, 1
             if n == 1:
@@ -843,6 +946,23 @@ class StatisticsAnnotator(WordListComponent):
                 if len(t) == 4 and t[0] == "M" and t[1:].isupper() and self._currency_symbol(t[1:]) is not None:
                     return i - 1, self._currency_symbol(t[1:]) or "", 1_000_000
         return None
+
+    def _currency_follows(self, doc: Doc, j: int) -> bool:
+        """Whether a currency's name or code is written at doc[j] ("1.2m euros", "5bn USD"): a glued "m" is then a million."""
+        lowers = self._words(doc)[1]
+        if any(tuple(lowers[j:j + n]) in self.units.currency_names for n in (3, 2, 1) if j + n <= len(doc)):
+            return True
+        return j < len(doc) and doc[j].text.isupper() and self._currency_symbol(doc[j].text) is not None
+
+    def _other_currency(self, doc: Doc, j: int) -> bool:
+        """Whether the sentence of doc[j] names a currency elsewhere ("the dollar rose to 1.86 marks"):
+        a word that is also a thing is then money too."""
+        sent = doc[j].sent
+        names = self.units.currency_names
+        return any(
+            t.i != j and ((t.lower_,) in names or t.text in ("$", "€", "£", "¥") or (t.is_upper and len(t.text) == 3 and t.text in self.units.codes))
+            for t in sent
+        )
 
     def _currency_after(self, doc: Doc, j: int, core: Core) -> tuple[int, str, int | Decimal] | None:
         """(end, code, multiplier) of a currency after the number: "20 dollars", "420 million swiss francs",
@@ -854,6 +974,8 @@ class StatisticsAnnotator(WordListComponent):
         for n in range(min(3, len(doc) - j), 0, -1):
             toks = doc[j:j + n]
             key = tuple(lowers[j:j + n])
+            if key not in names and n > 1 and "." in key[0]:
+                key = (key[0].replace(".", ""), *key[1:])  # "U.S. dollars" as "us dollars"
             if key in names:
                 if key[-1] in self.units.pound_names and not self._pounds_are_money(doc, core, j + n):
                     return None
@@ -863,8 +985,11 @@ class StatisticsAnnotator(WordListComponent):
                 if number.dep_ in ("nsubj", "nsubjpass") and number.head.i == toks[-1].i:
                     continue  # "Of the 12 candidates, 3 won.": the number is the subject of a verb
                 return j + n, names[key], 1
-            if n == 1 and key in self.units.shared_heads and toks[0].pos_ in ("NOUN", "PROPN") and self._pounds_are_money(doc, core, j + 1):
+            if n == 1 and key in self.units.shared_heads and toks[0].pos_ in ("NOUN", "PROPN") and (
+                self._pounds_are_money(doc, core, j + 1) or self._other_currency(doc, j)
+            ):
                 code = self.units.currency_in_context(key, self._grams(doc))  # "marks" in a text about Germany
+                code = code or self.units.shared_singular.get(key)  # "8 billion dinars": money, whose is not said
                 if code is not None:
                     return j + 1, code, 1
             if key in minor and len(key[0]) > 1:
@@ -913,6 +1038,11 @@ class StatisticsAnnotator(WordListComponent):
             k += 1
         elif k + 2 < len(doc) and doc[k].text in HYPHENS and _spaced_hyphen(doc, k) and doc[k + 2].text in HYPHENS and _spaced_hyphen(doc, k + 2):
             k += 1  # "28 - year - old", "a 3 - inch - thick wall": text tokenised with hyphens apart
+        elif (
+            k + 2 < len(doc) and doc[k].text in HYPHENS and _spaced_hyphen(doc, k) and doc[k + 1].is_alpha and len(doc[k + 1].text) > 2
+            and doc[k + 2].pos_ in ("NOUN", "PROPN", "ADJ") and doc[k + 2].is_alpha
+        ):
+            k += 1  # "a 30 - mile stretch", "the 1,000 - pound bomb": a unit before the noun it measures
         if k + 2 < len(doc) and doc[k].text in self.lex.brackets:  # "20 (kg)": a unit in brackets
             close = self.lex.brackets[doc[k].text]
             for n in (1, 2, 3):
@@ -972,6 +1102,11 @@ class StatisticsAnnotator(WordListComponent):
                 longer = self._unit(doc[k:k + n].text)
                 if longer is not None and longer != PERCENT:
                     return k + n, longer
+        for n in (3, 2, 1):  # "yen per dollar", "per Swiss franc": a currency below is its code
+            if k + n <= len(doc) and doc[k + n - 1].pos_ in ("NOUN", "PROPN"):
+                code = self.units.currency_names.get(tuple(t.lower_ for t in doc[k:k + n]))
+                if code is not None and not (n == 1 and doc[k].lower_ in self.units.pound_names):
+                    return k + n, code
         noun = doc[k]
         word = noun.lower_
         unit = self._unit(noun.text) if word not in lex.per_aliases else None
@@ -1010,12 +1145,13 @@ class StatisticsAnnotator(WordListComponent):
             return j, value  # "15 dollars and 15 people", "10 $ 30 $": not cents
         return end, value + minor.value / 100
 
-    def _range(self, doc: Doc, j: int, core: Core, between: bool) -> tuple[int, Core, str | None, str | None] | None:
-        """A second number after a joiner: (end, its core, its unit, its currency)."""
+    def _range(self, doc: Doc, j: int, core: Core, between: bool, alternative: bool = False) -> tuple[int, Core, str | None, str | None] | None:
+        """A second number after a joiner: (end, its core, its unit, its currency); with `alternative`
+        also after "or" ("two or three days")."""
         if j >= len(doc):
             return None
         joiner = doc[j].lower_
-        if not (joiner in self.lex.range_joiners or (between and joiner in self.lex.between_joiners)):
+        if not (joiner in self.lex.range_joiners or (between and joiner in self.lex.between_joiners) or (alternative and joiner == "or")):
             return None
         if joiner in HYPHENS and not core.digits:
             return None
@@ -1029,8 +1165,8 @@ class StatisticsAnnotator(WordListComponent):
         second = self.core(doc, k)
         if second is None or (second.digits != core.digits and joiner in HYPHENS):
             return None
-        if core.plain and self._is_year(core.value) and joiner in HYPHENS:
-            raise Skip(second.end)  # "2019-20", "1939-1945": a period
+        if core.plain and self._is_year(core.value) and (joiner in HYPHENS or joiner == "to" and second.plain and self._is_year(second.value)):
+            raise Skip(second.end)  # "2019-20", "1939-1945", "2012 to 2019": a period
         end = second.end
         unit: str | None = None
         if second.unit is not None:
@@ -1187,20 +1323,26 @@ class StatisticsAnnotator(WordListComponent):
         nxt = doc[end] if end < len(doc) else None
         if nxt is not None and (nxt.lower_ in lex.time_markers or (nxt.lower_ == "local" and end + 1 < len(doc) and doc[end + 1].lower_ == "time")):
             return False  # "10 a.m.", "2 pm", "14:00 GMT"
+        if unit == "point" and core.value == 1 and not core.digits and prev is not None and prev.lower_ == "at":
+            return False  # "at one point": when, not how much
         if not bare:
             return True
         integer = core.value == core.value.to_integral_value()
         # Dates: "Oct. 7", "7 October", "January 2020", "in 1996".
         if core.digits and integer:
             p = core.start - 1
-            while p >= 0 and (doc[p].text in (".", ",", "the", "of") or doc[p].is_space):  # also "October\xa09"
+            while p >= 0 and (
+                doc[p].text in (".", ",", "the", "of") or doc[p].is_space  # also "October\xa09"
+                or (doc[p].lower_ in ("and", "or", "&", "to") or doc[p].text in HYPHENS) and p > 0 and _day(doc[p - 1])
+                or p < core.start - 1 and _day(doc[p])  # "December 5 and 6", "May 3, 4 and 5": the later days too
+            ):
                 p -= 1
-            if p >= 0 and doc[p].lower_ in lex.months and doc[p].tag_ != "MD" and (core.value <= 31 or self._is_year(core.value)):
+            if p >= 0 and doc[p].lower_ in lex.months and (doc[p].tag_ != "MD" or doc[p].is_title) and (core.value <= 31 or self._is_year(core.value)):
                 return False
             n = core.end
             while n < len(doc) and (doc[n].text in ("of", "the") or doc[n].is_space):
                 n += 1
-            if n < len(doc) and doc[n].lower_ in lex.months and doc[n].tag_ != "MD" and core.value <= 31:
+            if n < len(doc) and doc[n].lower_ in lex.months and (doc[n].tag_ != "MD" or doc[n].is_title) and core.value <= 31:
                 return False
             if core.plain and self._is_year(core.value) and approx is None and upper is None:
                 return False

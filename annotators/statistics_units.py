@@ -35,6 +35,10 @@ PREFIX_SYMBOLS = frozenset({"k", "M", "G", "T", "m", "c", "µ", "μ", "n", "d", 
 SQUARE_CUBIC = {"square": "square", "sq": "square", "sq.": "square", "cubic": "cubic", "cu": "cubic", "cu.": "cubic"}
 # Words for a degree that name a temperature scale when one follows ("degrees Celsius", "deg F").
 DEGREE_WORDS = frozenset({"degree", "degrees", "deg", "deg.", "°"})
+# Words that qualify a currency's name and news may leave out ("New Taiwan dollar", "South Korean won").
+QUALIFIERS = frozenset({"new", "north", "south", "east", "west", "central"})
+# ISO 4217's codes for precious metals (gold, silver, platinum, palladium): priced, not money.
+METALS = frozenset({"XAU", "XAG", "XPT", "XPD"})
 
 
 @dataclass(frozen=True)
@@ -187,6 +191,25 @@ class UnitTables:
                 self.currency_names[key] = next(iter(owners))
             elif len(owners) > 1:
                 self.currency_names.pop(key, None)  # "dollar", "pound": only a news default may say which
+        for key in [k for k, code in self.currency_names.items() if code in METALS]:
+            del self.currency_names[key]  # "3 silver": a medal or a metal, never money by name
+        # A three-word name is also written without its qualifier: "Israeli shekels" (Israeli new shekel),
+        # "Taiwan dollars" (New Taiwan dollar), "Korean won" (South Korean won). Such a short name counts
+        # when one currency has it, or when the news default of its last word is among those that do
+        # ("Korean won": the won is South Korea's, not North Korea's).
+        shorts: dict[tuple[str, ...], set[str]] = {}
+        for key, owners in names.items():
+            if len(key) == 3 and all(w.isalpha() for w in key):
+                for drop in (0, 1):
+                    if key[drop] in QUALIFIERS:
+                        shorts.setdefault(key[:drop] + key[drop + 1:], set()).update(owners)
+        defaults = {surface_key(word): code for word, code in spec["defaults"].items()}
+        for short, owners in shorts.items():
+            if short in names:
+                continue
+            default = defaults.get(short[-1:])
+            if len(owners) == 1 or default in owners:
+                self.currency_names[short] = next(iter(owners)) if len(owners) == 1 else str(default)
         for word, code in spec["defaults"].items():
             self.currency_names[surface_key(word)] = code
             # the country's adjective before a news spelling CLDR does not use: "Russian roubles", "Brazilian reais"
@@ -199,6 +222,7 @@ class UnitTables:
         # "marks", "guilders", "dinars": names several currencies share and no news default settles;
         # the text's country may (`currency_in_context`).
         self.shared_heads = {key: frozenset(owners) for key, owners in heads.items() if len(owners) > 1 and key not in self.currency_names}
+        self.shared_singular = self._shared_singular(spec["translations"])
         self._places: dict[str, frozenset[tuple[str, ...]]] | None = None
         # Symbols: English CLDR symbols ("$" USD, "A$", "£" GBP) over our news abbreviations; a country's
         # own symbol ("₺", "zł") is looked up when needed (`_native_symbols`).
@@ -212,10 +236,39 @@ class UnitTables:
         symbols["$"], symbols["£"], symbols["¥"] = "USD", "GBP", "JPY"  # CLDR's English readings, kept over national ones
         self.currency_symbols = symbols
         self._native: dict[str, str] | None = None
+        self._english: dict[str, str] | None = None
         self.currency_symbols_lower = {surface_key(s): c for s, c in spec["symbols"].items() if s == s.lower()}
         self.minor = {surface_key(k): v for k, v in spec["minor"].items()}
         self.pound_names = frozenset(spec["ambiguous"]["pound_names"])
         self.money_lemmas = frozenset(spec["ambiguous"]["money_lemmas"])
+
+    def _shared_singular(self, translations: dict[str, Any]) -> dict[tuple[str, ...], str]:
+        """The singular name of each currency word several national currencies share ("dinars" ->
+        "dinar", "kroner" -> "krone", "lei" -> "leu"), from CLDR's singular and plural names: the
+        money a text names when no country settles which one (`currency_in_context`). Not a word a
+        precious metal shares ("gold": ISO's XAU) nor one our lists keep as a thing ("marks", "units")."""
+        from babel.numbers import get_currency_name
+
+        singular: dict[str, str] = {}
+        for english in translations:
+            if not english.endswith("s"):
+                singular[english] = english
+                singular[english + "s"] = english  # "crowns"
+        for owners in self.shared_heads.values():
+            for code in owners:
+                one = surface_key(get_currency_name(code, count=1, locale="en"))[-1:]
+                many = surface_key(get_currency_name(code, count=2, locale="en"))[-1:]
+                if one and many:
+                    singular.setdefault(one[0], one[0])
+                    singular.setdefault(many[0], one[0])
+        out: dict[tuple[str, ...], str] = {}
+        for key, owners in self.shared_heads.items():
+            word = key[0]
+            if len(key) != 1 or not word.isalpha() or word in self.not_units or owners & METALS:
+                continue
+            if word in singular:
+                out[key] = singular[word]
+        return out
 
     def currency_in_context(self, key: tuple[str, ...], grams: frozenset[tuple[str, ...]]) -> str | None:
         """The one currency named `key` ("marks") whose country the text names, by the adjective of its
@@ -237,10 +290,20 @@ class UnitTables:
 
         territories = Locale("en").territories
         by_code: dict[str, set[tuple[str, ...]]] = {}
+        heads_of: dict[str, set[tuple[str, ...]]] = {}
+        for key, owners in self.shared_heads.items():
+            for code in owners:
+                heads_of.setdefault(code, set()).add(key)
         for territory, used in get_global("territory_currencies").items():
-            for code, *_ in used:
-                if territory in territories:
-                    by_code.setdefault(code, set()).add(surface_key(territories[territory]))
+            if territory not in territories:
+                continue
+            spells = sorted(used, key=lambda u: u[1] or (0,))
+            for n, (code, *_) in enumerate(spells):
+                # a country names the last of the currencies it used under one name: Norway's crowns
+                # are the Norwegian krone, not the Swedish krona of the union before 1905
+                if any(heads_of.get(code, set()) & heads_of.get(later, set()) for later, *_ in spells[n + 1:]):
+                    continue
+                by_code.setdefault(code, set()).add(surface_key(territories[territory]))
         codes = {code for owners in self.shared_heads.values() for code in owners}
         for code in codes:
             adjective = surface_key(get_currency_name(code, count=1, locale="en"))[:-1]
@@ -259,6 +322,38 @@ class UnitTables:
         if code is None and _may_be_native_symbol(text):
             code = self._native_symbols().get(text)  # "₺", "₾", "zł": a country's own symbol
         return code
+
+    def glued_symbol(self, text: str) -> str | None:
+        """The ISO code of a symbol written glued before a number the English tables do not know, as
+        the English of the currency's own country writes it ("RM1.5bn" MYR, "Rp15,000" IDR, "Ksh500"
+        TZS, "USh" UGX, from CLDR's en_ID, en_TZ, en_UG, ...): two letters or more, one currency's, not
+        in capitals only ("SR", "MK" abbreviate anything; "RM" is in our news symbols)."""
+        if sum(c.isalpha() for c in text) < 2 or (text.isalpha() and text.isupper()) or len(text) > 5:
+            return None  # "G7", "MH17", "Boeing": never one, so the English locales are not read for them
+        return self._english_symbols().get(text)
+
+    def _english_symbols(self) -> dict[str, str]:
+        if self._english is not None:
+            return self._english
+        from babel import Locale
+        from babel.localedata import locale_identifiers
+        from babel.numbers import get_territory_currencies
+
+        owners: dict[str, set[str]] = {}
+        for name in locale_identifiers():
+            if not name.startswith("en_") or name.count("_") != 1:
+                continue
+            locale = Locale.parse(name)
+            current = get_territory_currencies(locale.territory) if locale.territory else []
+            symbol = locale.currency_symbols.get(current[0]) if current else None
+            if symbol and symbol != current[0]:
+                owners.setdefault(symbol, set()).add(current[0])
+        self._english = {
+            symbol: next(iter(codes)) for symbol, codes in owners.items()
+            if len(codes) == 1 and sum(c.isalpha() for c in symbol) >= 2 and symbol not in self.currency_symbols
+            and not (symbol.isalpha() and symbol.isupper())  # "SR", "VT", "MK": an abbreviation of anything
+        }
+        return self._english
 
     def _native_symbols(self) -> dict[str, str]:
         """Each country's own currency symbol from CLDR, where no other currency uses it ("₺" TRY,
@@ -326,7 +421,7 @@ class UnitTables:
             parsed = self.registry.parse_units("_".join(words) if len(words) > 1 else words[0])
         except (pint.errors.PintError, AttributeError, TypeError, ValueError, AssertionError, KeyError):
             return None
-        return str(parsed).replace("_per_", " / ")
+        return self._per_name(str(parsed))
 
     def is_unit_word(self, word: str) -> bool:
         """Whether `word` may be part of a written unit (a cheap test before parsing a phrase)."""
@@ -404,6 +499,15 @@ class UnitTables:
             return Unit(PERCENT, "percent")
         if words in self.news_units:
             return self.news_units[words]
+        if len(text) == 1 and text not in self.short_symbols and text not in self.aliases:
+            return None  # "4c": a letter that only names a unit inside a longer form ("° c", "deg c"), not the speed of light
+        cut = next((n for n, w in enumerate(words) if w in JOINERS), 0)
+        if 0 < cut < len(words) - 1 and words[:cut] in self.percent:
+            # "5% a year", "3 pct per month": percent is ours, not pint's ("pct" would be a pico-carat)
+            below = self._unit(" ".join(words[cut + 1:]))
+            if below is None or below.name == PERCENT or " / " in below.name:
+                return None
+            return Unit(f"{PERCENT} / {below.name}", "rate")
         expression = self.aliases.get(text) or self.aliases_lower.get(words)
         if expression is not None:
             return self._parse(expression)
@@ -465,7 +569,7 @@ class UnitTables:
             if joined is None and (dims not in self.dimensions or not all(self.registry.parse_units(u).dimensionality for u in parsed._units)):
                 return None
             parsed = joined or parsed
-        name = str(parsed).replace("_per_", " / ")  # "mile_per_hour" is "mile / hour", as "miles per hour" parses
+        name = self._per_name(str(parsed))  # "mile_per_hour" is "mile / hour", as "miles per hour" parses
         if " / " in name:
             dimension = "speed" if self.dimensions.get(dims) == "speed" else "rate"
         elif dims:
@@ -480,6 +584,20 @@ class UnitTables:
                 return None
             dimension = found
         return Unit(name, dimension, name)
+
+    def _per_name(self, name: str) -> str:
+        """pint's name of a unit it defines as one over another, written as the two parse apart:
+        "mile_per_hour" -> "mile / hour", "revolutions_per_minute" -> "turn / minute" (as
+        "revolutions per minute" reads)."""
+        if "_per_" not in name:
+            return name
+        import pint
+
+        parts = name.split("_per_")
+        try:
+            return " / ".join(str(self.registry.parse_units(part)) for part in parts)
+        except (pint.errors.PintError, AttributeError, TypeError, ValueError, AssertionError, KeyError):
+            return name.replace("_per_", " / ")
 
     def _joined(self, parsed: Any) -> Any:
         """pint's own unit for a product of two units written apart ("kilowatt hour" -> kilowatt_hour), or None."""

@@ -4,12 +4,15 @@ Imports the sets from ../shared/data/quantities with `corpus import cqe`'s reade
 with the statistics layer only, and scores with `corpus.evaluate` (value, value+unit F1 and
 approximator accuracy, matched per sentence as CQE's own evaluation does). Run:
 
-    python scripts/evaluate_statistics.py [--data DIR] [--errors] [--speed]
+    python scripts/evaluate_statistics.py [--data DIR] [--errors] [--speed] [--approximators [FILE]]
 
 Figures come per part: `check` holds every fifth item of each set by position (indices 4, 9, 14,
 ...; the items have no id), which the rules were never tuned on; `tune` is the rest; `all` both.
-`--errors` lists the tune part's misses only, so the check part stays unread.
+`--errors` lists the tune part's misses only, so the check part stays unread, and sums them by category
+(a value missed, a value extra, a unit whose class differs: "none (gold) -> measure (layer)").
 `--speed` also times the component against bare `nlp.pipe` over the Wikinews articles.
+`--approximators` also scores approximators on the project's own authored sentences
+(scripts/data/approximators.jsonl, written with the rules in view: not a held-out figure).
 
 Approximators: `approx acc (n)` is the accuracy over the gold quantities that state an approximator
 (CQE's `change` "=", "~", "<", ">", ...), `= agree (n)` the share of predictions that say "=" where the
@@ -38,6 +41,10 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data" / "quantities"
 SETS = ("currency", "dimension", "age", "temperature")
 PARTS = ("check", "tune", "all")
+# Sentences written for this project, each naming one statistic by its value and the approximator it
+# states ("=" where none): the CQE sets state none, so this is the only approximator figure. The
+# sentences were written with the rules in view, so the figure is not a held-out one.
+APPROXIMATORS = ROOT / "scripts" / "data" / "approximators.jsonl"
 
 
 def part_of(record: dict[str, Any]) -> str:
@@ -84,9 +91,29 @@ def _share(x: float | None) -> str:
     return "-" if x is None else f"{x:.3f}"
 
 
-def _errors(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> None:
-    from corpus.evaluate import _same_value  # the evaluator's own value test
+def _unit_class(unit: str | None) -> str:
+    """A unit's class for the error summary: none (a count), percent, money, a rate, or a measure."""
+    if unit is None:
+        return "none"
+    if " / " in unit:
+        return "rate"
+    return "percent" if unit == "%" else "money" if unit.isupper() or unit in _MONEY_NAMES else "measure"
 
+
+_MONEY_NAMES: set[str] = set()  # currencies several countries share, written by name ("dinar"): filled from the tables
+
+
+def _errors(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> None:
+    """The tune part's differing sentences, then its errors summed by category (a value missed, a value
+    extra, a unit that differs by its class: "none -> measure" is a count the layer gave a unit)."""
+    from collections import Counter
+
+    from annotators.statistics_units import units
+    from corpus.evaluate import _same_value  # the evaluator's own value test
+    from corpus.importers.cqe import CURRENCIES as CQE_CURRENCIES  # money the importer keeps under CQE's name
+
+    _MONEY_NAMES.update(units().shared_singular.values(), CQE_CURRENCIES)
+    categories: Counter[str] = Counter()
     by_id = {p["meta"]["id"]: p for p in pred}
     for g in gold:
         p = by_id[g["meta"]["id"]]
@@ -96,8 +123,19 @@ def _errors(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> None:
         got = [((s["attrs"]["value"]), s["attrs"]["unit"]) for s in p["spans"] if s["label"] == "STATISTIC"]
         missing = [w for w in want if not any(_same_value(w[0], x[0]) and w[1] == x[1] for x in got)]
         extra = [x for x in got if not any(_same_value(w[0], x[0]) and w[1] == x[1] for w in want)]
+        for w in missing:
+            same = [x for x in extra if _same_value(w[0], x[0])]
+            if same:
+                categories[f"unit differs: {_unit_class(w[1])} (gold) -> {_unit_class(same[0][1])} (layer)"] += 1
+                extra.remove(same[0])
+            else:
+                categories["value missed"] += 1
+        if extra:
+            categories["value extra"] += len(extra)
         if missing or extra:
             print(f"  {g['text'][:110]!r}\n      missing {missing}  extra {extra}")
+    if categories:
+        print("  by category: " + "; ".join(f"{name} {n}" for name, n in categories.most_common()))
 
 
 def _speed(wikinews: Path) -> None:
@@ -131,11 +169,63 @@ def _speed(wikinews: Path) -> None:
           f"to build its tables = {100 * (own + built) / bare:.1f}% in all")
 
 
+def read_approximator_set(path: Path) -> list[dict[str, Any]]:
+    """The authored approximator items of `path`: one JSON object a line, {text, value, approximator}."""
+    from corpus.jsonl import loads
+
+    items = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            item = loads(line)
+            if not (isinstance(item, dict) and isinstance(item.get("text"), str) and isinstance(item.get("value"), (int, float))
+                    and item.get("approximator") in ("=", "~", "<", ">", "<=", ">=")):
+                raise ValueError(f"{path.name}:{n}: expected {{text, value, approximator}}")
+            items.append(item)
+    return items
+
+
+def approximator_scores(items: list[dict[str, Any]], found: list[list[dict[str, Any]]]) -> dict[str, Any]:
+    """Accuracy of the approximator on the statistic each item names by its value; an item whose value
+    the layer did not find counts as wrong (`missed`). `found` holds each item's STATISTIC attrs."""
+    from corpus.evaluate import _same_value
+
+    right, missed, wrong = 0, [], []
+    for item, stats in zip(items, found):
+        match = [s for s in stats if _same_value(s.get("value"), item["value"])]
+        if not match:
+            missed.append(item["text"])
+        elif (match[0].get("approximator") or "=") == item["approximator"]:
+            right += 1
+        else:
+            wrong.append((item["text"], item["approximator"], match[0].get("approximator")))
+    total = len(items)
+    return {"accuracy": right / total if total else None, "correct": right, "total": total, "missed": missed, "wrong": wrong}
+
+
+def _approximators(path: Path, show: bool) -> None:
+    from corpus.pipeline import Annotator
+    from corpus.record import new_record
+
+    items = read_approximator_set(path)
+    records = [new_record(item["text"], source=path.name, id=str(n)) for n, item in enumerate(items)]
+    found = [[s["attrs"] for s in r["spans"] if s["label"] == "STATISTIC"] if isinstance(r, dict) else [] for r in Annotator(["statistics"])(records)]
+    scores = approximator_scores(items, found)
+    print(f"\napproximators (authored set {path.name}, written with the rules in view: not held out): "
+          f"accuracy {_share(scores['accuracy'])} ({scores['correct']}/{scores['total']}; value not found {len(scores['missed'])})")
+    if show:
+        for text in scores["missed"]:
+            print(f"  not found: {text!r}")
+        for text, want, got in scores["wrong"]:
+            print(f"  {want} expected, {got} read: {text!r}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA, help="folder with the CQE *-model.json files")
     parser.add_argument("--errors", action="store_true", help="print each sentence whose value+unit differ")
     parser.add_argument("--speed", action="store_true", help="also time the component against bare nlp.pipe on Wikinews")
+    parser.add_argument("--approximators", type=Path, nargs="?", const=APPROXIMATORS, default=None,
+                        help=f"also score approximators on an authored set (default {APPROXIMATORS.relative_to(ROOT)}); with --errors, list its misses")
     args = parser.parse_args(argv)
     missing = [s for s in SETS if not (args.data / f"{s}-model.json").is_file()]
     if missing:
@@ -179,6 +269,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name:12} {sentences:9d} {value:9.3f} {value_unit:14.3f} {_share(approx):>11} {n:5d} {_share(agree):>8} {m:5d}")
     print("approx acc: accuracy over gold quantities that state an approximator (CQE `change`); "
           "= agree: predictions saying '=' where the gold states none (these sets state none, so an 'about' read as '~' counts against it).")
+    if args.approximators is not None:
+        if not args.approximators.is_file():
+            print(f"error: no approximator set at {args.approximators}", file=sys.stderr)
+            return 2
+        try:
+            _approximators(args.approximators, args.errors)
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
     if args.speed:
         wikinews = args.data.parent / "wikinews"
         if not wikinews.is_dir():

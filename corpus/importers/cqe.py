@@ -248,7 +248,8 @@ def _read(name: str) -> tuple[str | None, str]:
     if code is not None:
         return code, "money"
     if key and key[-1] in tables.currency_words:
-        return name, "money"  # a currency several share ("peseta"): money, under CQE's name
+        # a currency several share ("peseta", "dinars"): money, under its singular name as the layer writes it
+        return (tables.shared_singular.get(key, name) if len(key) == 1 else name), "money"
     found = tables.canonical(name)
     if found is None:
         return None, "count"

@@ -100,6 +100,32 @@ CASES = [
     ("They bought a 5,000-square-foot house.", "5,000-square-foot", 5000, "foot ** 2", "=", "quantity", "house"),
     ("The plant will make 34,500 tonnes of steel a year.", "34,500 tonnes of steel a year", 34500, "metric_ton / year", "=", "quantity", None),
     ("A new bulb uses 9 kWh less.", "9 kWh", 9, "kilowatt_hour", "=", "quantity", None),
+    ("Rents climbed 4% a year in the suburbs.", "4% a year", 4, "% / year", "=", "percent", None),
+    ("The notes pay 3.5 pct a year.", "3.5 pct a year", 3.5, "% / year", "=", "percent", None),
+    ("Prices went up 2 percent per month.", "2 percent per month", 2, "% / month", "=", "percent", None),
+    ("The rupee slid to 83 rupees per dollar.", "83 rupees per dollar", 83, "INR / USD", "=", "money", None),
+    ("The hotel charges 90 euros a night.", "90 euros a night", 90, "EUR / night", "=", "money", None),
+    ("The shop took 300 U.S. dollars on Monday.", "300 U.S. dollars", 300, "USD", "=", "money", None),
+    ("the mill paid nt $ 40 million for the land .", "nt $ 40 million", 40000000, "TWD", "=", "money", None),
+    ("the crew repaved a 30 - mile stretch of the road .", "30 - mile", 30, "mile", "=", "quantity", "stretch"),
+    ("nearly three - quarters of the tenants signed .", "nearly three - quarters", 75, "%", "~", "ratio", "of the tenants"),
+    ("twenty - five trees were planted .", "twenty - five", 25, None, "=", "count", "trees"),
+    ("The villa went for 1.2m euros.", "1.2m euros", 1200000, "EUR", "=", "money", None),  # a currency after: "m" is a million
+    ("The villa has a 1.2m wall.", "1.2m", 1.2, "meter", "=", "quantity", "wall"),  # none: a metre
+    ("The talks could drag on for two more years.", "two more years", 2, "year", "=", "quantity", None),
+    ("The bid was raised to 80 million Israeli shekels.", "80 million Israeli shekels", 80000000, "ILS", "=", "money", None),
+    ("The chipmaker spent 9 billion Taiwan dollars.", "9 billion Taiwan dollars", 9000000000, "TWD", "=", "money", None),
+    ("Seoul set aside 4 trillion Korean won.", "4 trillion Korean won", 4000000000000, "KRW", "=", "money", None),
+    ("Officials said 5.7  million barrels were lost.", "5.7  million barrels", 5700000, "oil_barrel", "=", "quantity", None),  # a doubled space
+    ("The works took two and a half years.", "two and a half years", 2.5, "year", "=", "quantity", None),
+    ("The tusk is one and two thirds metres long.", "one and two thirds metres", 1.666667, "meter", "=", "quantity", None),
+    ("They raised 2 and a half million dollars.", "2 and a half million dollars", 2500000, "USD", "=", "money", None),
+    ("The ferry is 75\u00a0m long.", "75\u00a0m", 75, "meter", "=", "quantity", None),  # a no-break space, as Wikipedia writes it
+    ("The fund holds 5\u00a0million\u00a0dollars.", "5\u00a0million\u00a0dollars", 5000000, "USD", "=", "money", None),
+    ("Entry costs \u20ac\u00a050.", "\u20ac\u00a050", 50, "EUR", "=", "money", None),
+    ("The port will cost Rp15,000 billion.", "Rp15,000 billion", 15000000000000, "IDR", "=", "money", None),  # CLDR's en_ID symbol
+    ("Kuala Lumpur set aside RM1.5bn.", "RM1.5bn", 1500000000, "MYR", "=", "money", None),
+    ("The insurer paid S$1.5m.", "S$1.5m.", 1500000, "SGD", "=", "money", None),  # "m." ends the sentence
 ]
 
 
@@ -113,6 +139,36 @@ def test_statistics_finds_value_unit_approximator_kind_and_concept(
     stat = match[0]
     assert stat["value"] == pytest.approx(value)
     assert (stat["unit"], stat["approximator"], stat["kind"], stat["concept"]) == (unit, approximator, kind, concept)
+
+
+@pytest.mark.parametrize(
+    "text,values,unit",
+    [
+        ("Readings ranged from 10 to 15 degrees.", [10, 15], "degree"),
+        ("Output climbed from 2 to 3 million barrels a day.", [2000000, 3000000], "oil_barrel / day"),
+        ("The payout fell from 80 to 60 cents a share.", [0.8, 0.6], "USD / share"),
+        ("The club grew from 40 to 55 members.", [40, 55], None),  # a count has no unit to share
+        ("The fare rose 2 to 3 euros.", [2, 3], "EUR"),  # a change and its result, one currency written
+        ("The repairs take two or three days.", [2, 3], "day"),  # alternatives, one unit written
+    ],
+)
+def test_statistics_from_x_to_y_share_the_unit_written_once(nlp: Language, text: str, values: list[float], unit: str | None) -> None:
+    found = statistics(nlp, text)
+    assert [s["value"] for s in found] == pytest.approx(values)
+    assert {s["unit"] for s in found} == {unit}
+
+
+@pytest.mark.parametrize(
+    "text,low,high,unit",
+    [
+        ("Guides earn 50 to 60 euros a day.", 50, 60, "EUR / day"),
+        ("The shares traded between 5 and 7 cents.", 0.05, 0.07, "USD"),  # the hundredths named once
+        ("Tickets cost 20 to 30 Swiss francs.", 20, 30, "CHF"),
+    ],
+)
+def test_statistics_money_ranges_take_the_currency_written_after_them(nlp: Language, text: str, low: float, high: float, unit: str) -> None:
+    (stat,) = statistics(nlp, text)
+    assert (stat["value"], stat["value_max"], stat["unit"], stat["kind"]) == (pytest.approx(low), pytest.approx(high), unit, "range")
 
 
 def test_statistics_range_carries_value_max(nlp: Language) -> None:
@@ -193,6 +249,16 @@ def test_statistics_change_target_is_two_statistics(nlp: Language) -> None:
         "The meeting starts at 10 a.m. and ends at 2:30 pm.",
         "Apollo 11 landed on the Moon.",
         "Leaders of the G7 met in Italy.",
+        "The summit runs on May 3, 4 and 5.",  # the later days of a month too
+        "Area 51 has long been secret.",  # not 51 hectares
+        "In 2008 he was found guilty.",  # not hecto-charges
+        "She studied there 2012 to 2019.",  # a period, not a range
+        "The bill passed on a 230-to-198 vote.",  # a tally
+        "At one point the crowd cheered.",  # when, not how much
+        "On 5\u00a0May the polls opened.",  # a date, written with a no-break space
+        "The chart in Figure 4c shows it.",  # not the speed of light
+        "Flight MH17 was shot down over Ukraine.",
+        "The Le3 postcode and the Rf2 key are codes.",
         "The airline grounded its Boeing 737 fleet.",
         "NATO's Article 5 was invoked.",
         "See page 12 and section 3 of the report.",
@@ -320,6 +386,7 @@ GENERAL = [
     ("Wait a quarter of an hour before serving.", "a quarter of an hour", 0.25, "hour"),
     ("The keeper is 6 ft 3 in tall.", "3 in", 3, "inch"),
     ("The blade is 7\" long.", "7\"", 7, "inch"),
+    ("The lock is 6' 2\" tall.", "6'", 6, "foot"),  # feet, then inches after a space (not an age of 6)
     ("The ceiling is 9′ high.", "9′", 9, "foot"),
     ("The tin holds 450 (g) of beans.", "450 (g)", 450, "gram"),
     ("The rug is 2 x 3 metres.", "2", 2, "meter"),
@@ -346,6 +413,11 @@ GENERAL = [
     ("The studio is 28 m^2 in all.", "28 m^2", 28, "meter ** 2"),
     ("The studio is 28 sq.m in all.", "28 sq.m", 28, "meter ** 2"),
     ("Exports reached 2,5 million tonnes.", "2,5 million tonnes", 2500000, "metric_ton"),  # a decimal comma
+    ("The feud has gone on for three decades.", "three decades", 3, "decade"),  # ten years, not pint's logarithmic decade
+    ("The drills hit 95 decibels at night.", "95 decibels", 95, "decibel"),
+    ("Crews were exposed to 20 millisieverts.", "20 millisieverts", 20, "millisievert"),
+    ("The engines give 700 kilonewtons of thrust.", "700 kilonewtons", 700, "kilonewton"),
+    ("The shaft spins at 1,500 rpm.", "1,500 rpm", 1500, "turn / minute"),  # pint's revolutions_per_minute, named as its parts
 ]
 
 
@@ -384,6 +456,8 @@ def test_statistics_unit_tables_name_units_one_way() -> None:
     assert {tables.unit(w).name for w in ("sq ft", "square feet", "square-foot")} == {"foot ** 2"}
     assert {tables.unit(w).name for w in ("°C", "degrees Celsius", "deg C", "centigrade", "Celsius", "celcius")} == {"degree_Celsius"}
     assert tables.spelled("fahrenhiet") == "fahrenheit" and tables.spelled("gallows") is None
+    assert tables.unit("decibels").pint is None  # a logarithmic scale has no SI value
+    assert tables.unit("grey") is None and tables.unit("gray") is None  # a colour; "milligray" stays a dose
     # a gold set's name the layer does not write still gets pint's name, never null; a counted noun gets none
     assert (tables.canonical("turn"), tables.canonical("square metre"), tables.canonical("consultant")) == ("turn", "meter ** 2", None)
 
@@ -415,10 +489,14 @@ def test_statistics_list_markers_without_an_opening_bracket_are_not_counts(nlp: 
     [
         ("The Dutch insurer paid 300 million guilders for the bank.", "NLG"),  # the text names the country by its adjective
         ("Kuwait set the fine at 500 dinars.", "KWD"),  # or by the country's name
-        ("He paid 500 dinars for the rug.", None),  # several currencies, none named: no guess
+        ("He paid 500 dinars for the rug.", "dinar"),  # several currencies, none named: money in dinars, no country guessed
+        ("The firm paid 2 million crowns to settle the claim in Norway.", "NOK"),  # the country's last crown, not Sweden's of 1873-1905
+        ("She won 5 gold and 3 silver at the games.", None),  # metals and medals are never money by name
+        ("In Frankfurt the dollar closed at 1.79 marks, as German banks bought.", "DEM"),  # another currency: money
         ("In Germany, she scored 90 marks in the test.", None),  # a word that is also a thing needs a money context
     ],
 )
 def test_statistics_a_shared_currency_name_is_read_by_the_texts_country(nlp: Language, text: str, unit: str | None) -> None:
-    (stat,) = statistics(nlp, text)
+    stat = statistics(nlp, text)[0]
     assert stat["unit"] == unit
+    assert stat["kind"] == ("money" if unit else "count")
