@@ -550,9 +550,10 @@ def from_noun(lex: Lexicon, doc: Doc, noun: Token, quoted: Marks) -> Quote | Non
                 holder, source = by, found_by
                 break
     verb = noun.head
-    if holder is None and noun.dep_ == "dobj" and verb.lemma_.lower() in lex.light_verbs and cue_end > noun.i + 1:
-        # "Critics raised [questions about] Y", "the union renewed its calls for Y": the one who
-        # voices it is the verb's subject, and the verb joins the cue
+    if holder is None and noun.dep_ == "dobj" and verb.lemma_.lower() in lex.light_verbs:
+        # "Critics raised [questions about] Y", "the union renewed its calls for Y", "the two
+        # sides signed an agreement to Y": the one who voices it is the verb's subject, and the
+        # verb joins the cue
         subject = subject_of(verb)
         if subject is not None and agentive(lex, subject) and not quoted.inside_double(subject.i):
             holder = subject
@@ -561,8 +562,9 @@ def from_noun(lex: Lexicon, doc: Doc, noun: Token, quoted: Marks) -> Quote | Non
                 cue_end = max(cue_end, noun.i + 1)
                 return Quote([content], (cue_span(lex, doc, verb, content)[0], cue_end), source, noun.i, holder.i, cue_type="nominal")
             source, holder = None, None
-    if holder is None and noun.dep_ == "pobj" and noun.head.lower_ == "with" and noun.head.head.pos_ == "VERB":
-        # "Trump responded [with attacks on] Machado": the one who acts with them holds them
+    if holder is None and noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.pos_ == "VERB" and noun.head.head.i < noun.i:
+        # "Trump responded [with attacks on] Machado", "Democrats persisted in [arguments that]
+        # Y", "he took offense at [suggestions that] Y": the one who acts on them holds them
         subject = subject_of(noun.head.head)
         if subject is not None and agentive(lex, subject) and not quoted.inside_double(subject.i):
             found = trim_plain(doc, *np_span(doc, subject))
