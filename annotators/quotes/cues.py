@@ -507,7 +507,10 @@ def from_noun(lex: Lexicon, doc: Doc, noun: Token, quoted: Marks) -> Quote | Non
         clause = next((c for c in noun.rights if c.dep_ in ("acl", "relcl") and c.pos_ in ("VERB", "AUX")
                        and any(a.dep_ == "aux" and a.lower_ == "to" and a.i == c.left_edge.i for a in c.children)), None)
     cue_end = noun.i + 1
-    if clause is not None:
+    after_colon = _quotation_after_colon(doc, noun, quoted) if clause is None else None
+    if after_colon is not None:  # "a blunt message: “Y”", "made the following comment:¶“Y”"
+        content = after_colon
+    elif clause is not None:
         content = quoted.clip((clause.left_edge.i, clause.right_edge.i + 1), noun.i)
     else:
         # "criticism [of the plan]", "calls for [a ceasefire]": the preposition's object; the
@@ -550,7 +553,7 @@ def from_noun(lex: Lexicon, doc: Doc, noun: Token, quoted: Marks) -> Quote | Non
                 holder, source = by, found_by
                 break
     verb = noun.head
-    if holder is None and noun.dep_ == "dobj" and verb.lemma_.lower() in lex.light_verbs:
+    if holder is None and noun.dep_ == "dobj" and (verb.lemma_.lower() in lex.light_verbs or after_colon is not None):
         # "Critics raised [questions about] Y", "the union renewed its calls for Y", "the two
         # sides signed an agreement to Y": the one who voices it is the verb's subject, and the
         # verb joins the cue
@@ -582,6 +585,28 @@ def from_noun(lex: Lexicon, doc: Doc, noun: Token, quoted: Marks) -> Quote | Non
         if holder is None and not (content[0] <= lo < content[1]):
             cue = (lo, noun.i + 1)
     return Quote([content], cue, source, noun.i, holder.i if source is not None and holder is not None else None, cue_type="nominal")
+
+
+def _quotation_after_colon(doc: Doc, noun: Token, quoted: Marks) -> tuple[int, int] | None:
+    """The quotation a reporting noun announces with a colon: the one that opens right after it
+    ("his message: “Y”"), or, when the colon ends the paragraph, the next paragraph if it is one
+    quotation ("made the following comment:¶“Y”")."""
+    colon = noun.i + 1
+    if colon >= len(doc) or doc[colon].text != ":":
+        return None
+    nxt = colon + 1
+    while nxt < len(doc) and doc[nxt].is_space:
+        nxt += 1
+    if nxt >= len(doc):
+        return None
+    seg = next(((sa, sb) for sa, sb, seg in quoted.segs if sa == nxt and not seg.single), None)
+    if seg is None:
+        return None
+    if quoted.para_id[nxt] != quoted.para_id[colon]:
+        lo, hi = quoted.paragraph(nxt)
+        if any(not (t.is_space or t.is_punct) for t in doc[seg[1]:hi]):
+            return None  # the next paragraph goes on past its quotation: its own attribution
+    return seg
 
 
 def prep_object(lex: Lexicon, doc: Doc, noun: Token, quoted: Marks) -> tuple[int, int] | None:
