@@ -1,0 +1,79 @@
+"""Who holds a nominal attribution, naming verbs with a relative object, and quotations that a
+reporting noun announces with a colon. Every text here is written for the test."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from spacy.language import Language
+
+from .test_quotes import nlp, quotes  # noqa: F401  (the module-scoped pipeline fixture)
+
+
+def found(nlp: Language, text: str) -> list[tuple[Any, ...]]:  # noqa: F811
+    return [(q["quote"], q["kind"], q["cue"], q["source"]) for q in quotes(nlp, text)]
+
+
+# -- a reporting noun is held by the subject of the verb that takes it ---------------------------
+
+
+@pytest.mark.parametrize("text,expected", [
+    # an agreement or decision made, signed or reached: the verb joins the cue
+    ("The two cities signed an agreement to share the water supply.",
+     ("to share the water supply", "indirect", "signed an agreement", "The two cities")),
+    ("The council made a decision to close the library.",
+     ("to close the library", "indirect", "made a decision", "The council")),
+    # questions one has
+    ("Local officials have questions about the new rules.",
+     ("the new rules", "indirect", "have questions about", "Local officials")),
+    # a noun reached through a preposition of the verb
+    ("The union persisted in arguments that the wage offer was too low.",
+     ("that the wage offer was too low", "indirect", "arguments", "The union")),
+])
+def test_quotes_reporting_noun_is_held_by_the_verbs_subject(nlp: Language, text: str, expected: tuple[Any, ...]) -> None:  # noqa: F811
+    assert found(nlp, text) == [expected]
+
+
+def test_quotes_noun_holder_needs_someone_who_can_hold_a_view(nlp: Language) -> None:  # noqa: F811
+    # a storm makes no decisions of its own: the content stays, with no source
+    assert found(nlp, "The storm made a decision to turn north.") == [("to turn north", "indirect", "made a decision", None)]
+    # a noun that reports nothing: nothing is attributed
+    assert found(nlp, "The museum has a collection of old maps.") == []
+
+
+# -- a naming verb whose object is the relative word before it -----------------------------------
+
+
+def test_quotes_relative_object_of_a_naming_verb_leaves_the_as_complement(nlp: Language) -> None:  # noqa: F811
+    out = found(nlp, "The storm, which officials described as “a once-in-a-decade event,” closed the port.")
+    assert out == [("as “a once-in-a-decade event,”", "mixed", "described", "officials")]
+    # the relative word alone is never the content
+    assert all(q != "which" for q, *_ in found(nlp, "The road, which the city described as unsafe, was closed."))
+
+
+# -- a reporting noun and a colon announce a quotation -------------------------------------------
+
+
+def test_quotes_noun_before_a_colon_announces_the_quotation_after_it(nlp: Language) -> None:  # noqa: F811
+    out = found(nlp, "The mayor delivered a short message: “We will rebuild.”")
+    assert out == [("“We will rebuild.”", "direct", "delivered a short message", "The mayor")]
+
+
+def test_quotes_noun_before_a_colon_announces_the_next_paragraph(nlp: Language) -> None:  # noqa: F811
+    text = "The coach posted the following statement:\n\n“We are proud of the players.”\n\nThe club declined to comment."
+    assert found(nlp, text) == [("“We are proud of the players.”", "direct", "posted the following statement", "The coach")]
+
+
+@pytest.mark.parametrize("text", [
+    # no quotation after the colon: an explanation, not a quote
+    "The mayor gave a speech: the city would rebuild.",
+    "The report had one flaw: it was late.",
+])
+def test_quotes_noun_before_a_colon_without_a_quotation_finds_nothing(nlp: Language, text: str) -> None:  # noqa: F811
+    assert found(nlp, text) == []
+
+
+def test_quotes_next_paragraph_with_its_own_cue_keeps_its_speaker(nlp: Language) -> None:  # noqa: F811
+    text = "The coach posted the following statement:\n\n“We are proud of the players,” a fan wrote below it."
+    assert found(nlp, text) == [("“We are proud of the players,”", "direct", "wrote", "a fan")]
