@@ -508,6 +508,7 @@ def from_noun(lex: Lexicon, doc: Doc, noun: Token, quoted: Marks) -> Quote | Non
                        and any(a.dep_ == "aux" and a.lower_ == "to" and a.i == c.left_edge.i for a in c.children)), None)
     cue_end = noun.i + 1
     after_colon = _quotation_after_colon(doc, noun, quoted) if clause is None else None
+    content: tuple[int, int] | None
     if after_colon is not None:  # "a blunt message: “Y”", "made the following comment:¶“Y”"
         content = after_colon
     elif clause is not None:
