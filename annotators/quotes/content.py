@@ -235,6 +235,8 @@ def adjacent_quote(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: 
         if doc[a:b].root.dep_ in ("pobj", "appos", "compound", "nmod") or named_by(doc, a):
             continue  # "said on “The Steve Harvey Morning Show”": a name, not what was said
         if b <= verb.i:
+            if b - a > 2 and doc[b - 2].text == "." and is_close_mark(doc[b - 1]):
+                continue  # "“Y.” Critics then argued ...": a period closed the quotation's sentence
             if gap_ok(doc, b, verb.i, verb, before=True) or (lemma_speech and attribution_gap(doc, b, verb.i)):
                 before = (a, b)
         else:

@@ -77,3 +77,13 @@ def test_quotes_noun_before_a_colon_without_a_quotation_finds_nothing(nlp: Langu
 def test_quotes_next_paragraph_with_its_own_cue_keeps_its_speaker(nlp: Language) -> None:  # noqa: F811
     text = "The coach posted the following statement:\n\n“We are proud of the players,” a fan wrote below it."
     assert found(nlp, text) == [("“We are proud of the players,”", "direct", "wrote", "a fan")]
+
+
+# -- a quotation closed by a period ends its sentence --------------------------------------------
+
+
+def test_quotes_quotation_closed_by_a_period_is_not_the_next_cues(nlp: Language) -> None:  # noqa: F811
+    out = found(nlp, "The chef called the soup “bland.” Critics then insisted that the menu was too short.")
+    assert [(q, s) for q, _, _, s in out if s == "Critics"] == [("that the menu was too short", "Critics")]
+    # closed by a comma, the quotation is the cue's
+    assert found(nlp, "“The soup was bland,” critics said.") == [("“The soup was bland,”", "direct", "said", "critics")]
