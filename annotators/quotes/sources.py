@@ -27,7 +27,12 @@ def subject_of(verb: Token) -> Token | None:
     seen = 0
     tok = verb
     while seen < 4:
-        for c in tok.children:
+        subjects = [c for c in tok.children if c.dep_ in ("nsubj", "csubj")]
+        if len(subjects) > 1 and subjects[0].i < tok.i and any(t.text == ":" for t in tok.doc[subjects[0].i:tok.i]):
+            # "The Latest: Trump urges ...": the parser gave the verb two subjects; a heading before
+            # a colon is none, the one after the colon is
+            subjects = subjects[1:]
+        for c in subjects:
             if c.dep_ in ("nsubj", "csubj"):
                 if c.tag_ in ("WP", "WDT") or c.lower_ == "that":
                     # "Trump, who says ...": the relative pronoun as written (PolNeAR's source);

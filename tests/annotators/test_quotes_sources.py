@@ -87,3 +87,26 @@ def test_quotes_quotation_closed_by_a_period_is_not_the_next_cues(nlp: Language)
     assert [(q, s) for q, _, _, s in out if s == "Critics"] == [("that the menu was too short", "Critics")]
     # closed by a comma, the quotation is the cue's
     assert found(nlp, "“The soup was bland,” critics said.") == [("“The soup was bland,”", "direct", "said", "critics")]
+
+
+# -- a heading before a colon is no subject -------------------------------------------------------
+
+
+def test_quotes_subject_after_a_heading_colon_is_the_speaker() -> None:
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    from annotators.quotes.sources import subject_of
+
+    # the parse a tagger can give a heading line: both "Update" and "Lopez" hang on "urges" as subjects
+    words = ["Update", ":", "Lopez", "urges", "voters", "to", "vote", "."]
+    heads = [3, 3, 3, 3, 3, 6, 3, 3]
+    deps = ["nsubj", "punct", "nsubj", "ROOT", "dobj", "aux", "xcomp", "punct"]
+    doc = Doc(Vocab(), words=words, heads=heads, deps=deps)
+    speaker = subject_of(doc[3])
+    assert speaker is not None and speaker.text == "Lopez"
+    # one subject: it is the speaker, colon or not
+    doc = Doc(Vocab(), words=["Lopez", "urges", "voters", "to", "vote", "."], heads=[1, 1, 1, 4, 1, 1],
+              deps=["nsubj", "ROOT", "dobj", "aux", "xcomp", "punct"])
+    one = subject_of(doc[1])
+    assert one is not None and one.text == "Lopez"
