@@ -211,7 +211,10 @@ class Names:
         """The subject PERSON of the nearest earlier sentence (or clause) that has one; refused
         when that sentence has two different PERSON subjects."""
         sent_start = pron.sent.start
-        cands = [(a, b, n) for a, b, n in self.persons if b <= pron.i and a >= max(0, sent_start - 400)]
+        lo = max(0, sent_start - 400)
+        cands = [(a, b, n) for a, b, n in self.persons if b <= pron.i and a >= lo]
+        cands += self._surnames(lo, pron.i)
+        cands.sort()
         by_sent: dict[int, set[str]] = {}
         order: list[int] = []
         for a, b, name in cands:
@@ -232,6 +235,17 @@ class Names:
             return None
         names = by_sent[latest]
         return next(iter(names)) if len(names) == 1 else None
+
+    def _surnames(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
+        """Subjects in [lo, hi) that the tagger did not take for a PERSON but that are the last
+        name of exactly one person of the article ("Clinton" read as an organisation)."""
+        out = []
+        for t in self.doc[lo:hi]:
+            if t.pos_ == "PROPN" and t.dep_ in SUBJECTS and t.ent_type_ != "PERSON":
+                full = {n for n, parts in self._parts() if len(parts) > 1 and parts[-1] == t.text}
+                if len(full) == 1:
+                    out.append((t.i, t.i + 1, full.pop()))
+        return out
 
     def _title(self, span: Span, root: Token) -> str | None:
         """"the mayor" -> the one earlier person introduced with that title."""

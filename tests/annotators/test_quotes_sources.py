@@ -110,3 +110,44 @@ def test_quotes_subject_after_a_heading_colon_is_the_speaker() -> None:
               deps=["nsubj", "ROOT", "dobj", "aux", "xcomp", "punct"])
     one = subject_of(doc[1])
     assert one is not None and one.text == "Lopez"
+
+
+# -- a pronoun reaches a surname the tagger did not take for a person -----------------------------
+
+
+def _names_doc(second_subject_label: str) -> Any:
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    # "Maria Lopez met Ann Berg. Berg said no. She left.", with the second "Berg" tagged as given
+    words = ["Maria", "Lopez", "met", "Ann", "Berg", ".", "Berg", "said", "no", ".", "She", "left", "."]
+    heads = [1, 2, 2, 4, 2, 2, 7, 7, 7, 7, 11, 11, 11]
+    deps = ["compound", "nsubj", "ROOT", "compound", "dobj", "punct", "nsubj", "ROOT", "dobj", "punct", "nsubj", "ROOT", "punct"]
+    pos = ["PROPN", "PROPN", "VERB", "PROPN", "PROPN", "PUNCT", "PROPN", "VERB", "ADV", "PUNCT", "PRON", "VERB", "PUNCT"]
+    ents = ["B-PERSON", "I-PERSON", "O", "B-PERSON", "I-PERSON", "O", second_subject_label, "O", "O", "O", "O", "O", "O"]
+    return Doc(Vocab(), words=words, heads=heads, deps=deps, pos=pos, ents=ents)
+
+
+@pytest.mark.parametrize("label", ["B-ORG", "B-GPE", "O"])
+def test_quotes_pronoun_reaches_a_surname_tagged_as_something_else(label: str) -> None:
+    from annotators.quotes.sources import Names
+
+    doc = _names_doc(label)
+    # the latest subject is "Berg", the last name of one person of the text, not the earlier Lopez
+    assert Names(doc)._pronoun(doc[10]) == "Ann Berg"
+
+
+def test_quotes_pronoun_refuses_a_surname_two_people_share() -> None:
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    from annotators.quotes.sources import Names
+
+    words = ["Ann", "Berg", "met", "Tom", "Berg", ".", "Berg", "said", "no", ".", "She", "left", "."]
+    heads = [1, 2, 2, 4, 2, 2, 7, 7, 7, 7, 11, 11, 11]
+    deps = ["compound", "nsubj", "ROOT", "compound", "dobj", "punct", "nsubj", "ROOT", "dobj", "punct", "nsubj", "ROOT", "punct"]
+    pos = ["PROPN", "PROPN", "VERB", "PROPN", "PROPN", "PUNCT", "PROPN", "VERB", "ADV", "PUNCT", "PRON", "VERB", "PUNCT"]
+    ents = ["B-PERSON", "I-PERSON", "O", "B-PERSON", "I-PERSON", "O", "B-ORG", "O", "O", "O", "O", "O", "O"]
+    doc = Doc(Vocab(), words=words, heads=heads, deps=deps, pos=pos, ents=ents)
+    # "Berg" could be either Berg: it is no candidate, and the earlier subject Ann Berg is the one
+    assert Names(doc)._pronoun(doc[10]) == "Ann Berg"
