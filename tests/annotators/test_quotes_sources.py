@@ -151,3 +151,23 @@ def test_quotes_pronoun_refuses_a_surname_two_people_share() -> None:
     doc = Doc(Vocab(), words=words, heads=heads, deps=deps, pos=pos, ents=ents)
     # "Berg" could be either Berg: it is no candidate, and the earlier subject Ann Berg is the one
     assert Names(doc)._pronoun(doc[10]) == "Ann Berg"
+
+
+# -- "they" resolves to a group that can speak ---------------------------------------------------
+
+
+def named(nlp: Language, text: str) -> list[tuple[Any, ...]]:  # noqa: F811
+    return [(q["source"], q["name"]) for q in quotes(nlp, text)]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("City officials met on Monday. They said the bridge would reopen in May.", [("They", "City officials")]),
+    ("Local Democrats gathered in the park. They said the vote was rigged.", [("They", "Local Democrats")]),
+    # the nearest subject is one person: who "they" are is not known
+    ("The mayor met city officials on Monday. He said the bridge would reopen in May. They said it would not.",
+     [("He", None), ("They", None)]),
+    # the nearest plural subject cannot speak
+    ("Prices rose again in May. They said the bridge would reopen in May.", [("They", None)]),
+])
+def test_quotes_they_names_the_group_that_speaks(nlp: Language, text: str, expected: list[tuple[Any, ...]]) -> None:  # noqa: F811
+    assert named(nlp, text) == expected
