@@ -145,6 +145,8 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
     if source is None or overlaps(source, content) or not quoted.clip(source, verb.i):
         source, source_root = None, None
     cue = cue_span(lex, doc, verb, content)
+    if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in lex.seem and verb.head.i < cue[0] and not (content[0] <= verb.head.i < content[1]):
+        cue = (cue_span(lex, doc, verb.head, content)[0], cue[1])  # "[appeared to suggest] that Y": the hedge joins the cue
     pieces = [before, content] if before is not None else [content]
     if before is None and wh is not None and wh[1] <= verb.i < content[0] and quoted.clip(wh, verb.i) == wh:
         pieces.insert(0, wh)
@@ -278,6 +280,8 @@ def from_seem(lex: Lexicon, doc: Doc, verb: Token, quoted: Marks) -> Quote | Non
         return Quote([content], cue_span(lex, doc, verb, content), None, verb.i, None, cue_type="belief")
     if subject is None or pred is None or subject.lower_ in ("it", "there", "this", "that") or subject.tag_ == "EX":
         return None
+    if pred.dep_ == "xcomp" and (pred.lemma_.lower() in lex.speech or pred.lemma_.lower() in lex.clause_only):
+        return None  # "he appeared [to suggest] that Y": a hedge on a report, which is his (see `from_verb`)
     subject_range = (subject.left_edge.i, subject.right_edge.i + 1) if subject.tag_ not in ("WDT", "WP") else (subject.i, subject.i + 1)
     tail = quoted.clip((pred.left_edge.i, pred.right_edge.i + 1), verb.i)
     head = quoted.clip(subject_range, verb.i)

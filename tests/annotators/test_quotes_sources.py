@@ -171,3 +171,13 @@ def named(nlp: Language, text: str) -> list[tuple[Any, ...]]:  # noqa: F811
 ])
 def test_quotes_they_names_the_group_that_speaks(nlp: Language, text: str, expected: list[tuple[Any, ...]]) -> None:  # noqa: F811
     assert named(nlp, text) == expected
+
+
+# -- a hedge on a report leaves the report to its speaker ----------------------------------------
+
+
+def test_quotes_hedged_report_keeps_its_speaker(nlp: Language) -> None:  # noqa: F811
+    out = found(nlp, "The governor seemed to say that the tax would stay.")
+    assert out == [("that the tax would stay", "indirect", "seemed to say", "The governor")]
+    # a perception with no report in it stays a perception with no source
+    assert found(nlp, "The plan seems to be failing.") == [("The plan", "indirect", "seems", None), ("to be failing", "indirect", "seems", None)]
