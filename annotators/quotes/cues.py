@@ -90,7 +90,7 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
     if lemma in lex.speech or lemma in lex.quote_only:
         adjacent = adjacent_quote(lex, doc, verb, segs, quoted)
         if content is None:
-            content = adjacent
+            content = adjacent if adjacent is None or adjacent[0] < verb.i else _rest_of_object(doc, verb, adjacent, quoted)
         elif adjacent is not None and adjacent[1] <= verb.i < content[0] and not overlaps(adjacent, content):
             before = adjacent  # "“A,” the coach said, “B”": both halves are the coach's
     if content is None and lemma in lex.question and subject is not None and subject.lower_ not in IMPERSONAL_SUBJECTS and not _hedge(verb, subject):
@@ -155,6 +155,21 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
     if cue_type == "belief" and is_document(lex, subject):
         cue_type = "evidence"  # "the study found that ...", "records indicate that ..."
     return Quote(pieces, cue, source, verb.i, source_root.i if source_root is not None else None, cue_type=cue_type)
+
+
+def _rest_of_object(doc: Doc, verb: Token, quote: tuple[int, int], quoted: Marks) -> tuple[int, int]:
+    """ "reported [“1,200 thefts” in the city in May]": a quotation after the cue that the
+    verb's object goes on past is a part of that object, which is the content; a quotation that
+    ends its clause is the content alone."""
+    a, b = quote
+    if b >= len(doc) or doc[b].is_punct or doc[b].is_space or doc[b].sent.start != doc[a].sent.start:
+        return quote
+    ends = [c.right_edge.i + 1 for c in verb.rights if c.dep_ in ("dobj", "ccomp", "prep") and c.left_edge.i < b and c.right_edge.i >= b]
+    if not ends:
+        return quote
+    widened = quoted.clip((a, max(ends)), verb.i)
+    out = quoted.trim(doc, *widened) if widened is not None else None
+    return out if out is not None and out[1] > b else quote
 
 
 def _sentence_before(doc: Doc, verb: Token, content: tuple[int, int], subject: Token | None, quoted: Marks) -> tuple[int, int]:

@@ -181,3 +181,14 @@ def test_quotes_hedged_report_keeps_its_speaker(nlp: Language) -> None:  # noqa:
     assert out == [("that the tax would stay", "indirect", "seemed to say", "The governor")]
     # a perception with no report in it stays a perception with no source
     assert found(nlp, "The plan seems to be failing.") == [("The plan", "indirect", "seems", None), ("to be failing", "indirect", "seems", None)]
+
+
+# -- a quotation that the object goes on past ----------------------------------------------------
+
+
+def test_quotes_quotation_inside_a_longer_object_is_mixed_content(nlp: Language) -> None:  # noqa: F811
+    out = found(nlp, "The department reported “1,200 thefts” in the city between May and June.")
+    assert out == [("“1,200 thefts” in the city between May and June", "mixed", "reported", "The department")]
+    # a quotation that ends its clause is the content alone
+    assert found(nlp, "She said “no” and left.") == [("“no”", "direct", "said", "She")]
+    assert found(nlp, 'He said "Yes." Then he left.') == [('"Yes."', "direct", "said", "He")]
