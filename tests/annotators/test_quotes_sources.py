@@ -192,3 +192,16 @@ def test_quotes_quotation_inside_a_longer_object_is_mixed_content(nlp: Language)
     # a quotation that ends its clause is the content alone
     assert found(nlp, "She said “no” and left.") == [("“no”", "direct", "said", "She")]
     assert found(nlp, 'He said "Yes." Then he left.') == [('"Yes."', "direct", "said", "He")]
+
+
+# -- markup left in scraped text is no quotation --------------------------------------------------
+
+
+def test_quotes_markup_attribute_values_are_not_quotations() -> None:
+    from annotators.quotes.marks import find_quote_segments
+
+    text = 'She wrote <post post-author="the group" post-date="May 2">Lopez</post> said "no" today.'
+    assert [text[s.start:s.end] for s in find_quote_segments(text)] == ['"no"']
+    # an equals sign inside a quotation does not hide it
+    text = 'He said "it is 2=3" today.'
+    assert [text[s.start:s.end] for s in find_quote_segments(text)] == ['"it is 2=3"']
