@@ -12,6 +12,7 @@
 - `from_attitude`: predicative adjectives of belief, feeling and intent ("X is convinced that Y",
   "X is determined to Y", "X is worried about Y");
 - `from_phrase` and `from_in`: "according to X", "in the poll", "in his eyes";
+- `from_as`: an object with a quoted "as" complement ("pounding X as a “con artist”");
 - `from_noun`: reporting and intention nouns ("Trump's claim that Y", "a plan to Y", "warnings
   from X that Y").
 
@@ -28,7 +29,7 @@ from .marks import Marks, Segments
 from .sources import agentive, is_document, name_between, np_span, subject_of
 from .spans import CONTENT_DEPS, CUE_ADVERBS, CUE_LEFT, GENERIC_SUBJECTS, IMPERSONAL_SUBJECTS, SUBJECTS, Quote, overlaps, trim, trim_plain
 
-__all__ = ["from_verb", "from_seem", "from_passive", "from_naming", "from_agent", "from_attitude", "from_phrase", "from_in", "from_noun", "cue_span"]
+__all__ = ["from_verb", "from_seem", "from_passive", "from_naming", "from_agent", "from_attitude", "from_phrase", "from_in", "from_as", "from_noun", "cue_span"]
 
 
 def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks, borrowed: dict[int, Token]) -> Quote | None:
@@ -486,6 +487,30 @@ def from_phrase(lex: Lexicon, doc: Doc, start: int, end: int, quoted: Marks) -> 
         if len(pieces) != 2 or overlaps(*pieces):
             pieces = [content]
     return Quote(pieces, (start, end), source, start, pobj.i, cue_type="according")
+
+
+def from_as(lex: Lexicon, doc: Doc, prep: Token, quoted: Marks) -> Quote | None:
+    """ "Reid has been pounding [Trump as a “con artist”]", "admires X as a “strong leader”": a
+    verb with an object and an "as" complement that quotes someone's words characterises the
+    object; the subject holds that view. Verbs of the cue lists are left to `from_verb`."""
+    verb = prep.head
+    if prep.dep_ != "prep" or verb.pos_ != "VERB" or verb.i > prep.i or verb.lemma_.lower() in lex.cue_lemmas or verb.lemma_.lower() in lex.regard:
+        return None
+    obj = next((c for c in verb.rights if c.dep_ == "dobj" and c.i < prep.i), None)
+    pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    if obj is None or pobj is None or not quoted.segments_in(pobj.left_edge.i, pobj.right_edge.i + 1):
+        return None
+    if any(seg.single for k in quoted.segments_in(pobj.left_edge.i, pobj.right_edge.i + 1) for seg in (quoted.segs[k][2],)):
+        return None
+    subject = subject_of(verb)
+    if not agentive(lex, subject) or subject is None or quoted.inside_double(subject.i) or quoted.inside_double(verb.i):
+        return None
+    rng = quoted.clip((obj.left_edge.i, pobj.right_edge.i + 1), verb.i)
+    content = quoted.trim(doc, *quoted.widen(rng, verb.i)) if rng is not None else None
+    if content is None or content[0] <= verb.i:
+        return None
+    source = _source(doc, subject, quoted, verb, content)
+    return Quote([content], cue_span(lex, doc, verb, content), source, verb.i, subject.i if source is not None else None, cue_type="position")
 
 
 def from_in(lex: Lexicon, doc: Doc, prep: Token, quoted: Marks) -> Quote | None:

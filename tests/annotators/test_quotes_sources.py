@@ -205,3 +205,20 @@ def test_quotes_markup_attribute_values_are_not_quotations() -> None:
     # an equals sign inside a quotation does not hide it
     text = 'He said "it is 2=3" today.'
     assert [text[s.start:s.end] for s in find_quote_segments(text)] == ['"it is 2=3"']
+
+
+# -- an "as" complement that quotes someone characterises the object -----------------------------
+
+
+def test_quotes_quoted_as_complement_is_the_subjects_view(nlp: Language) -> None:  # noqa: F811
+    out = found(nlp, "The senator has been pounding the governor as a “con artist” for weeks.")
+    assert [(q.split(" for ")[0], k, c, s) for q, k, c, s in out] == [
+        ("the governor as a “con artist”", "mixed", "has been pounding", "The senator")]
+
+
+@pytest.mark.parametrize("text", [
+    "She worked there as a “fixer” for years.",  # no object: a role, not a view of anything
+    "He used the car as a taxi.",  # no quotation: nobody's words
+])
+def test_quotes_as_complement_without_object_or_quotation_finds_nothing(nlp: Language, text: str) -> None:  # noqa: F811
+    assert found(nlp, text) == []
