@@ -66,7 +66,7 @@ class QuoteAnnotator(WordListComponent):
         writer = LayerWriter(doc, "quotes")
         quotes = self.extract(doc) if len(doc) else []
         if quotes:  # names are resolved only for an article that quotes someone
-            names = Names(doc)
+            names = Names(doc, self.lexicon.agents)
             for q in quotes:
                 _write(doc, writer, q, names)
         return writer.result()

@@ -235,6 +235,8 @@ def adjacent_quote(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: 
         if doc[a:b].root.dep_ in ("pobj", "appos", "compound", "nmod") or named_by(doc, a):
             continue  # "said on “The Steve Harvey Morning Show”": a name, not what was said
         if b <= verb.i:
+            if b - a > 2 and doc[b - 2].text == "." and is_close_mark(doc[b - 1]):
+                continue  # "“Y.” Critics then argued ...": a period closed the quotation's sentence
             if gap_ok(doc, b, verb.i, verb, before=True) or (lemma_speech and attribution_gap(doc, b, verb.i)):
                 before = (a, b)
         else:
@@ -286,6 +288,8 @@ def object_content(lex: Lexicon, doc: Doc, verb: Token, lemma: str, quoted: Mark
             parts.extend(p for p in c.children if p.dep_ in ("pobj", "pcomp"))
         elif c.dep_ == "prep" and c.lower_ in ("as", "for", "of", "over", "against") and parts:
             parts.append(c)
+        elif c.dep_ == "prep" and c.lower_ == "as" and c.i == verb.i + 1 and any(x.dep_ == "dobj" and x.tag_ in ("WDT", "WP") for x in verb.lefts):
+            parts.append(c)  # "an explosion [that] he described [as an attack]": the relative word is the thing, not the view
         elif (c.dep_ == "prep" and c.lower_ in _OBJECT_PREPS and parts and c.left_edge.i == max(p.right_edge.i for p in parts) + 1
               and not any(x.ent_type_ in ("DATE", "TIME") for x in c.subtree)):
             parts.append(c)  # "unveiled [a list of endorsements from 95 generals]": the parser hung it on the verb

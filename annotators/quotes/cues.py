@@ -12,6 +12,7 @@
 - `from_attitude`: predicative adjectives of belief, feeling and intent ("X is convinced that Y",
   "X is determined to Y", "X is worried about Y");
 - `from_phrase` and `from_in`: "according to X", "in the poll", "in his eyes";
+- `from_as`: an object with a quoted "as" complement ("pounding X as a “con artist”");
 - `from_noun`: reporting and intention nouns ("Trump's claim that Y", "a plan to Y", "warnings
   from X that Y").
 
@@ -28,7 +29,7 @@ from .marks import Marks, Segments
 from .sources import agentive, is_document, name_between, np_span, subject_of
 from .spans import CONTENT_DEPS, CUE_ADVERBS, CUE_LEFT, GENERIC_SUBJECTS, IMPERSONAL_SUBJECTS, SUBJECTS, Quote, overlaps, trim, trim_plain
 
-__all__ = ["from_verb", "from_seem", "from_passive", "from_naming", "from_agent", "from_attitude", "from_phrase", "from_in", "from_noun", "cue_span"]
+__all__ = ["from_verb", "from_seem", "from_passive", "from_naming", "from_agent", "from_attitude", "from_phrase", "from_in", "from_as", "from_noun", "cue_span"]
 
 
 def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks, borrowed: dict[int, Token]) -> Quote | None:
@@ -90,7 +91,7 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
     if lemma in lex.speech or lemma in lex.quote_only:
         adjacent = adjacent_quote(lex, doc, verb, segs, quoted)
         if content is None:
-            content = adjacent
+            content = adjacent if adjacent is None or adjacent[0] < verb.i else _rest_of_object(doc, verb, adjacent, quoted)
         elif adjacent is not None and adjacent[1] <= verb.i < content[0] and not overlaps(adjacent, content):
             before = adjacent  # "“A,” the coach said, “B”": both halves are the coach's
     if content is None and lemma in lex.question and subject is not None and subject.lower_ not in IMPERSONAL_SUBJECTS and not _hedge(verb, subject):
@@ -145,6 +146,8 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
     if source is None or overlaps(source, content) or not quoted.clip(source, verb.i):
         source, source_root = None, None
     cue = cue_span(lex, doc, verb, content)
+    if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in lex.seem and verb.head.i < cue[0] and not (content[0] <= verb.head.i < content[1]):
+        cue = (cue_span(lex, doc, verb.head, content)[0], cue[1])  # "[appeared to suggest] that Y": the hedge joins the cue
     pieces = [before, content] if before is not None else [content]
     if before is None and wh is not None and wh[1] <= verb.i < content[0] and quoted.clip(wh, verb.i) == wh:
         pieces.insert(0, wh)
@@ -153,6 +156,21 @@ def from_verb(lex: Lexicon, doc: Doc, verb: Token, segs: Segments, quoted: Marks
     if cue_type == "belief" and is_document(lex, subject):
         cue_type = "evidence"  # "the study found that ...", "records indicate that ..."
     return Quote(pieces, cue, source, verb.i, source_root.i if source_root is not None else None, cue_type=cue_type)
+
+
+def _rest_of_object(doc: Doc, verb: Token, quote: tuple[int, int], quoted: Marks) -> tuple[int, int]:
+    """ "reported [“1,200 thefts” in the city in May]": a quotation after the cue that the
+    verb's object goes on past is a part of that object, which is the content; a quotation that
+    ends its clause is the content alone."""
+    a, b = quote
+    if b >= len(doc) or doc[b].is_punct or doc[b].is_space or doc[b].sent.start != doc[a].sent.start:
+        return quote
+    ends = [c.right_edge.i + 1 for c in verb.rights if c.dep_ in ("dobj", "ccomp", "prep") and c.left_edge.i < b and c.right_edge.i >= b]
+    if not ends:
+        return quote
+    widened = quoted.clip((a, max(ends)), verb.i)
+    out = quoted.trim(doc, *widened) if widened is not None else None
+    return out if out is not None and out[1] > b else quote
 
 
 def _sentence_before(doc: Doc, verb: Token, content: tuple[int, int], subject: Token | None, quoted: Marks) -> tuple[int, int]:
@@ -278,6 +296,8 @@ def from_seem(lex: Lexicon, doc: Doc, verb: Token, quoted: Marks) -> Quote | Non
         return Quote([content], cue_span(lex, doc, verb, content), None, verb.i, None, cue_type="belief")
     if subject is None or pred is None or subject.lower_ in ("it", "there", "this", "that") or subject.tag_ == "EX":
         return None
+    if pred.dep_ == "xcomp" and (pred.lemma_.lower() in lex.speech or pred.lemma_.lower() in lex.clause_only):
+        return None  # "he appeared [to suggest] that Y": a hedge on a report, which is his (see `from_verb`)
     subject_range = (subject.left_edge.i, subject.right_edge.i + 1) if subject.tag_ not in ("WDT", "WP") else (subject.i, subject.i + 1)
     tail = quoted.clip((pred.left_edge.i, pred.right_edge.i + 1), verb.i)
     head = quoted.clip(subject_range, verb.i)
@@ -469,6 +489,30 @@ def from_phrase(lex: Lexicon, doc: Doc, start: int, end: int, quoted: Marks) -> 
     return Quote(pieces, (start, end), source, start, pobj.i, cue_type="according")
 
 
+def from_as(lex: Lexicon, doc: Doc, prep: Token, quoted: Marks) -> Quote | None:
+    """ "Reid has been pounding [Trump as a “con artist”]", "admires X as a “strong leader”": a
+    verb with an object and an "as" complement that quotes someone's words characterises the
+    object; the subject holds that view. Verbs of the cue lists are left to `from_verb`."""
+    verb = prep.head
+    if prep.dep_ != "prep" or verb.pos_ != "VERB" or verb.i > prep.i or verb.lemma_.lower() in lex.cue_lemmas or verb.lemma_.lower() in lex.regard:
+        return None
+    obj = next((c for c in verb.rights if c.dep_ == "dobj" and c.i < prep.i), None)
+    pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    if obj is None or pobj is None or not quoted.segments_in(pobj.left_edge.i, pobj.right_edge.i + 1):
+        return None
+    if any(seg.single for k in quoted.segments_in(pobj.left_edge.i, pobj.right_edge.i + 1) for seg in (quoted.segs[k][2],)):
+        return None
+    subject = subject_of(verb)
+    if not agentive(lex, subject) or subject is None or quoted.inside_double(subject.i) or quoted.inside_double(verb.i):
+        return None
+    rng = quoted.clip((obj.left_edge.i, pobj.right_edge.i + 1), verb.i)
+    content = quoted.trim(doc, *quoted.widen(rng, verb.i)) if rng is not None else None
+    if content is None or content[0] <= verb.i:
+        return None
+    source = _source(doc, subject, quoted, verb, content)
+    return Quote([content], cue_span(lex, doc, verb, content), source, verb.i, subject.i if source is not None else None, cue_type="position")
+
+
 def from_in(lex: Lexicon, doc: Doc, prep: Token, quoted: Marks) -> Quote | None:
     """ "In the latest poll, Clinton led by 5 points", "safe in his eyes": a poll or study, or
     someone's view, is the source of the clause the phrase modifies; cue "in". A clause whose
@@ -507,7 +551,11 @@ def from_noun(lex: Lexicon, doc: Doc, noun: Token, quoted: Marks) -> Quote | Non
         clause = next((c for c in noun.rights if c.dep_ in ("acl", "relcl") and c.pos_ in ("VERB", "AUX")
                        and any(a.dep_ == "aux" and a.lower_ == "to" and a.i == c.left_edge.i for a in c.children)), None)
     cue_end = noun.i + 1
-    if clause is not None:
+    after_colon = _quotation_after_colon(doc, noun, quoted) if clause is None else None
+    content: tuple[int, int] | None
+    if after_colon is not None:  # "a blunt message: “Y”", "made the following comment:¶“Y”"
+        content = after_colon
+    elif clause is not None:
         content = quoted.clip((clause.left_edge.i, clause.right_edge.i + 1), noun.i)
     else:
         # "criticism [of the plan]", "calls for [a ceasefire]": the preposition's object; the
@@ -550,9 +598,10 @@ def from_noun(lex: Lexicon, doc: Doc, noun: Token, quoted: Marks) -> Quote | Non
                 holder, source = by, found_by
                 break
     verb = noun.head
-    if holder is None and noun.dep_ == "dobj" and verb.lemma_.lower() in lex.light_verbs and cue_end > noun.i + 1:
-        # "Critics raised [questions about] Y", "the union renewed its calls for Y": the one who
-        # voices it is the verb's subject, and the verb joins the cue
+    if holder is None and noun.dep_ == "dobj" and (verb.lemma_.lower() in lex.light_verbs or after_colon is not None):
+        # "Critics raised [questions about] Y", "the union renewed its calls for Y", "the two
+        # sides signed an agreement to Y": the one who voices it is the verb's subject, and the
+        # verb joins the cue
         subject = subject_of(verb)
         if subject is not None and agentive(lex, subject) and not quoted.inside_double(subject.i):
             holder = subject
@@ -561,8 +610,9 @@ def from_noun(lex: Lexicon, doc: Doc, noun: Token, quoted: Marks) -> Quote | Non
                 cue_end = max(cue_end, noun.i + 1)
                 return Quote([content], (cue_span(lex, doc, verb, content)[0], cue_end), source, noun.i, holder.i, cue_type="nominal")
             source, holder = None, None
-    if holder is None and noun.dep_ == "pobj" and noun.head.lower_ == "with" and noun.head.head.pos_ == "VERB":
-        # "Trump responded [with attacks on] Machado": the one who acts with them holds them
+    if holder is None and noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.pos_ == "VERB" and noun.head.head.i < noun.i:
+        # "Trump responded [with attacks on] Machado", "Democrats persisted in [arguments that]
+        # Y", "he took offense at [suggestions that] Y": the one who acts on them holds them
         subject = subject_of(noun.head.head)
         if subject is not None and agentive(lex, subject) and not quoted.inside_double(subject.i):
             found = trim_plain(doc, *np_span(doc, subject))
@@ -580,6 +630,28 @@ def from_noun(lex: Lexicon, doc: Doc, noun: Token, quoted: Marks) -> Quote | Non
         if holder is None and not (content[0] <= lo < content[1]):
             cue = (lo, noun.i + 1)
     return Quote([content], cue, source, noun.i, holder.i if source is not None and holder is not None else None, cue_type="nominal")
+
+
+def _quotation_after_colon(doc: Doc, noun: Token, quoted: Marks) -> tuple[int, int] | None:
+    """The quotation a reporting noun announces with a colon: the one that opens right after it
+    ("his message: “Y”"), or, when the colon ends the paragraph, the next paragraph if it is one
+    quotation ("made the following comment:¶“Y”")."""
+    colon = noun.i + 1
+    if colon >= len(doc) or doc[colon].text != ":":
+        return None
+    nxt = colon + 1
+    while nxt < len(doc) and doc[nxt].is_space:
+        nxt += 1
+    if nxt >= len(doc):
+        return None
+    seg = next(((sa, sb) for sa, sb, seg in quoted.segs if sa == nxt and not seg.single), None)
+    if seg is None:
+        return None
+    if quoted.para_id[nxt] != quoted.para_id[colon]:
+        lo, hi = quoted.paragraph(nxt)
+        if any(not (t.is_space or t.is_punct) for t in doc[seg[1]:hi]):
+            return None  # the next paragraph goes on past its quotation: its own attribution
+    return seg
 
 
 def prep_object(lex: Lexicon, doc: Doc, noun: Token, quoted: Marks) -> tuple[int, int] | None:

@@ -14,7 +14,7 @@ from spacy.strings import StringStore
 from spacy.tokens import Doc, Token
 
 from ..base import text_of
-from .cues import from_attitude, from_in, from_noun, from_phrase, from_verb
+from .cues import from_as, from_attitude, from_in, from_noun, from_phrase, from_verb
 from .layout import continuations, headline, inverted_cues, signed_quotes, speaker_labels, speaker_lines
 from .lexicon import Lexicon
 from .marks import Marks, kind_of, token_segments
@@ -56,6 +56,11 @@ def extract_quotes(doc: Doc, lex: Lexicon) -> list[Quote]:
     for start in np.flatnonzero(lower == strings.add("in")).tolist():
         if not quoted.inside_double(start):
             q = from_in(lex, doc, doc[start], quoted)
+            if q is not None:
+                quotes.append(q)
+    for start in np.flatnonzero(lower == strings.add("as")).tolist():  # "pounding [X as a “con artist”]"
+        if not quoted.inside_double(start):
+            q = from_as(lex, doc, doc[start], quoted)
             if q is not None:
                 quotes.append(q)
     for start in np.flatnonzero(_member(lower, lex.attitude_hashes)).tolist():  # "is convinced that", "is determined to"

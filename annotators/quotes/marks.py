@@ -24,6 +24,8 @@ _DOUBLE_CLOSE = "”»"
 # The lookahead names every mark's first character, so the scan skips other text fast (same matches).
 _MARKS = re.compile(r"(?=[`'\"“”„«»‘’])(?:''|``|[\"“”„«»]|(?<![\w])['‘](?=\w)|(?<=[\w.,!?;:])['’](?!\w))")
 _SINGLE = "'‘’"
+# A markup attribute left in scraped text ('<tweet author="...">'): a name, "=" and a quoted value.
+_ATTRIBUTE = re.compile(r'(?<=[\w-])="[^"\n]*"')
 
 Segments = list[tuple[int, int, "QuoteSegment"]]
 
@@ -72,8 +74,11 @@ def _paragraph_segments(text: str, start: int, end: int, prev_open: bool) -> lis
     lead = start
     while lead < end and text[lead].isspace():
         lead += 1
+    markup = [(a.start(), a.end()) for a in _ATTRIBUTE.finditer(text, start, end)] if "=" in text[start:end] else []
     for m in _MARKS.finditer(text, start, end):
         ch, pos = m.group(), m.start()
+        if markup and any(a <= pos < b for a, b in markup):
+            continue  # '<tweet date="...">': a markup attribute's value, not a quotation
         if ch in _SINGLE:
             if dbl is not None:
                 continue  # nested single quotes belong to the double quote

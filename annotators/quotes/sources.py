@@ -1,8 +1,9 @@
 """Who reports: the cue's subject as written, and the full name it resolves to in the article.
 
-A PERSON mention resolves to its longest form, a pronoun to the most recent PERSON subject, a
-title ("the mayor") to the one person given it, an organisation to its name. `Names` returns None
-rather than guess.
+A PERSON mention resolves to its longest form, a pronoun to the most recent PERSON subject (or a
+subject that is one person's last name), "they" to the nearest subject when it is a group that
+can speak ("city officials"), a title ("the mayor") to the one person given it, an organisation
+to its name. `Names` returns None rather than guess.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from .spans import INHERIT, SUBJECTS, same_paragraph
 __all__ = ["Names", "subject_of", "agentive", "is_document", "np_span", "attribution_gap", "name_between"]
 
 PRONOUNS_PERSON = frozenset({"he", "she", "him", "her", "his"})
+PRONOUNS_GROUP = frozenset({"they", "them", "their"})
 _PARTITIVES = frozenset({"one", "two", "three", "some", "many", "most", "all", "several", "few", "both", "each", "none", "half", "majority", "minority",
                          "number", "handful", "dozen", "dozens", "hundreds", "thousands", "millions", "percent", "share", "couple"})
 _NAME_POS = frozenset({"PROPN", "NOUN", "DET", "ADJ", "ADP", "PART", "PUNCT", "SPACE", "NUM", "CCONJ"})
@@ -27,7 +29,12 @@ def subject_of(verb: Token) -> Token | None:
     seen = 0
     tok = verb
     while seen < 4:
-        for c in tok.children:
+        subjects = [c for c in tok.children if c.dep_ in ("nsubj", "csubj")]
+        if len(subjects) > 1 and subjects[0].i < tok.i and any(t.text == ":" for t in tok.doc[subjects[0].i:tok.i]):
+            # "The Latest: Trump urges ...": the parser gave the verb two subjects; a heading before
+            # a colon is none, the one after the colon is
+            subjects = subjects[1:]
+        for c in subjects:
             if c.dep_ in ("nsubj", "csubj"):
                 if c.tag_ in ("WP", "WDT") or c.lower_ == "that":
                     # "Trump, who says ...": the relative pronoun as written (PolNeAR's source);
@@ -142,8 +149,9 @@ class Names:
     pronoun to the most recent PERSON subject, a title ("the mayor") to the one person it was
     given to. Returns None rather than guess."""
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, agents: frozenset[str] = frozenset()) -> None:
         self.doc = doc
+        self.agents = agents  # nouns for people and institutions, for "they" ("officials", "critics")
         self.persons: list[tuple[int, int, str]] = []  # token start, end, full name
         self.orgs: list[tuple[int, int, str]] = []
         self._around_of: dict[int, set[str]] = {}
@@ -195,6 +203,8 @@ class Names:
         low = root.lower_
         if low in PRONOUNS_PERSON and root.pos_ == "PRON":
             return self._pronoun(root)
+        if low in PRONOUNS_GROUP and root.pos_ == "PRON":
+            return self._group(root)
         if root.pos_ == "NOUN" and any(t.dep_ == "det" and t.lower_ in ("the", "this", "that") for t in root.lefts):
             return self._title(span, root)
         for a, b, name in self.orgs:
@@ -206,7 +216,10 @@ class Names:
         """The subject PERSON of the nearest earlier sentence (or clause) that has one; refused
         when that sentence has two different PERSON subjects."""
         sent_start = pron.sent.start
-        cands = [(a, b, n) for a, b, n in self.persons if b <= pron.i and a >= max(0, sent_start - 400)]
+        lo = max(0, sent_start - 400)
+        cands = [(a, b, n) for a, b, n in self.persons if b <= pron.i and a >= lo]
+        cands += self._surnames(lo, pron.i)
+        cands.sort()
         by_sent: dict[int, set[str]] = {}
         order: list[int] = []
         for a, b, name in cands:
@@ -227,6 +240,43 @@ class Names:
             return None
         names = by_sent[latest]
         return next(iter(names)) if len(names) == 1 else None
+
+    def _group(self, pron: Token) -> str | None:
+        """ "they": the nearest earlier subject, in its sentence or the two before, when it is a
+        group that can speak (a plural noun for people or institutions, "Democrats", "top
+        lawmakers"); None when that subject is anything else or is far."""
+        doc = self.doc
+        lo = doc[pron.sent.start].sent.start
+        for _ in range(2):
+            if lo > 0:
+                lo = doc[lo - 1].sent.start
+        for i in range(pron.i - 1, lo - 1, -1):
+            t = doc[i]
+            if t.dep_ not in SUBJECTS or t.pos_ not in ("NOUN", "PROPN", "PRON"):
+                continue
+            if t.pos_ == "PRON" or t.tag_ not in ("NNS", "NNPS"):
+                return None  # a singular or pronoun subject stands nearer: not sure who "they" are
+            if not (t.ent_type_ in ("NORP", "ORG") or t.lemma_.lower() in self.agents or t.lower_ in self.agents):
+                return None
+            a, b = np_span(doc, t)
+            words = [w for w in doc[a:b] if not (w.is_punct or w.is_space)]
+            while words and words[0].dep_ == "det":
+                words = words[1:]
+            if not words or any(w.i > t.i for w in words):
+                return None  # "officials in the city": the words after the noun name no one
+            return doc[words[0].i:words[-1].i + 1].text
+        return None
+
+    def _surnames(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
+        """Subjects in [lo, hi) that the tagger did not take for a PERSON but that are the last
+        name of exactly one person of the article ("Clinton" read as an organisation)."""
+        out = []
+        for t in self.doc[lo:hi]:
+            if t.pos_ == "PROPN" and t.dep_ in SUBJECTS and t.ent_type_ != "PERSON":
+                full = {n for n, parts in self._parts() if len(parts) > 1 and parts[-1] == t.text}
+                if len(full) == 1:
+                    out.append((t.i, t.i + 1, full.pop()))
+        return out
 
     def _title(self, span: Span, root: Token) -> str | None:
         """"the mayor" -> the one earlier person introduced with that title."""

@@ -224,9 +224,10 @@ CASES = [
     # a possessive pronoun resolves like a personal one
     ("Peter Smith arrived in Ohio on Monday. His promise to cut taxes won votes.",
      [("to cut taxes", "indirect", "promise", "His", "Peter Smith")]),
-    # a noun of intention or agreement with an infinitive; the verb that makes it joins the cue
+    # a noun of intention or agreement with an infinitive; the verb that makes it joins the cue,
+    # and its subject holds it
     ("The two countries signed an agreement to cut emissions.",
-     [("to cut emissions", "indirect", "signed an agreement", None, None)]),
+     [("to cut emissions", "indirect", "signed an agreement", "The two countries", None)]),
     ("Trump's promise to build a wall won votes.",
      [("to build a wall", "indirect", "promise", "Trump", "Trump")]),
     # an adverb between the auxiliary and the cue verb belongs to the cue
