@@ -337,7 +337,8 @@ def from_passive(lex: Lexicon, doc: Doc, verb: Token, quoted: Marks) -> Quote | 
     head, comp = quoted.clip(subject_range, verb.i), quoted.clip(comp, verb.i)
     if head is None or comp is None:
         return None
-    pieces = [p for p in (trim(doc, *head), quoted.trim(doc, *comp)) if p is not None]
+    # a quotation the complement cuts into is taken whole: 'was labeled “Mostly True.”' keeps its '.”'
+    pieces = [p for p in (trim(doc, *head), quoted.trim(doc, *quoted.widen(comp, verb.i))) if p is not None]
     if len(pieces) != 2 or not (pieces[0][1] <= verb.i < pieces[1][0]):
         return None
     start, _ = cue_span(lex, doc, verb, pieces[1])

@@ -73,7 +73,11 @@ def trim(doc: Doc, a: int, b: int) -> tuple[int, int] | None:
 
 def trim_plain(doc: Doc, a: int, b: int) -> tuple[int, int] | None:
     """Drop edge punctuation and spaces, keeping a closing bracket whose opening one is inside
-    ("the Coast Guard (USCG)"); None when no word is left."""
+    ("the Coast Guard (USCG)") and ending before an opening one that does not close inside ("Mr.
+    Lund (a view others share": "Mr. Lund"); None when no word is left."""
+    opened = [t.i for t in doc[a:b] if t.text == "("]
+    if opened and not any(t.text == ")" for t in doc[opened[-1]:b]) and opened[-1] > a:
+        b = opened[-1]
     while a < b and (doc[a].is_space or doc[a].is_punct):
         a += 1
     while b > a and (doc[b - 1].is_space or doc[b - 1].is_punct):

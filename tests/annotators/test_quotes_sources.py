@@ -222,3 +222,24 @@ def test_quotes_quoted_as_complement_is_the_subjects_view(nlp: Language) -> None
 ])
 def test_quotes_as_complement_without_object_or_quotation_finds_nothing(nlp: Language, text: str) -> None:  # noqa: F811
     assert found(nlp, text) == []
+
+
+# -- span edges: a quotation taken whole, a bracket that never closes ------------------------------
+
+
+def test_quotes_passive_naming_takes_the_quotation_whole(nlp: Language) -> None:  # noqa: F811
+    got = found(nlp, "The senator's claim about the budget was labeled “Mostly True.” Nobody objected.")
+    # the subject and the complement are the content's two pieces; the second keeps its closing marks
+    assert [q[0] for q in got if q[2] == "was labeled"] == ["The senator's claim about the budget", "“Mostly True.”"]
+
+
+def test_quotes_source_ends_before_a_bracket_that_does_not_close() -> None:
+    import spacy
+
+    from annotators.quotes.spans import trim_plain
+
+    blank = spacy.blank("en")
+    for text, expected in [("Mr. Lund (a view shared by others", "Mr. Lund"), ("the Coast Guard (USCG)", "the Coast Guard (USCG)"), ("(", None)]:
+        doc = blank(text)
+        got = trim_plain(doc, 0, len(doc))
+        assert (doc[got[0]:got[1]].text if got else None) == expected
