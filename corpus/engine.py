@@ -168,8 +168,14 @@ class LocalEngine:
         self.workers = max(1, workers)
         self.load_seconds = time.perf_counter() - started  # reported by scripts/benchmark.py
         self._pool: ProcessPoolExecutor | None = None
+        self._frozen = False
         if self.workers > 1:
             self._pool = self._fork()
+        else:
+            # the collector never scans frozen objects: the model and the word lists are not walked
+            # again at every full collection of the run (about 0.7% of the parse on Wikinews)
+            gc.freeze()
+            self._frozen = True
         self.start_seconds = time.perf_counter() - started - self.load_seconds
 
     def _fork(self) -> ProcessPoolExecutor:
@@ -225,6 +231,9 @@ class LocalEngine:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+        if self._frozen:
+            gc.unfreeze()
+            self._frozen = False
 
     def __enter__(self) -> "LocalEngine":
         return self

@@ -108,6 +108,15 @@ def test_engine_lines_are_the_records_json_and_one_that_is_not_json_is_rejected_
     assert out[1].source == records[1]["meta"]["id"] and out[1].raw == records[1]  # the input, which can be written
 
 
+def test_engine_one_worker_keeps_the_loaded_model_out_of_collections_until_closed() -> None:
+    import gc
+
+    with LocalEngine(("statistics",), workers=1) as engine:
+        assert gc.get_freeze_count() > 0  # the model's objects, frozen once loaded
+        assert len(list(engine.run(_records(2)))) == 2
+    assert gc.get_freeze_count() == 0  # given back to the collector
+
+
 def test_engine_run_lines_gives_the_bytes_run_gives() -> None:
     with LocalEngine(("statistics",), workers=1) as engine:
         records = _records(3)
