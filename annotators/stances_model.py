@@ -298,6 +298,7 @@ def candidates(doc: Doc, rules: StanceAnnotator, lexicon: _Lexicon | None = None
     ctx = _Context(doc)
     verdicts = _verdicts(doc, rules.extract(doc) if found is None else found)
     mentions = Counter(_norm(_entity_name(doc, s)) for s in {id(s): s for s in ctx.entity_at.values()}.values())
+    salience = _salience(mentions)
     bounds = [(sent.start, sent.end) for sent in doc.sents]
     out: list[Candidate] = []
     quote_sources = [(a, b, src, _source_name(doc, ctx, rules, src)) for a, b, src in ctx.quotes if _usable_source(doc, src)]
@@ -329,7 +330,7 @@ def candidates(doc: Doc, rules: StanceAnnotator, lexicon: _Lexicon | None = None
         for (ta, tb), tname, ti, tkind in targets:  # what a target adds to every pair, once
             tn = _norm(tname)
             vt = verdicts.get((None, tn))
-            tail = ([f"rule_t={vt}"] if vt else []) + ["tfreq=" + _bucket(mentions.get(tn, 0), (0, 1, 3, 6))]
+            tail = ([f"rule_t={vt}"] if vt else []) + ["tfreq=" + _bucket(mentions.get(tn, 0), (0, 1, 3, 6)), "trank=" + salience.get(tn, "0")]
             tq = start <= ti < end and ti in quoted
             t_score = s_score + gate.side(tail + _target_side(arrays, ti, tkind, tq)) if gate is not None else 0.0
             tinfo.append(((ta, tb), tname, ti, tkind, tn, tail, t_score, tq))
@@ -340,10 +341,10 @@ def candidates(doc: Doc, rules: StanceAnnotator, lexicon: _Lexicon | None = None
         for h in holders:
             hn = h.name and _norm(h.name)
             vh = verdicts.get((hn, None))
-            hfreq = "hfreq=" + _bucket(mentions.get(_norm(h.name), 0), (0, 1, 3, 6))
+            hdoc = ["hfreq=" + _bucket(mentions.get(_norm(h.name), 0), (0, 1, 3, 6)), "hrank=" + salience.get(_norm(h.name), "0")]
             passing = tinfo
             if gate is not None:
-                least = gate.cutoff - gate.side(_holder_side(arrays, h, hfreq, vh))
+                least = gate.cutoff - gate.side(_holder_side(arrays, h, hdoc, vh))
                 if best_t < least:
                     continue
                 picked = []
@@ -364,9 +365,15 @@ def candidates(doc: Doc, rules: StanceAnnotator, lexicon: _Lexicon | None = None
                 if vh:
                     feats.append(f"rule_h={vh}")
                 feats.extend(tail)
-                feats.append(hfreq)
+                feats.extend(hdoc)
                 out.append(Candidate(sentence, h.span, h.name, (ta, tb), tname, anchor, feats))
     return out
+
+
+def _salience(mentions: Counter[str]) -> dict[str, str]:
+    """Each entity name's rank among the article's names by how often it is named (1, 2, 3, up
+    to 5, more): who an article is about is who its stances are most often held by and about."""
+    return {name: _bucket(k, (1, 2, 3, 5)) for k, (name, _) in enumerate(mentions.most_common(), start=1)}
 
 
 def _target_side(a: _Arrays, ti: int, tkind: str, quoted: bool) -> list[str]:
@@ -380,9 +387,10 @@ def _target_side(a: _Arrays, ti: int, tkind: str, quoted: bool) -> list[str]:
     return out
 
 
-def _holder_side(a: _Arrays, h: _Holder, hfreq: str, rule_h: str | None) -> list[str]:
-    """The holder's own features, as `_features` and `candidates` write them."""
-    out = [f"h={h.kind}", hfreq]
+def _holder_side(a: _Arrays, h: _Holder, hdoc: list[str], rule_h: str | None) -> list[str]:
+    """The holder's own features, as `_features` and `candidates` write them (`hdoc`: how often
+    and how prominently the article names the holder)."""
+    out = [f"h={h.kind}", *hdoc]
     if rule_h:
         out.append(f"rule_h={rule_h}")
     if h.token is not None:
@@ -721,7 +729,7 @@ def _verdicts(doc: Doc, found: list[Stance]) -> dict[tuple[str | None, str | Non
 
 
 # Features of one side of a pair (the holder, the target, the sentence): the gate scores a pair from these alone.
-_GATE_KEYS = frozenset({"h", "hdep", "hfreq", "rule_h", "t", "tdep", "tlemma", "thead", "thead_cue", "tfreq", "rule_t", "scue"})
+_GATE_KEYS = frozenset({"h", "hdep", "hfreq", "hrank", "rule_h", "t", "tdep", "tlemma", "thead", "thead_cue", "tfreq", "trank", "rule_t", "scue"})
 _GATE_FLAGS = frozenset({"h_subject_of_root", "t_quoted"})
 
 
