@@ -878,12 +878,17 @@ class Predicted:
 
 
 def predict(model: StanceModel, cands: list[Candidate], threshold: float | None = None, *,
-            probs: np.ndarray | None = None, decision: dict[str, Any] | None = None) -> list[Predicted]:
+            probs: np.ndarray | None = None, decision: dict[str, Any] | None = None,
+            skip: set[tuple[Any, ...]] | None = None) -> list[Predicted]:
     """One stance per sentence, holder and target name: the best-scored favor/against candidate
     whose probability reaches its polarity's threshold, at most `per_holder` per sentence and
-    holder (0: no limit). The decision is the model's own (`meta`: threshold, thresholds,
-    per_holder) unless `decision` or `threshold` says otherwise; `probs` are `model.scores(cands)`
-    when the caller has them."""
+    holder, `per_sentence` per sentence, and `per_holder_doc` per holder and polarity over the
+    candidates given (one document's: an article reports a few stances of each of its actors, so
+    the best-scored ones are kept); 0 is no limit. The decision is the model's own (`meta`:
+    threshold, thresholds, per_holder, per_sentence, per_holder_doc) unless `decision` or
+    `threshold` says otherwise; `probs` are `model.scores(cands)` when the caller has them; keys
+    in `skip` (sentence, holder name, target name, as `_norm` writes names) are never chosen (the
+    rule layer wrote them) and count against no limit."""
     if not cands:
         return []
     rule = {**model.meta, **(decision or {})}
@@ -903,6 +908,8 @@ def predict(model: StanceModel, cands: list[Candidate], threshold: float | None 
     for i in np.flatnonzero(ps >= least[ks]).tolist():
         cand, k, p = cands[i], int(ks[i]), float(ps[i])
         key = (cand.sentence, _norm(cand.holder_name), _norm(cand.target_name))
+        if skip and key in skip:
+            continue
         old = best.get(key)
         if old is None or p > old.probability:
             best[key] = Predicted(cand, model.classes[k], p)
@@ -917,6 +924,19 @@ def predict(model: StanceModel, cands: list[Candidate], threshold: float | None 
             if count[by_holder] <= limit:
                 kept.append(x)
         chosen = kept
+    per_sentence, per_doc = int(rule.get("per_sentence") or 0), int(rule.get("per_holder_doc") or 0)
+    if per_sentence > 0 or per_doc > 0:  # the best-scored first, over all sentences
+        by_sentence: Counter[tuple[int, int]] = Counter()
+        by_holder_doc: Counter[tuple[Any, ...]] = Counter()
+        kept_ids = set()
+        for x in sorted(chosen, key=lambda x: -x.probability):
+            hp = (_norm(x.candidate.holder_name), x.polarity)
+            if per_sentence > 0 and by_sentence[x.candidate.sentence] >= per_sentence or per_doc > 0 and by_holder_doc[hp] >= per_doc:
+                continue
+            by_sentence[x.candidate.sentence] += 1
+            by_holder_doc[hp] += 1
+            kept_ids.add(id(x))
+        chosen = [x for x in chosen if id(x) in kept_ids]
     return chosen
 
 
@@ -963,10 +983,9 @@ class StanceModelAnnotator:
                     target = writer.add(doc[st.target[0]:st.target[1]], "TARGET", {"name": st.name} if st.name else None)
                     writer.relate("HOLDER", stance, st.holder)
                     writer.relate("TARGET", stance, target)
-            for p in sorted(predict(self.model, candidates(doc, self.rules, self.lexicon, found, self.model.gate)), key=lambda x: -x.probability):
+            cands = candidates(doc, self.rules, self.lexicon, found, self.model.gate)
+            for p in sorted(predict(self.model, cands, skip=ruled), key=lambda x: -x.probability):
                 c = p.candidate
-                if (c.sentence, _norm(c.holder_name), _norm(c.target_name)) in ruled:
-                    continue
                 rng = _stance_range(doc, c, used)
                 if rng is None:
                     continue  # every span that could carry this stance carries another one

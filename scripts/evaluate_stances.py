@@ -100,7 +100,7 @@ def _evaluate(splits: list[tuple[list[Any], list[Any]]], c: float, threshold: fl
                 t = totals.setdefault(system, [0, 0, 0, 0])
                 for i, v in enumerate(score(ex.gold, pred)):
                     t[i] += v
-        decision = {k: model.meta.get(k) for k in ("threshold", "thresholds", "per_holder")}
+        decision = {k: model.meta.get(k) for k in ("threshold", "thresholds", "per_holder", "per_sentence", "per_holder_doc")}
         rows.append({"stories": len({ex.group for ex in test_part}), "records": len(test_part), "decision": decision,
                      **{system: {"triplet": prf(t[0], t[2], t[3]), "holder_polarity": prf(t[1], t[2], t[3]), "predicted": t[2], "gold": t[3]}
                         for system, t in totals.items()}})
@@ -143,7 +143,7 @@ def kfold(gold: list[dict[str, Any]], k: int, c: float | None, threshold: float 
         for system in ("rules", "model", "combined"):
             table.add_column(f"{system} triplet P/R/F1", justify="right")
             table.add_column(f"{system} holder+pol P/R/F1", justify="right")
-        table.add_column("decision (favor/against/per holder)")
+        table.add_column("decision (favor/against/per holder/per sentence/per holder+polarity in an article)")
         for i, row in enumerate(rows, start=1):
             table.add_row(str(i), str(row["stories"]), *[_cells(row[s])[j] for s in ("rules", "model", "combined") for j in (0, 1)], _decision(row["decision"]))
         if len(rows) > 1:
@@ -202,7 +202,8 @@ def speed(paths: list[Path]) -> int:
 
 def _decision(d: dict[str, Any]) -> str:
     t = d.get("thresholds") or {}
-    return f"{t.get('favor', d.get('threshold'))}/{t.get('against', d.get('threshold'))}/{d.get('per_holder') or 'any'}"
+    return (f"{t.get('favor', d.get('threshold'))}/{t.get('against', d.get('threshold'))}/{d.get('per_holder') or 'any'}"
+            f"/{d.get('per_sentence') or 'any'}/{d.get('per_holder_doc') or 'any'}")
 
 
 def _cells(scores: dict[str, Any]) -> tuple[str, str]:
