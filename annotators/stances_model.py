@@ -35,7 +35,7 @@ from .stances import _LEAD_SKIP, _LEAD_WORDS, AGENTS, HOLDER_LABELS, NAMED, Stan
 __all__ = ["CLASSES", "FORMAT", "FORMAT_VERSION", "DEFAULT_MODEL", "Candidate", "StanceModel", "StanceModelAnnotator", "candidates", "predict"]
 
 FORMAT = "news-corpus/stances-model"
-FORMAT_VERSION = 1  # bump when the features or the file layout change: older models are refused
+FORMAT_VERSION = 2  # bump when the features or the file layout change: older models are refused
 CLASSES = ("favor", "against", "none")
 DEFAULT_MODEL = Path(__file__).parent / "data" / "stances_model"
 WEIGHTS = "model.json"

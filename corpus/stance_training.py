@@ -44,7 +44,7 @@ def featurize(records: Iterable[dict[str, Any]], *, model: str | None = None, re
     from .evaluate import _same_entity
     from .pipeline import MODEL, Annotator
 
-    annotator = Annotator("entities,quotes", model=model or MODEL)
+    annotator = Annotator("entities,quotes", model=model or MODEL, stances="rules")  # no stance model is read: training must work when none loads
     rules = StanceAnnotator(annotator.nlp, "stances_rules")
     lexicon = _Lexicon(rules)
 
