@@ -35,7 +35,7 @@ from .stances import _LEAD_SKIP, _LEAD_WORDS, AGENTS, HOLDER_LABELS, NAMED, Stan
 __all__ = ["CLASSES", "FORMAT", "FORMAT_VERSION", "DEFAULT_MODEL", "Candidate", "StanceModel", "StanceModelAnnotator", "candidates", "predict"]
 
 FORMAT = "news-corpus/stances-model"
-FORMAT_VERSION = 1  # bump when the features or the file layout change: older models are refused
+FORMAT_VERSION = 2  # bump when the features or the file layout change: older models are refused
 CLASSES = ("favor", "against", "none")
 DEFAULT_MODEL = Path(__file__).parent / "data" / "stances_model"
 WEIGHTS = "model.json"
@@ -298,6 +298,7 @@ def candidates(doc: Doc, rules: StanceAnnotator, lexicon: _Lexicon | None = None
     ctx = _Context(doc)
     verdicts = _verdicts(doc, rules.extract(doc) if found is None else found)
     mentions = Counter(_norm(_entity_name(doc, s)) for s in {id(s): s for s in ctx.entity_at.values()}.values())
+    salience = _salience(mentions)
     bounds = [(sent.start, sent.end) for sent in doc.sents]
     out: list[Candidate] = []
     quote_sources = [(a, b, src, _source_name(doc, ctx, rules, src)) for a, b, src in ctx.quotes if _usable_source(doc, src)]
@@ -329,7 +330,7 @@ def candidates(doc: Doc, rules: StanceAnnotator, lexicon: _Lexicon | None = None
         for (ta, tb), tname, ti, tkind in targets:  # what a target adds to every pair, once
             tn = _norm(tname)
             vt = verdicts.get((None, tn))
-            tail = ([f"rule_t={vt}"] if vt else []) + ["tfreq=" + _bucket(mentions.get(tn, 0), (0, 1, 3, 6))]
+            tail = ([f"rule_t={vt}"] if vt else []) + ["tfreq=" + _bucket(mentions.get(tn, 0), (0, 1, 3, 6)), "trank=" + salience.get(tn, "0")]
             tq = start <= ti < end and ti in quoted
             t_score = s_score + gate.side(tail + _target_side(arrays, ti, tkind, tq)) if gate is not None else 0.0
             tinfo.append(((ta, tb), tname, ti, tkind, tn, tail, t_score, tq))
@@ -340,10 +341,10 @@ def candidates(doc: Doc, rules: StanceAnnotator, lexicon: _Lexicon | None = None
         for h in holders:
             hn = h.name and _norm(h.name)
             vh = verdicts.get((hn, None))
-            hfreq = "hfreq=" + _bucket(mentions.get(_norm(h.name), 0), (0, 1, 3, 6))
+            hdoc = ["hfreq=" + _bucket(mentions.get(_norm(h.name), 0), (0, 1, 3, 6)), "hrank=" + salience.get(_norm(h.name), "0")]
             passing = tinfo
             if gate is not None:
-                least = gate.cutoff - gate.side(_holder_side(arrays, h, hfreq, vh))
+                least = gate.cutoff - gate.side(_holder_side(arrays, h, hdoc, vh))
                 if best_t < least:
                     continue
                 picked = []
@@ -364,9 +365,15 @@ def candidates(doc: Doc, rules: StanceAnnotator, lexicon: _Lexicon | None = None
                 if vh:
                     feats.append(f"rule_h={vh}")
                 feats.extend(tail)
-                feats.append(hfreq)
+                feats.extend(hdoc)
                 out.append(Candidate(sentence, h.span, h.name, (ta, tb), tname, anchor, feats))
     return out
+
+
+def _salience(mentions: Counter[str]) -> dict[str, str]:
+    """Each entity name's rank among the article's names by how often it is named (1, 2, 3, up
+    to 5, more): who an article is about is who its stances are most often held by and about."""
+    return {name: _bucket(k, (1, 2, 3, 5)) for k, (name, _) in enumerate(mentions.most_common(), start=1)}
 
 
 def _target_side(a: _Arrays, ti: int, tkind: str, quoted: bool) -> list[str]:
@@ -380,9 +387,10 @@ def _target_side(a: _Arrays, ti: int, tkind: str, quoted: bool) -> list[str]:
     return out
 
 
-def _holder_side(a: _Arrays, h: _Holder, hfreq: str, rule_h: str | None) -> list[str]:
-    """The holder's own features, as `_features` and `candidates` write them."""
-    out = [f"h={h.kind}", hfreq]
+def _holder_side(a: _Arrays, h: _Holder, hdoc: list[str], rule_h: str | None) -> list[str]:
+    """The holder's own features, as `_features` and `candidates` write them (`hdoc`: how often
+    and how prominently the article names the holder)."""
+    out = [f"h={h.kind}", *hdoc]
     if rule_h:
         out.append(f"rule_h={rule_h}")
     if h.token is not None:
@@ -721,7 +729,7 @@ def _verdicts(doc: Doc, found: list[Stance]) -> dict[tuple[str | None, str | Non
 
 
 # Features of one side of a pair (the holder, the target, the sentence): the gate scores a pair from these alone.
-_GATE_KEYS = frozenset({"h", "hdep", "hfreq", "rule_h", "t", "tdep", "tlemma", "thead", "thead_cue", "tfreq", "rule_t", "scue"})
+_GATE_KEYS = frozenset({"h", "hdep", "hfreq", "hrank", "rule_h", "t", "tdep", "tlemma", "thead", "thead_cue", "tfreq", "trank", "rule_t", "scue"})
 _GATE_FLAGS = frozenset({"h_subject_of_root", "t_quoted"})
 
 
@@ -870,12 +878,17 @@ class Predicted:
 
 
 def predict(model: StanceModel, cands: list[Candidate], threshold: float | None = None, *,
-            probs: np.ndarray | None = None, decision: dict[str, Any] | None = None) -> list[Predicted]:
+            probs: np.ndarray | None = None, decision: dict[str, Any] | None = None,
+            skip: set[tuple[Any, ...]] | None = None) -> list[Predicted]:
     """One stance per sentence, holder and target name: the best-scored favor/against candidate
     whose probability reaches its polarity's threshold, at most `per_holder` per sentence and
-    holder (0: no limit). The decision is the model's own (`meta`: threshold, thresholds,
-    per_holder) unless `decision` or `threshold` says otherwise; `probs` are `model.scores(cands)`
-    when the caller has them."""
+    holder, `per_sentence` per sentence, and `per_holder_doc` per holder and polarity over the
+    candidates given (one document's: an article reports a few stances of each of its actors, so
+    the best-scored ones are kept); 0 is no limit. The decision is the model's own (`meta`:
+    threshold, thresholds, per_holder, per_sentence, per_holder_doc) unless `decision` or
+    `threshold` says otherwise; `probs` are `model.scores(cands)` when the caller has them; keys
+    in `skip` (sentence, holder name, target name, as `_norm` writes names) are never chosen (the
+    rule layer wrote them) and count against no limit."""
     if not cands:
         return []
     rule = {**model.meta, **(decision or {})}
@@ -895,6 +908,8 @@ def predict(model: StanceModel, cands: list[Candidate], threshold: float | None 
     for i in np.flatnonzero(ps >= least[ks]).tolist():
         cand, k, p = cands[i], int(ks[i]), float(ps[i])
         key = (cand.sentence, _norm(cand.holder_name), _norm(cand.target_name))
+        if skip and key in skip:
+            continue
         old = best.get(key)
         if old is None or p > old.probability:
             best[key] = Predicted(cand, model.classes[k], p)
@@ -909,6 +924,19 @@ def predict(model: StanceModel, cands: list[Candidate], threshold: float | None 
             if count[by_holder] <= limit:
                 kept.append(x)
         chosen = kept
+    per_sentence, per_doc = int(rule.get("per_sentence") or 0), int(rule.get("per_holder_doc") or 0)
+    if per_sentence > 0 or per_doc > 0:  # the best-scored first, over all sentences
+        by_sentence: Counter[tuple[int, int]] = Counter()
+        by_holder_doc: Counter[tuple[Any, ...]] = Counter()
+        kept_ids = set()
+        for x in sorted(chosen, key=lambda x: -x.probability):
+            hp = (_norm(x.candidate.holder_name), x.polarity)
+            if per_sentence > 0 and by_sentence[x.candidate.sentence] >= per_sentence or per_doc > 0 and by_holder_doc[hp] >= per_doc:
+                continue
+            by_sentence[x.candidate.sentence] += 1
+            by_holder_doc[hp] += 1
+            kept_ids.add(id(x))
+        chosen = [x for x in chosen if id(x) in kept_ids]
     return chosen
 
 
@@ -955,10 +983,9 @@ class StanceModelAnnotator:
                     target = writer.add(doc[st.target[0]:st.target[1]], "TARGET", {"name": st.name} if st.name else None)
                     writer.relate("HOLDER", stance, st.holder)
                     writer.relate("TARGET", stance, target)
-            for p in sorted(predict(self.model, candidates(doc, self.rules, self.lexicon, found, self.model.gate)), key=lambda x: -x.probability):
+            cands = candidates(doc, self.rules, self.lexicon, found, self.model.gate)
+            for p in sorted(predict(self.model, cands, skip=ruled), key=lambda x: -x.probability):
                 c = p.candidate
-                if (c.sentence, _norm(c.holder_name), _norm(c.target_name)) in ruled:
-                    continue
                 rng = _stance_range(doc, c, used)
                 if rng is None:
                     continue  # every span that could carry this stance carries another one

@@ -82,7 +82,8 @@ def _name(span: dict[str, Any] | None, text: str) -> str | None:
 
 def label(doc: Doc, cands: Sequence[Candidate], gold: Sequence[Gold], same: Callable[[str | None, str | None], bool] = _same) -> list[str]:
     """The class of each candidate: the polarity of a gold stance of its sentence that names its
-    holder (the author for None) and target (`same` names, as the evaluation matches them), else none."""
+    holder (the author for None) and target (`same` names, lower-cased as the evaluation matches
+    them), else none."""
     out = []
     for c in cands:
         lo, hi = doc[c.sentence[0]].idx, doc[c.sentence[1] - 1].idx + len(doc[c.sentence[1] - 1])
@@ -90,8 +91,8 @@ def label(doc: Doc, cands: Sequence[Candidate], gold: Sequence[Gold], same: Call
         for g in gold:
             if not (g.start < hi and lo < g.end):
                 continue
-            same_holder = g.holder is None and c.holder_name is None or same(g.holder, c.holder_name)
-            if same_holder and same(g.target, c.target_name):
+            same_holder = g.holder is None and c.holder_name is None or same(_norm(g.holder), _norm(c.holder_name))
+            if same_holder and same(_norm(g.target), _norm(c.target_name)):
                 found = g.polarity
                 break
         out.append(found)

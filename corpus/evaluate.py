@@ -133,11 +133,47 @@ def _seesaw_aliases() -> dict[str, str]:
     return {" ".join(a.lower().split()): " ".join(c.lower().split()) for c, forms in ALIASES.items() for a in forms}
 
 
+_NAME_SUFFIXES = frozenset({"jr.", "jr", "sr.", "sr", "ii", "iii", "iv"})
+
+
 def _stance_words(name: str) -> list[str]:
-    """The words of a stance name in order, apostrophes made plain and middle initials dropped
-    ("Gregory B. Craig" -> gregory craig; "O’Callaghan" -> o'callaghan)."""
+    """The words of a stance name in order, apostrophes made plain, middle initials and suffixes
+    dropped ("Gregory B. Craig" -> gregory craig; "O’Callaghan" -> o'callaghan; "Joseph R. Biden
+    Jr." -> joseph biden)."""
     name = name.replace("’", "'").replace("‘", "'")
-    return [w for w in name.split() if not (len(w.rstrip(".")) == 1 and w[0].isalpha())]
+    words = [w for w in name.split() if not (len(w.rstrip(".")) == 1 and w[0].isalpha())]
+    while len(words) > 2 and words[-1].rstrip(",") in _NAME_SUFFIXES:
+        words.pop()
+    return [w.rstrip(",") for w in words]
+
+
+@lru_cache(maxsize=1)
+def _given_names() -> dict[str, str]:
+    """Each short form of an English given name ("bob") and each formal one, mapped to the formal
+    name(s) it stands for, as one key ("robert"; "ted" -> "edward|theodore")."""
+    import json
+    from pathlib import Path
+
+    import annotators
+
+    table = json.loads((Path(annotators.__file__).parent / "data" / "stances_given_names.json").read_text(encoding="utf-8"))
+    out: dict[str, set[str]] = {}
+    for formal, shorts in table.items():
+        if formal.startswith("_"):
+            continue
+        for w in (formal, *shorts):
+            out.setdefault(w, set()).add(formal)
+    return {w: "|".join(sorted(v)) for w, v in out.items()}
+
+
+def _same_given_name(a: str, b: str) -> bool:
+    """One given name and its short form ("greg" ~ "gregory" by its beginning; "bob" ~ "robert" by
+    the table of short forms)."""
+    if min(len(a), len(b)) >= 2 and (a.startswith(b) or b.startswith(a)):
+        return True
+    names = _given_names()
+    fa, fb = names.get(a), names.get(b)
+    return fa is not None and fb is not None and bool(set(fa.split("|")) & set(fb.split("|")))
 
 
 @lru_cache(maxsize=65536)
@@ -146,7 +182,8 @@ def _same_entity(a: str | None, b: str | None) -> bool:
     `_same_name` says, or once typography and middle initials are set aside, or as a surface form
     the SEESAW importer lists for a canonical name ("Justice Department" ~ "United States
     Department of Justice"), or as one person's first name and its short form ("Greg Craig" ~
-    "Gregory B. Craig": same last name, one first name begins the other)."""
+    "Gregory B. Craig", "Bob Menendez" ~ "Robert Menendez", "Bill Clinton" ~ "William Jefferson
+    Clinton": same last name, one first name the other's short form)."""
     if not a or not b:
         return False
     if _same_name(a, b):
@@ -157,8 +194,10 @@ def _same_entity(a: str | None, b: str | None) -> bool:
     na, nb = aliases.get(na, na), aliases.get(nb, nb)
     if _same_name(na, nb):
         return True
-    if len(wa) == 2 and len(wb) == 2 and wa[1] == wb[1] and min(len(wa[0]), len(wb[0])) >= 2:
-        return wa[0].startswith(wb[0]) or wb[0].startswith(wa[0])
+    if len(wa) == 2 and len(wb) == 2 and wa[1] == wb[1]:
+        return _same_given_name(wa[0], wb[0])
+    if sorted((len(wa), len(wb))) == [2, 3] and wa[-1] == wb[-1]:  # a middle name: only a given name of the table
+        return wa[0] in _given_names() and wb[0] in _given_names() and _same_given_name(wa[0], wb[0])
     return False
 
 

@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threshold", type=float, default=None, help="(k-fold) least favor/against probability for a stance (default: chosen on inner folds)")
     parser.add_argument("--speed", type=Path, nargs="*", help="CSV files (url,date,title,text; the Wikinews set): time the stance layer against the parse")
     parser.add_argument("--json", action="store_true", help="print the full report as JSON")
-    parser.add_argument("--errors", type=int, default=0, help="print up to N predicted triplets that match no gold one")
+    parser.add_argument("--errors", type=int, default=0, help="print up to N predicted triplets that match no gold one (tuning part only)")
     parser.add_argument("--gold-out", type=Path, help="write the imported gold records here")
     parser.add_argument("--pred-out", type=Path, help="write the predicted records here")
     args = parser.parse_args(argv)
@@ -100,7 +100,7 @@ def _evaluate(splits: list[tuple[list[Any], list[Any]]], c: float, threshold: fl
                 t = totals.setdefault(system, [0, 0, 0, 0])
                 for i, v in enumerate(score(ex.gold, pred)):
                     t[i] += v
-        decision = {k: model.meta.get(k) for k in ("threshold", "thresholds", "per_holder")}
+        decision = {k: model.meta.get(k) for k in ("threshold", "thresholds", "per_holder", "per_sentence", "per_holder_doc")}
         rows.append({"stories": len({ex.group for ex in test_part}), "records": len(test_part), "decision": decision,
                      **{system: {"triplet": prf(t[0], t[2], t[3]), "holder_polarity": prf(t[1], t[2], t[3]), "predicted": t[2], "gold": t[3]}
                         for system, t in totals.items()}})
@@ -143,7 +143,7 @@ def kfold(gold: list[dict[str, Any]], k: int, c: float | None, threshold: float 
         for system in ("rules", "model", "combined"):
             table.add_column(f"{system} triplet P/R/F1", justify="right")
             table.add_column(f"{system} holder+pol P/R/F1", justify="right")
-        table.add_column("decision (favor/against/per holder)")
+        table.add_column("decision (favor/against/per holder/per sentence/per holder+polarity in an article)")
         for i, row in enumerate(rows, start=1):
             table.add_row(str(i), str(row["stories"]), *[_cells(row[s])[j] for s in ("rules", "model", "combined") for j in (0, 1)], _decision(row["decision"]))
         if len(rows) > 1:
@@ -202,7 +202,8 @@ def speed(paths: list[Path]) -> int:
 
 def _decision(d: dict[str, Any]) -> str:
     t = d.get("thresholds") or {}
-    return f"{t.get('favor', d.get('threshold'))}/{t.get('against', d.get('threshold'))}/{d.get('per_holder') or 'any'}"
+    return (f"{t.get('favor', d.get('threshold'))}/{t.get('against', d.get('threshold'))}/{d.get('per_holder') or 'any'}"
+            f"/{d.get('per_sentence') or 'any'}/{d.get('per_holder_doc') or 'any'}")
 
 
 def _cells(scores: dict[str, Any]) -> tuple[str, str]:
@@ -212,12 +213,20 @@ def _cells(scores: dict[str, Any]) -> tuple[str, str]:
     return f(scores["triplet"]), f(scores["holder_polarity"])
 
 
+def _check_stories(gold: list[dict[str, Any]]) -> set[str]:
+    """The stories of the check part: every fifth by sorted name, from the fifth (as `kfold` splits them)."""
+    stories = sorted({str(r["meta"].get("story") or r["meta"].get("id")) for r in gold})
+    return set(stories[4::5])
+
+
 def _print_errors(gold: list[dict[str, Any]], pred: list[dict[str, Any]], limit: int) -> None:
-    """Predicted triplets with no gold triplet of the same holder and polarity, with their sentence."""
+    """Predicted triplets that match no gold one, with the gold triplets near them; records of
+    the check part are never shown (its errors must not steer the rules or features)."""
     from corpus.evaluate import _same_entity as _same_name, _triplets
 
     shown = 0
-    by_id = {r["meta"]["id"]: r for r in gold}
+    check = _check_stories(gold)
+    by_id = {r["meta"]["id"]: r for r in gold if str(r["meta"].get("story") or r["meta"].get("id")) not in check}
     for p in pred:
         g = by_id.get(p["meta"]["id"])
         if g is None:

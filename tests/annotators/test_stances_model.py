@@ -68,6 +68,47 @@ def test_stances_model_predict_thresholds_per_polarity_and_per_holder_limit() ->
     assert sorted(p.candidate.target_name for p in got) == ["bridge", "plan", "road"]
 
 
+def test_stances_model_predict_limits_per_sentence_and_per_holder_in_the_article() -> None:
+    model = _toy()
+    strong, weak = ["cue=favor", "cue=favor"], ["cue=favor", "far"]
+    cands = [_cand(strong, target="plan"), _cand(weak, target="road"), _cand(strong, target="bridge", sentence=(5, 9)),
+             _cand(weak, target="park", sentence=(9, 12))]
+    model.meta.update({"threshold": 0.2})
+    assert len(predict(model, cands)) == 4
+    # one per sentence: the sentence with two loses its weaker one
+    got = predict(model, cands, decision={"per_sentence": 1})
+    assert sorted(p.candidate.target_name for p in got) == ["bridge", "park", "plan"]
+    # two favor stances of one holder in the article: the best-scored two, wherever they are
+    got = predict(model, cands, decision={"per_holder_doc": 2})
+    assert sorted(p.candidate.target_name for p in got) == ["bridge", "plan"]
+    # a pair the rule layer wrote is skipped and takes no place under the limit
+    got = predict(model, cands, decision={"per_holder_doc": 2}, skip={((0, 5), "helen marsh", "plan")})
+    assert sorted(p.candidate.target_name for p in got) == ["bridge", "road"]  # road: the first of two equal ones
+
+
+def test_stances_model_salience_ranks_the_most_named_first() -> None:
+    from collections import Counter
+
+    from annotators.stances_model import _salience
+
+    ranks = _salience(Counter({"helen marsh": 4, "lena fischer": 2, "city council": 1, "paul ortega": 1, "a": 1, "b": 1}))
+    assert ranks["helen marsh"] == "1" and ranks["lena fischer"] == "2" and ranks["b"] == ">5"
+    assert _salience(Counter()) == {}
+
+
+def test_stances_model_candidates_carry_salience(annotator: Any) -> None:
+    from annotators.stances import StanceAnnotator
+    from annotators.stances_model import candidates
+
+    text = ("Mayor Lena Fischer opened the bridge. Lena Fischer thanked the workers. "
+            "Governor Helen Marsh criticized Lena Fischer over the cost.")
+    doc = annotator.nlp(text)
+    cands = candidates(doc, StanceAnnotator(annotator.nlp, "stances_rules"))
+    marsh = [c for c in cands if c.holder_name == "Helen Marsh" and c.target_name == "Lena Fischer"]
+    assert marsh and "trank=1" in marsh[0].features and "hrank=1" not in marsh[0].features
+    assert all(any(f.startswith("hrank=") for f in c.features) and any(f.startswith("trank=") for f in c.features) for c in cands)
+
+
 def test_stances_model_gate_builds_only_the_pairs_it_passes(tmp_path: Path) -> None:
     from annotators.stances import StanceAnnotator
     from annotators.stances_model import Gate, candidates
@@ -127,6 +168,13 @@ def test_stances_model_arrays_read_the_parse_as_spacy_does() -> None:
         ("Marsh", "Helen Marsh", True),
         ("Anna Marsh", "Helen Marsh", False),
         ("Paul Ortega", "Paula Ortiz", False),
+        ("Bob Harlan", "Robert Harlan", True),
+        ("Bill Okafor", "William J. Okafor Jr.", True),
+        ("Ted Marsh", "Edward Marsh", True),
+        ("Bill Okafor", "William Ngata Okafor", True),
+        ("Tom Harlan", "Timothy Harlan", False),
+        ("Bob Harlan", "Robert Okafor", False),
+        ("House Committee", "Senate Ethics Committee", False),
         (None, "Helen Marsh", False),
     ],
 )
