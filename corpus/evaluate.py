@@ -148,22 +148,21 @@ def _stance_words(name: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _given_names() -> dict[str, str]:
+def _given_names() -> dict[str, frozenset[str]]:
     """Each short form of an English given name ("bob") and each formal one, mapped to the formal
-    name(s) it stands for, as one key ("robert"; "ted" -> "edward|theodore")."""
+    names it stands for ("robert"; "ted" -> edward, theodore). The table is no layer's word list
+    (no component reads or saves it), so its name has no layer prefix."""
     import json
-    from pathlib import Path
 
-    import annotators
+    from annotators.base import DATA
 
-    table = json.loads((Path(annotators.__file__).parent / "data" / "stances_given_names.json").read_text(encoding="utf-8"))
+    table = json.loads((DATA / "given_names.json").read_text(encoding="utf-8"))
     out: dict[str, set[str]] = {}
     for formal, shorts in table.items():
-        if formal.startswith("_"):
-            continue
-        for w in (formal, *shorts):
-            out.setdefault(w, set()).add(formal)
-    return {w: "|".join(sorted(v)) for w, v in out.items()}
+        if not formal.startswith("_"):
+            for w in (formal, *shorts):
+                out.setdefault(w, set()).add(formal)
+    return {w: frozenset(v) for w, v in out.items()}
 
 
 def _same_given_name(a: str, b: str) -> bool:
@@ -172,8 +171,7 @@ def _same_given_name(a: str, b: str) -> bool:
     if min(len(a), len(b)) >= 2 and (a.startswith(b) or b.startswith(a)):
         return True
     names = _given_names()
-    fa, fb = names.get(a), names.get(b)
-    return fa is not None and fb is not None and bool(set(fa.split("|")) & set(fb.split("|")))
+    return bool(names.get(a, frozenset()) & names.get(b, frozenset()))
 
 
 @lru_cache(maxsize=65536)
